@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto'
+
+/** One admin token as configured; the token itself is kept only as a SHA-256 digest. */
+export interface AdminToken {
+  actor: string
+  digest: Buffer
+}
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string
+  logLevel: string
+  production: boolean
+  adminTokens: AdminToken[]
+  /** Writes open to anyone (no tokens configured, or AUTH_DISABLED=true). */
+  writesOpen: boolean
+  /** Reads need a token too (AUTH_READS=true). */
+  readsNeedToken: boolean
+  corsOrigins: string[]
+  writeRateLimit: { max: number; windowMs: number }
+  cache: { max: number; ttlMs: number }
+  pg: { poolMax: number; statementTimeoutMs: number; connectTimeoutMs: number }
+  shutdownGraceMs: number
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+type Env = Record<string, string | undefined>
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const ACTOR = /^[A-Za-z0-9._@-]{1,64}$/
+
+export function digestToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest()
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`)
+  return value
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase()
+  if (raw === '' || raw === 'false' || raw === '0') return false
+  if (raw === 'true' || raw === '1') return true
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`)
+}
+
+/** `token` (actor "admin") or `name:token` entries, comma-separated. */
+function parseAdminTokens(raw: string | undefined): AdminToken[] {
+  if (!raw) return []
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const colon = entry.indexOf(':')
+      const named = colon > 0 && ACTOR.test(entry.slice(0, colon))
+      const actor = named ? entry.slice(0, colon) : 'admin'
+      const token = named ? entry.slice(colon + 1) : entry
+      if (token === '') throw new ConfigError(`ADMIN_TOKENS: the entry for "${actor}" has an empty token`)
+      return { actor, digest: digestToken(token) }
+    })
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production'
+  const adminTokens = parseAdminTokens(env.ADMIN_TOKENS)
+  const authDisabled = flag(env, 'AUTH_DISABLED')
+  if (production && adminTokens.length === 0 && !authDisabled) {
+    throw new ConfigError(
+      'NODE_ENV=production needs ADMIN_TOKENS (comma-separated bearer tokens) so writes are not open to anyone; ' +
+        'set AUTH_DISABLED=true to open writes on purpose'
+    )
+  }
+  const logLevel = env.LOG_LEVEL || 'info'
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
+  const databaseUrl = env.DATABASE_URL || 'sqlite:./data/vipps-orgs.db'
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://')
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl,
+    logLevel,
+    production,
+    adminTokens,
+    writesOpen: authDisabled || adminTokens.length === 0,
+    readsNeedToken: flag(env, 'AUTH_READS'),
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
+    writeRateLimit: {
+      max: integer(env, 'WRITE_RATE_LIMIT', 600, 1, 1_000_000),
+      windowMs: integer(env, 'WRITE_RATE_WINDOW_MS', 60_000, 1, 86_400_000)
+    },
+    cache: {
+      max: integer(env, 'CACHE_MAX_ENTRIES', 50_000, 0, 10_000_000),
+      ttlMs: integer(env, 'CACHE_TTL_MS', 60_000, 0, 86_400_000)
+    },
+    pg: {
+      poolMax: integer(env, 'PG_POOL_MAX', 10, 1, 1000),
+      statementTimeoutMs: integer(env, 'PG_STATEMENT_TIMEOUT_MS', 5_000, 1, 3_600_000),
+      connectTimeoutMs: integer(env, 'PG_CONNECT_TIMEOUT_MS', 2_000, 1, 60_000)
+    },
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000)
+  }
+}

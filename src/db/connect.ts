@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Config } from '../config.js'
+import type { Database } from './schema.js'
+
+export type Dialect = 'sqlite' | 'postgres'
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  dialect: Dialect
+  /** The PostgreSQL connection string, for connections outside the pool (LISTEN). */
+  postgresUrl?: string
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+type Logger = { warn(obj: object, msg: string): void }
+
+export function openDatabase(url: string, pgConfig: Config['pg'], log: Logger): DatabaseHandle {
+  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, pgConfig, log)
+}
+
+function openSqlite(path: string): DatabaseHandle {
+  const file = path === ':memory:' || path === '' ? ':memory:' : path
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const sqlite = new SQLite(file)
+  // WAL: readers never wait for the writer. synchronous=FULL: an acknowledged write survives
+  // a power loss too, not only a crash of the process; writes are rare, so the fsync is cheap.
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = FULL')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return { db, dialect: 'sqlite', ping: () => ping(db), close: () => db.destroy() }
+}
+
+function openPostgres(url: string, pgConfig: Config['pg'], log: Logger): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: pgConfig.poolMax,
+    connectionTimeoutMillis: pgConfig.connectTimeoutMs,
+    statement_timeout: pgConfig.statementTimeoutMs,
+    query_timeout: pgConfig.statementTimeoutMs + 1_000,
+    idleTimeoutMillis: 30_000
+  })
+  // An idle client that loses its server emits here; without a listener the process would die.
+  pool.on('error', (err) => log.warn({ err }, 'idle PostgreSQL connection lost'))
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return { db, dialect: 'postgres', postgresUrl: url, ping: () => ping(db), close: () => db.destroy() }
+}
+
+async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db)
+}

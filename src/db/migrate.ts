@@ -1,0 +1,20 @@
+import { type Kysely, type Migration, Migrator } from 'kysely'
+import * as initial from './migrations/001_initial.js'
+import type { Database } from './schema.js'
+
+const migrations: Record<string, Migration> = {
+  '001_initial': initial
+}
+
+/**
+ * Applies every pending migration. Kysely's Migrator holds a lock while it runs (a row lock on
+ * PostgreSQL), so instances starting together apply each migration exactly once.
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((r) => r.status === 'Error')
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
+  }
+}

@@ -1,0 +1,51 @@
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+
+/** Starts the service, and stops it cleanly on SIGTERM/SIGINT: nothing else. */
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    console.error(`vipps-orgs: configuration error: ${err.message}`)
+    process.exit(1)
+  }
+
+  const app = await buildApp(config)
+  if (config.writesOpen) {
+    app.log.warn(
+      config.adminTokens.length > 0
+        ? 'AUTH_DISABLED=true: writes (POST, PUT, DELETE) are open to anyone'
+        : 'ADMIN_TOKENS is not set: writes (POST, PUT, DELETE) are open to anyone; set it before exposing this service'
+    )
+  }
+
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down: finishing requests in flight')
+    const force = setTimeout(() => {
+      app.log.error('requests still in flight after the grace period; exiting anyway')
+      process.exit(1)
+    }, config.shutdownGraceMs)
+    force.unref()
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'error while shutting down')
+        process.exit(1)
+      }
+    )
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+}
+
+main().catch((err: unknown) => {
+  console.error('vipps-orgs: failed to start:', err instanceof Error ? err.message : err)
+  process.exit(1)
+})
