@@ -9,7 +9,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from './config.js'
 import { type DatabaseHandle, openDatabase } from './db/connect.js'
 import { migrateToLatest } from './db/migrate.js'
-import { registerProblemHandlers } from './http/error-handler.js'
+import { registerProblemHandlers, sendProblem } from './http/error-handler.js'
+import { Problem } from './http/problems.js'
 import { registerHealthRoutes } from './http/health.js'
 import { validatorCompiler } from './http/validation.js'
 import { startChangeListener } from './orgs/cache-invalidation.js'
@@ -33,12 +34,22 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       redact: ['req.headers.authorization', 'req.headers["idempotency-key"]']
     },
     bodyLimit: BODY_LIMIT,
+    // While shutting down, requests already accepted are served, not answered 503.
+    return503OnClosing: false,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Errors raised by the router before any route runs (bad URL encoding, overlong parameter).
+    frameworkErrors: (err, request, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      const problem = tooLong
+        ? new Problem(414, 'uri_too_long', 'A path segment is longer than 256 characters')
+        : new Problem(400, 'bad_request', 'The request URL is not valid')
+      sendProblem(reply, problem, request)
+    }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler())

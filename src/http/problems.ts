@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'rate_limited'
   | 'service_unavailable'
   | 'bad_request'
+  | 'uri_too_long'
   | 'internal_error'
 
 export interface FieldError {
@@ -40,6 +41,7 @@ const TITLES: Record<ProblemCode, string> = {
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
   bad_request: 'Bad request',
+  uri_too_long: 'URI too long',
   internal_error: 'Internal server error'
 }
 

@@ -77,19 +77,14 @@ function fieldError(error: ErrorObject, part: string): FieldError {
   return { field, message }
 }
 
-/** Ajv's errors as `{field, message}`, one per field and message, in the order found. */
+/** Ajv's errors as `{field, message}`: every bad field once, with the first thing wrong with it. */
 export function fieldErrors(errors: ErrorObject[], part: string): FieldError[] {
-  const seen = new Set<string>()
-  const out: FieldError[] = []
+  const byField = new Map<string, FieldError>()
   for (const error of errors) {
-    // `anyOf`/`if` wrappers repeat what their branches already said.
-    if (error.keyword === 'if') continue
+    // The items that failed inside `contains` are not errors themselves; `contains` reports.
+    if (error.schemaPath.includes('/contains/')) continue
     const item = fieldError(error, part)
-    const key = `${item.field}\n${item.message}`
-    if (!seen.has(key)) {
-      seen.add(key)
-      out.push(item)
-    }
+    if (!byField.has(item.field)) byField.set(item.field, item)
   }
-  return out
+  return [...byField.values()]
 }

@@ -17,6 +17,8 @@ export function redirectUriShapeError(uri: string): string | undefined {
   const scheme = match[1]!.toLowerCase()
   if (FORBIDDEN_SCHEMES.has(scheme)) return `the ${scheme}: scheme is not allowed`
   if (scheme === 'https' || scheme === 'http') {
+    // WHATWG URL would read https:///cb as https://cb/: the host must follow :// directly.
+    if (match[2]!.startsWith('/')) return 'must name a host'
     let url: URL
     try {
       url = new URL(uri)

@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { request as httpRequest } from 'node:http'
+import { join } from 'node:path'
+import { freePort } from './postgres.js'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+
+export interface ServerProcess {
+  child: ChildProcess
+  port: number
+  base: string
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** The real server (src/server.ts) in its own process, as `npm start` runs it. */
+export async function spawnServer(env: Record<string, string>, waitReady = true): Promise<ServerProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: '', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal }))
+  )
+  const server = { child, port, base: `http://127.0.0.1:${port}`, output: () => out, exited }
+  if (waitReady) await waitForReady(server)
+  return server
+}
+
+async function waitForReady(server: ServerProcess): Promise<void> {
+  const deadline = Date.now() + 30_000
+  let done = false
+  void server.exited.then(() => (done = true))
+  while (Date.now() < deadline && !done) {
+    try {
+      const res = await fetch(`${server.base}/readyz`)
+      if (res.status === 200) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`server did not become ready:\n${server.output()}`)
+}
+
+export interface RawResponse {
+  status: number
+  body: string
+}
+
+/** One request on its own connection (no keep-alive), so a refused connection means "not accepted". */
+export function rawRequest(base: string, method: string, path: string, body?: unknown): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const req = httpRequest(
+      `${base}${path}`,
+      {
+        method,
+        agent: false,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}
+      },
+      (res) => {
+        let text = ''
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+        res.on('error', reject)
+      }
+    )
+    req.on('error', reject)
+    req.end(payload)
+  })
+}

@@ -1,0 +1,53 @@
+import { expect, it } from 'vitest'
+import { BASE, describeEachStore } from './helpers/app.js'
+
+describeEachStore('operations: health, readiness, OpenAPI, docs, request ids', (ctx) => {
+  it('GET /healthz answers ok', async () => {
+    const res = await ctx().request({ method: 'GET', url: '/healthz' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ status: 'ok' })
+  })
+
+  it('GET /readyz answers ready when the database answers', async () => {
+    const res = await ctx().request({ method: 'GET', url: '/readyz' })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ status: 'ready' })
+  })
+
+  it('GET /openapi.json is an OpenAPI 3.1 document of every endpoint, from the schemas', async () => {
+    const res = await ctx().request({ method: 'GET', url: '/openapi.json' })
+    expect(res.statusCode).toBe(200)
+    const doc = res.json()
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [BASE, `${BASE}/{org_id}`, `${BASE}/{org_id}/status`, `${BASE}/{org_id}/history`, '/healthz', '/readyz'].sort()
+    )
+    expect(Object.keys(doc.paths[BASE]).sort()).toEqual(['get', 'post'])
+    expect(Object.keys(doc.paths[`${BASE}/{org_id}`]).sort()).toEqual(['delete', 'get', 'put'])
+    const create = doc.paths[BASE].post
+    expect(create.requestBody.content['application/json'].schema.required.sort()).toEqual(
+      ['client_id', 'client_secret_ref', 'org_id', 'redirect_uri'].sort()
+    )
+    expect(create.responses['201']).toBeDefined()
+    expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' })
+  })
+
+  it('GET /docs serves the documentation page', async () => {
+    const res = await ctx().request({ method: 'GET', url: '/docs/' })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/text\/html/)
+  })
+
+  it('every response carries a request id; a sane incoming X-Request-Id is kept', async () => {
+    const own = await ctx().request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-abc.123' } })
+    expect(own.headers['x-request-id']).toBe('trace-abc.123')
+    const odd = await ctx().request({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } })
+    expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('sends security headers', async () => {
+    const res = await ctx().request({ method: 'GET', url: BASE })
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['x-frame-options']).toBeDefined()
+  })
+})

@@ -1,0 +1,87 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { BASE, validBody } from './helpers/app.js'
+import { rawRequest, spawnServer } from './helpers/server-process.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-server-'))
+
+describe('the server process', () => {
+  it('creates its SQLite file and schema by itself, and keeps data across a restart', async () => {
+    const databaseUrl = `sqlite:${join(dir, 'nested', 'dir', 'orgs.db')}`
+    const first = await spawnServer({ DATABASE_URL: databaseUrl })
+    const created = await rawRequest(first.base, 'POST', BASE, validBody('org_persisted'))
+    expect(created.status).toBe(201)
+    first.child.kill('SIGTERM')
+    expect((await first.exited).code).toBe(0)
+
+    const second = await spawnServer({ DATABASE_URL: databaseUrl })
+    const res = await rawRequest(second.base, 'GET', `${BASE}/org_persisted/status`)
+    expect(res.status).toBe(200)
+    expect(JSON.parse(res.body).org_id).toBe('org_persisted')
+    second.child.kill('SIGINT')
+    expect((await second.exited).code).toBe(0)
+  })
+
+  it('warns at start when writes are open', async () => {
+    const server = await spawnServer({ DATABASE_URL: `sqlite:${join(dir, 'warn.db')}` })
+    server.child.kill('SIGTERM')
+    await server.exited
+    expect(server.output()).toContain('writes (POST, PUT, DELETE) are open to anyone')
+  })
+
+  it('refuses to start in production without ADMIN_TOKENS or AUTH_DISABLED', async () => {
+    const server = await spawnServer({ NODE_ENV: 'production', DATABASE_URL: `sqlite:${join(dir, 'prod.db')}` }, false)
+    const { code } = await server.exited
+    expect(code).not.toBe(0)
+    expect(server.output()).toContain('ADMIN_TOKENS')
+  })
+
+  it('starts in production with ADMIN_TOKENS, or with AUTH_DISABLED=true', async () => {
+    const envs: Record<string, string>[] = [{ ADMIN_TOKENS: 'ops:0123456789abcdef' }, { AUTH_DISABLED: 'true' }]
+    for (const env of envs) {
+      const server = await spawnServer({ NODE_ENV: 'production', DATABASE_URL: `sqlite:${join(dir, 'prod2.db')}`, ...env })
+      server.child.kill('SIGTERM')
+      expect((await server.exited).code).toBe(0)
+    }
+  })
+
+  it('on SIGTERM under load finishes every request it accepted and exits 0', async () => {
+    const server = await spawnServer({ DATABASE_URL: `sqlite:${join(dir, 'sigterm.db')}`, LOG_LEVEL: 'info' })
+    await rawRequest(server.base, 'POST', BASE, validBody('org_load'))
+    const statuses: number[] = []
+    const errors: string[] = []
+    const requests = Array.from({ length: 300 }, (_, i) => {
+      const write = i % 10 === 0
+      return rawRequest(
+        server.base,
+        write ? 'PUT' : 'GET',
+        write ? `${BASE}/org_load` : `${BASE}/org_load/status`,
+        write ? { client_id: `client-${i}` } : undefined
+      ).then(
+        (res) => statuses.push(res.status),
+        // Refused or reset before the server took the connection: never accepted.
+        (err: NodeJS.ErrnoException) => errors.push(err.code ?? 'unknown')
+      )
+    })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    server.child.kill('SIGTERM')
+    await Promise.all(requests)
+    expect((await server.exited).code).toBe(0)
+
+    expect(statuses.length).toBeGreaterThan(0)
+    expect(statuses.filter((s) => s !== 200)).toEqual([])
+    expect(errors.filter((code) => code !== 'ECONNREFUSED' && code !== 'ECONNRESET')).toEqual([])
+    // Every request the server logged as received, it logged as completed.
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { reqId?: string; msg: string })
+    const received = new Set(lines.filter((l) => l.msg === 'incoming request').map((l) => l.reqId))
+    const completed = new Set(lines.filter((l) => l.msg === 'request completed').map((l) => l.reqId))
+    expect([...received].filter((id) => !completed.has(id))).toEqual([])
+    expect(completed.size).toBe(statuses.length + 2) // + the create and the readiness probe
+  })
+})
