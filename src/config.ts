@@ -80,6 +80,10 @@ export function loadConfig(env: Env = process.env): Config {
         'set AUTH_DISABLED=true to open writes on purpose'
     )
   }
+  const readsNeedToken = flag(env, 'AUTH_READS')
+  if (readsNeedToken && adminTokens.length === 0) {
+    throw new ConfigError('AUTH_READS=true needs ADMIN_TOKENS: no token could ever read')
+  }
   const logLevel = env.LOG_LEVEL || 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
   const databaseUrl = env.DATABASE_URL || 'sqlite:./data/vipps-orgs.db'
@@ -94,7 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     adminTokens,
     writesOpen: authDisabled || adminTokens.length === 0,
-    readsNeedToken: flag(env, 'AUTH_READS'),
+    readsNeedToken,
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())
