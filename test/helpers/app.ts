@@ -35,6 +35,22 @@ export async function newDatabaseUrl(store: StoreName): Promise<string> {
   return url.toString()
 }
 
+/** Drops a database made by newDatabaseUrl (SQLite files go with the temp directory). */
+export async function dropDatabase(databaseUrl: string): Promise<void> {
+  if (!databaseUrl.startsWith('postgres')) return
+  const url = new URL(databaseUrl)
+  const name = url.pathname.slice(1)
+  if (!/^t_[0-9a-f]{32}$/.test(name)) return
+  url.pathname = '/postgres'
+  const client = new pg.Client({ connectionString: url.toString() })
+  await client.connect()
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  } finally {
+    await client.end()
+  }
+}
+
 export interface TestApp {
   app: FastifyInstance
   databaseUrl: string
@@ -76,6 +92,7 @@ export function describeEachStore(
       })
       afterAll(async () => {
         await current?.close()
+        if (current) await dropDatabase(current.databaseUrl)
       })
       body(() => {
         if (!current) throw new Error('app not started')
