@@ -54,8 +54,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
   app.setValidatorCompiler(validatorCompiler())
   registerProblemHandlers(app)
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
 
   // JSON only: no text/plain bodies. A DELETE may carry Content-Type: application/json and no body.
@@ -92,12 +93,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
-  const database = openDatabase(config.databaseUrl, config.pg, app.log)
+  const database = openDatabase(config, app.log)
   app.addHook('onClose', () => database.close())
   try {
     await migrateToLatest(database.db)
     const cache = new OrgReadCache(config.cache)
-    const service = new OrgService(new KyselyOrgStore(database.db, database.dialect), cache)
+    const service = new OrgService(new KyselyOrgStore(database.db), cache)
     await startCacheInvalidation(app, database, cache)
     registerHealthRoutes(app, database)
     await app.register(orgRoutes, { prefix: BASE_PATH, service, config })

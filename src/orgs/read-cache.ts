@@ -1,64 +1,67 @@
 import { LRUCache } from 'lru-cache'
-import type { OrgConfig } from './store.js'
+import type { OrgSummary } from './schemas.js'
+import type { Page } from './store.js'
+import type { OrgView } from './views.js'
 
-interface Entry {
-  config: OrgConfig | undefined
+interface Entry<V> {
+  value: V
+}
+
+/** One bounded map of loaded values, with concurrent loads of a key coalesced into one. */
+class Slot<V> {
+  readonly entries: LRUCache<string, Entry<V>>
+  readonly loading = new Map<string, Promise<V>>()
+
+  constructor(max: number, ttlMs: number) {
+    this.entries = new LRUCache<string, Entry<V>>({ max, ...(ttlMs > 0 ? { ttl: ttlMs } : {}) })
+  }
+
+  clear(): void {
+    this.loading.clear()
+    this.entries.clear()
+  }
 }
 
 /**
- * Live configs (and known misses) by org_id, bounded in size and age. Every write invalidates
- * its org_id here, on this instance at once and on the others through the change listener.
+ * What the hot reads need, in memory: live configs as served (and known misses) by org_id, and list pages
+ * by query. Bounded in size and age. Every write invalidates its org_id and every list page,
+ * on this instance at once and on the others through the change listener.
  */
 export class OrgReadCache {
-  private readonly entries: LRUCache<string, Entry> | undefined
-  private readonly loading = new Map<string, Promise<OrgConfig | undefined>>()
+  private readonly configs: Slot<OrgView | undefined> | undefined
+  private readonly lists: Slot<Page<OrgSummary>> | undefined
   // Bumped by every invalidation: a load that started before one must not fill the cache with
   // what it read, since that may be the value the invalidation was about.
   private generation = 0
   // While suspended (changes may go unheard) every read goes to the database.
   private suspended = false
 
-  constructor(options: { max: number; ttlMs: number }) {
-    if (options.max > 0) {
-      this.entries = new LRUCache<string, Entry>({
-        max: options.max,
-        ...(options.ttlMs > 0 ? { ttl: options.ttlMs, ttlAutopurge: false } : {})
-      })
-    }
+  constructor(options: { max: number; ttlMs: number; listMax?: number }) {
+    if (options.max > 0) this.configs = new Slot(options.max, options.ttlMs)
+    const listMax = options.listMax ?? Math.min(options.max, 1_000)
+    if (listMax > 0) this.lists = new Slot(listMax, options.ttlMs)
   }
 
-  get(orgId: string, load: (orgId: string) => Promise<OrgConfig | undefined>): Promise<OrgConfig | undefined> {
-    if (!this.entries || this.suspended) return load(orgId)
-    const hit = this.entries.get(orgId)
-    if (hit) return Promise.resolve(hit.config)
-    const pending = this.loading.get(orgId)
-    if (pending) return pending
-    const generation = this.generation
-    const loaded = load(orgId).then(
-      (config) => {
-        if (this.loading.get(orgId) === loaded) this.loading.delete(orgId)
-        if (generation === this.generation) this.entries!.set(orgId, { config })
-        return config
-      },
-      (err: unknown) => {
-        if (this.loading.get(orgId) === loaded) this.loading.delete(orgId)
-        throw err
-      }
-    )
-    this.loading.set(orgId, loaded)
-    return loaded
+  view(orgId: string, load: () => Promise<OrgView | undefined>): Promise<OrgView | undefined> {
+    return this.read(this.configs, orgId, load)
   }
 
+  list(key: string, load: () => Promise<Page<OrgSummary>>): Promise<Page<OrgSummary>> {
+    return this.read(this.lists, key, load)
+  }
+
+  /** A write changed this org_id: its config and every list page may be different now. */
   invalidate(orgId: string): void {
     this.generation++
-    this.loading.delete(orgId)
-    this.entries?.delete(orgId)
+    this.configs?.loading.delete(orgId)
+    this.configs?.entries.delete(orgId)
+    this.lists?.clear()
   }
 
   clear(): void {
     this.generation++
-    this.loading.clear()
-    this.entries?.clear()
+    this.configs?.clear()
+    this.lists?.clear()
   }
 
   /** Empties the cache and stops filling it until resume(). */
@@ -73,6 +76,31 @@ export class OrgReadCache {
   }
 
   get size(): number {
-    return this.entries?.size ?? 0
+    return this.configs?.entries.size ?? 0
+  }
+
+  private read<V>(slot: Slot<V> | undefined, key: string, load: () => Promise<V>): Promise<V> {
+    if (!slot || this.suspended) return load()
+    const hit = slot.entries.get(key)
+    if (hit) return Promise.resolve(hit.value)
+    const pending = slot.loading.get(key)
+    if (pending) return pending
+    const generation = this.generation
+    const settle = () => {
+      if (slot.loading.get(key) === loaded) slot.loading.delete(key)
+    }
+    const loaded = load().then(
+      (value) => {
+        settle()
+        if (generation === this.generation) slot.entries.set(key, { value })
+        return value
+      },
+      (err: unknown) => {
+        settle()
+        throw err
+      }
+    )
+    slot.loading.set(key, loaded)
+    return loaded
   }
 }

@@ -20,7 +20,7 @@ import {
   UpdateOrgBody
 } from './schemas.js'
 import type { OrgService } from './service.js'
-import type { OrgConfig } from './store.js'
+import type { OrgView } from './views.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,6 +37,7 @@ export interface OrgRoutesOptions {
 }
 
 const errors = { '4xx': ProblemSchema, '5xx': ProblemSchema }
+const JSON_TYPE = 'application/json; charset=utf-8'
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 
 const IdempotencyHeaders = Type.Object({
@@ -52,21 +53,24 @@ const IfMatchHeaders = Type.Object({
 export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app, { service, config }) => {
   const writeLimit = { max: config.writeRateLimit.max, timeWindow: config.writeRateLimit.windowMs }
   // Access is checked before the body is parsed and validated: a 401 says nothing about the body.
-  const read = async (request: FastifyRequest) => {
-    request.actor = authenticate(config, request, 'read')
+  // (Callback hooks: no promise per request on the hot path.)
+  const access = (kind: 'read' | 'write') => (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    try {
+      request.actor = authenticate(config, request, kind)
+      done()
+    } catch (err) {
+      done(err as Error)
+    }
   }
-  const write = async (request: FastifyRequest) => {
-    request.actor = authenticate(config, request, 'write')
-  }
+  const read = access('read')
+  const write = access('write')
   const security = [{ bearerAuth: [] }]
 
-  /** Answers 304 when the client's copy is current; otherwise sets the ETag. */
-  const notModified = (request: FastifyRequest, reply: FastifyReply, org: OrgConfig): boolean => {
-    const etag = etagOf(org.version)
-    reply.header('etag', etag).header('cache-control', 'no-cache')
-    if (!noneMatchHits(request.headers['if-none-match'], etag)) return false
-    reply.code(304).send()
-    return true
+  /** Sends the pre-serialized representation, or 304 when the client's copy is current. */
+  const sendView = (request: FastifyRequest, reply: FastifyReply, view: OrgView, body: string): FastifyReply => {
+    reply.header('etag', view.etag).header('cache-control', 'no-cache')
+    if (noneMatchHits(request.headers['if-none-match'], view.etag)) return reply.code(304).send()
+    return reply.type(JSON_TYPE).send(body)
   }
 
   app.get(
@@ -132,9 +136,8 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       }
     },
     async (request, reply) => {
-      const org = await service.getLive(request.params.org_id)
-      if (notModified(request, reply, org)) return reply
-      return org
+      const view = await service.getLiveView(request.params.org_id)
+      return sendView(request, reply, view, view.full)
     }
   )
 
@@ -199,9 +202,8 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       }
     },
     async (request, reply) => {
-      const org = await service.getLive(request.params.org_id)
-      if (notModified(request, reply, org)) return reply
-      return org
+      const view = await service.getLiveView(request.params.org_id)
+      return sendView(request, reply, view, view.status)
     }
   )
 

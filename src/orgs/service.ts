@@ -4,6 +4,7 @@ import { Problem } from '../http/problems.js'
 import { IdempotencyKeyTakenError } from './kysely-store.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
+import { type OrgView, toView } from './views.js'
 import { type CreateOrgBody, ORG_ID_PATTERN, type OrgSummary, type UpdateOrgBody } from './schemas.js'
 import {
   AlreadyExistsError,
@@ -46,11 +47,16 @@ export class OrgService {
     private readonly now: () => string = nowIso
   ) {}
 
-  /** The live config, from the read cache; 404 when unknown or deleted. */
-  async getLive(orgId: string): Promise<OrgConfig> {
-    const config = isOrgId(orgId) ? await this.cache.get(orgId, (id) => this.store.findLive(id)) : undefined
-    if (!config) throw notFound(orgId)
-    return config
+  /** The live config as served, from the read cache; 404 when unknown or deleted. */
+  async getLiveView(orgId: string): Promise<OrgView> {
+    const view = isOrgId(orgId) ? await this.cache.view(orgId, () => this.loadView(orgId)) : undefined
+    if (!view) throw notFound(orgId)
+    return view
+  }
+
+  private async loadView(orgId: string): Promise<OrgView | undefined> {
+    const config = await this.store.findLive(orgId)
+    return config && toView(config)
   }
 
   async list(query: ListQuery) {
@@ -60,7 +66,8 @@ export class OrgService {
       ...(query.environment ? { environment: query.environment } : {}),
       ...(query.vipps_enabled !== undefined ? { vipps_enabled: query.vipps_enabled } : {})
     }
-    const { items, total } = await this.store.list(filter)
+    const key = `${filter.offset}:${filter.limit}:${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}`
+    const { items, total } = await this.cache.list(key, () => this.store.list(filter))
     return { data: items, pagination: { page: query.page, limit: query.limit, total } }
   }
 
