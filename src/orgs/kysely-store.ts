@@ -1,5 +1,4 @@
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
-import type { Dialect } from '../db/connect.js'
 import { isUniqueViolation } from '../db/errors.js'
 import type { Database, OrgConfigTable } from '../db/schema.js'
 import type { OrgEvent, OrgSummary } from './schemas.js'
@@ -17,7 +16,10 @@ import {
   type WriteContext
 } from './store.js'
 
-/** PostgreSQL channel that carries the org_id of every committed change (see cache-invalidation.ts). */
+/**
+ * PostgreSQL channel that carries the org_id of every committed change of a config row; a
+ * trigger (migration 001) sends it, the cache listener (cache-invalidation.ts) hears it.
+ */
 export const CHANGES_CHANNEL = 'vipps_org_changed'
 
 export class IdempotencyKeyTakenError extends Error {
@@ -26,10 +28,7 @@ export class IdempotencyKeyTakenError extends Error {
 
 /** The OrgStore on Kysely: the same queries serve SQLite and PostgreSQL. */
 export class KyselyOrgStore implements OrgStore {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly dialect: Dialect
-  ) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
   async findLive(orgId: string): Promise<OrgConfig | undefined> {
     const row = await this.db
@@ -69,12 +68,6 @@ export class KyselyOrgStore implements OrgStore {
   ): Promise<OrgConfig> {
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const last = await trx
-          .selectFrom('vipps_org_events')
-          .select((eb) => eb.fn.max('version').as('version'))
-          .where('org_id', '=', orgId)
-          .executeTakeFirst()
-        const version = Number(last?.version ?? 0) + 1
         const row = await trx
           .insertInto('vipps_org_configs')
           .values({
@@ -85,7 +78,8 @@ export class KyselyOrgStore implements OrgStore {
             scopes: JSON.stringify(fields.scopes),
             environment: fields.environment,
             vipps_enabled: fields.vipps_enabled ? 1 : 0,
-            version,
+            // Versions go on from the org_id's last event, across deletes and re-creates.
+            version: sql<number>`(select coalesce(max(version), 0) + 1 from vipps_org_events where org_id = ${orgId})`,
             created_at: ctx.at,
             updated_at: ctx.at,
             deleted_at: null
@@ -94,7 +88,7 @@ export class KyselyOrgStore implements OrgStore {
           .executeTakeFirstOrThrow()
         const changes: Changes = {}
         for (const [field, value] of Object.entries(fields)) changes[field] = { from: null, to: value }
-        await this.recordEvent(trx, orgId, version, 'create', changes, ctx)
+        await this.recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx)
         if (idempotency) await this.saveIdempotentResponse(trx, idempotency, ctx.at)
         return toOrgConfig(row)
       })
@@ -183,8 +177,6 @@ export class KyselyOrgStore implements OrgStore {
       .insertInto('vipps_org_events')
       .values({ org_id: orgId, version, action, at: ctx.at, actor: ctx.actor, changes: JSON.stringify(changes) })
       .execute()
-    // Delivered to every listening instance only when the transaction commits.
-    if (this.dialect === 'postgres') await sql`select pg_notify(${CHANGES_CHANNEL}, ${orgId})`.execute(trx)
   }
 
   private async saveIdempotentResponse(trx: Transaction<Database>, record: IdempotencyRecord, at: string) {

@@ -32,7 +32,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(sql.ref('deleted_at'), 'is', null)
     .execute()
 
-  // The list: filter on vipps_enabled (and environment), order by created_at, org_id.
+  // The list: filter on vipps_enabled (and environment), or on nothing; order by created_at, org_id.
+  await db.schema
+    .createIndex('vipps_org_configs_live_order')
+    .on('vipps_org_configs')
+    .columns(['created_at', 'org_id'])
+    .where(sql.ref('deleted_at'), 'is', null)
+    .execute()
   await db.schema
     .createIndex('vipps_org_configs_live_list')
     .on('vipps_org_configs')
@@ -71,9 +77,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('idempotency_keys_pk', ['actor', 'key'])
     .execute()
   await db.schema.createIndex('idempotency_keys_created_at').on('idempotency_keys').column('created_at').execute()
+
+  if (postgres) {
+    // Every change of a config row, by this service or anyone else, tells every listening
+    // instance which org_id to drop from its read cache. Delivered when the change commits.
+    await sql`
+      create function vipps_org_notify_change() returns trigger language plpgsql as $$
+      begin
+        perform pg_notify('vipps_org_changed', coalesce(new.org_id, old.org_id));
+        return null;
+      end $$`.execute(db)
+    await sql`
+      create trigger vipps_org_configs_notify after insert or update or delete on vipps_org_configs
+      for each row execute function vipps_org_notify_change()`.execute(db)
+  }
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`drop trigger if exists vipps_org_configs_notify on vipps_org_configs`.execute(db)
+    await sql`drop function if exists vipps_org_notify_change()`.execute(db)
+  }
   await db.schema.dropTable('idempotency_keys').execute()
   await db.schema.dropTable('vipps_org_events').execute()
   await db.schema.dropTable('vipps_org_configs').execute()
