@@ -21,6 +21,8 @@ export interface Config {
   writeRateLimit: { max: number; windowMs: number }
   cache: { max: number; ttlMs: number }
   pg: { poolMax: number; statementTimeoutMs: number; connectTimeoutMs: number }
+  /** How long a SQLite write waits for a lock held by another connection before a 503. */
+  sqliteBusyTimeoutMs: number
   shutdownGraceMs: number
 }
 
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
       statementTimeoutMs: integer(env, 'PG_STATEMENT_TIMEOUT_MS', 5_000, 1, 3_600_000),
       connectTimeoutMs: integer(env, 'PG_CONNECT_TIMEOUT_MS', 2_000, 1, 60_000)
     },
+    sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 5_000, 0, 600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000)
   }
 }

@@ -20,11 +20,14 @@ export interface DatabaseHandle {
 
 type Logger = { warn(obj: object, msg: string): void }
 
-export function openDatabase(url: string, pgConfig: Config['pg'], log: Logger): DatabaseHandle {
-  return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, pgConfig, log)
+export function openDatabase(config: Config, log: Logger): DatabaseHandle {
+  const url = config.databaseUrl
+  return url.startsWith('sqlite:')
+    ? openSqlite(url.slice('sqlite:'.length), config.sqliteBusyTimeoutMs)
+    : openPostgres(url, config.pg, log)
 }
 
-function openSqlite(path: string): DatabaseHandle {
+function openSqlite(path: string, busyTimeoutMs: number): DatabaseHandle {
   const file = path === ':memory:' || path === '' ? ':memory:' : path
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const sqlite = new SQLite(file)
@@ -32,7 +35,7 @@ function openSqlite(path: string): DatabaseHandle {
   // a power loss too, not only a crash of the process; writes are rare, so the fsync is cheap.
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
   return { db, dialect: 'sqlite', ping: () => ping(db), close: () => db.destroy() }
 }

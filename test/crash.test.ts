@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { BASE, dropDatabase, newDatabaseUrl, type StoreName, storeNames, validBody } from './helpers/app.js'
+import { rawRequest, spawnServer } from './helpers/server-process.js'
+
+type State = { client_id: string; vipps_enabled: boolean } | 'absent'
+
+interface Tracked {
+  /** The state after the last acknowledged (2xx) write. */
+  acked: State
+  /** The state the write in flight at the kill would have made, if any. */
+  inflight?: State
+}
+
+const WORKERS = 12
+const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-crash-'))
+
+/**
+ * Writes through the API under load, SIGKILLs the server mid-way, restarts it, and checks that
+ * every acknowledged write is there and nothing unacknowledged is half there: each org is in
+ * its last acknowledged state or the state of the write in flight, and its history replays to
+ * exactly what is stored.
+ */
+async function crashAndCheck(store: StoreName): Promise<{ acknowledged: number; orgs: number }> {
+  const databaseUrl = store === 'sqlite' ? `sqlite:${join(dir, 'crash.db')}` : await newDatabaseUrl('postgres')
+  const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000' }
+  try {
+    const first = await spawnServer(env)
+    const orgs = new Map<string, Tracked>()
+    let acknowledged = 0
+    let killed = false
+
+    const worker = async (w: number) => {
+      for (let n = 0; !killed; n++) {
+        const orgId = `crash_${w}_${n}`
+        const tracked: Tracked = { acked: 'absent' }
+        orgs.set(orgId, tracked)
+        const steps: { method: string; path: string; body?: object; next: State }[] = [
+          { method: 'POST', path: BASE, body: validBody(orgId, { client_id: 'v0' }), next: { client_id: 'v0', vipps_enabled: true } },
+          { method: 'PUT', path: `${BASE}/${orgId}`, body: { client_id: 'v1' }, next: { client_id: 'v1', vipps_enabled: true } },
+          { method: 'PUT', path: `${BASE}/${orgId}`, body: { vipps_enabled: false, client_id: 'v2' }, next: { client_id: 'v2', vipps_enabled: false } },
+          ...(n % 3 === 0 ? [{ method: 'DELETE', path: `${BASE}/${orgId}`, next: 'absent' as const }] : [])
+        ]
+        for (const step of steps) {
+          tracked.inflight = step.next
+          try {
+            const res = await rawRequest(first.base, step.method, step.path, step.body)
+            if (res.status < 200 || res.status > 299) throw new Error(`${step.method} ${step.path}: ${res.status} ${res.body}`)
+            tracked.acked = step.next
+            tracked.inflight = undefined
+            acknowledged++
+          } catch (err) {
+            if (killed) return
+            throw err
+          }
+        }
+      }
+    }
+    const running = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)))
+    while (acknowledged < 300) await new Promise((resolve) => setTimeout(resolve, 10))
+    killed = true
+    first.child.kill('SIGKILL')
+    await first.exited
+    await running
+
+    const second = await spawnServer(env)
+    try {
+      for (const [orgId, tracked] of orgs) {
+        const res = await rawRequest(second.base, 'GET', `${BASE}/${orgId}`)
+        const stored: State =
+          res.status === 404 ? 'absent' : (({ client_id, vipps_enabled }) => ({ client_id, vipps_enabled }))(JSON.parse(res.body))
+        const allowed = [tracked.acked, ...(tracked.inflight ? [tracked.inflight] : [])]
+        expect(allowed, `${orgId} is ${JSON.stringify(stored)}`).toContainEqual(stored)
+
+        // The history replays to exactly what is stored: no change without its event.
+        const history = await rawRequest(second.base, 'GET', `${BASE}/${orgId}/history?limit=100`)
+        if (history.status === 404) {
+          expect(stored).toBe('absent')
+          continue
+        }
+        let replayed: Record<string, unknown> | 'absent' = 'absent'
+        for (const event of JSON.parse(history.body).data as { action: string; changes: Record<string, { to: unknown }> }[]) {
+          if (event.action === 'delete') replayed = 'absent'
+          else {
+            const base: Record<string, unknown> = replayed === 'absent' ? {} : replayed
+            replayed = { ...base, ...Object.fromEntries(Object.entries(event.changes).map(([k, v]) => [k, v.to])) }
+          }
+        }
+        const replayedState: State =
+          replayed === 'absent'
+            ? 'absent'
+            : { client_id: replayed.client_id as string, vipps_enabled: replayed.vipps_enabled as boolean }
+        expect(replayedState, `${orgId} history`).toEqual(stored)
+      }
+      // And it still takes writes.
+      expect((await rawRequest(second.base, 'POST', BASE, validBody('crash_after_restart'))).status).toBe(201)
+    } finally {
+      second.child.kill('SIGTERM')
+      await second.exited
+    }
+    return { acknowledged, orgs: orgs.size }
+  } finally {
+    await dropDatabase(databaseUrl)
+  }
+}
+
+describe('crash safety: SIGKILL under write load', () => {
+  for (const store of storeNames()) {
+    it(`keeps every acknowledged write and nothing half-done [${store}]`, async () => {
+      const { acknowledged, orgs } = await crashAndCheck(store)
+      expect(acknowledged).toBeGreaterThanOrEqual(300)
+      expect(orgs).toBeGreaterThan(WORKERS)
+    }, 120_000)
+  }
+})
