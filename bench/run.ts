@@ -5,7 +5,7 @@
  *
  * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_DATABASE_URL=postgres://…
  */
-import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, fork } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +13,7 @@ import autocannon from 'autocannon'
 import pg from 'pg'
 import { freePort, startEmbeddedPostgres } from '../test/helpers/postgres.js'
 import { benchOrg, benchOrgId } from './orgs.js'
+import { rssMb, startService, stop, waitReady } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const BASE = '/api/v1/vipps-orgs'
@@ -35,11 +36,6 @@ interface Measure {
 
 type Request = { method: string; path: string; body?: string; headers?: Record<string, string> }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return Math.round(kb / 1024)
-}
 
 async function load(port: number, next: () => Request, seconds: number, amount?: number) {
   const result = await autocannon({
@@ -77,24 +73,7 @@ async function measure(pid: number, port: number, next: () => Request): Promise<
   }
 }
 
-async function waitReady(port: number, path: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}${path}`)).ok) return
-    } catch {
-      // not yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`nothing ready on port ${port}`)
-}
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  await exited
-}
 
 const random = (n: number) => Math.floor(Math.random() * n)
 
@@ -125,22 +104,10 @@ async function newPostgresDatabase(adminUrl: string): Promise<string> {
 }
 
 async function service(store: string, size: number, databaseUrl: string, ceiling: { child: ChildProcess; port: number }) {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: '',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      LOG_LEVEL: 'warn',
-      WRITE_RATE_LIMIT: '1000000',
-      CACHE_MAX_ENTRIES: String(Math.max(size * 2, 1000))
-    },
-    stdio: ['ignore', 'ignore', 'inherit']
+  const { child, pid, port } = await startService({
+    DATABASE_URL: databaseUrl,
+    CACHE_MAX_ENTRIES: String(Math.max(size * 2, 1000))
   })
-  await waitReady(port, '/readyz')
-  const pid = child.pid!
 
   let seeded = 0
   const seedStart = performance.now()
@@ -244,7 +211,7 @@ async function main() {
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
   let adminUrl = process.env.BENCH_DATABASE_URL
   if (STORES.includes('postgres') && !adminUrl) {
-    embedded = await startEmbeddedPostgres()
+    embedded = await startEmbeddedPostgres({ durable: true })
     adminUrl = embedded.url
   }
   const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-bench-'))

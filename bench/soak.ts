@@ -5,13 +5,13 @@
  *
  * SOAK_SECONDS=300  SOAK_DATABASE_URL=postgres://… (default: a fresh SQLite file)
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { freePort } from '../test/helpers/postgres.js'
 import { benchOrg, benchOrgId } from './orgs.js'
+import { rssMb, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const BASE = '/api/v1/vipps-orgs'
@@ -23,24 +23,13 @@ const RSS_GROWTH_BOUND_MB = 40
 const WARMUP_SECONDS = Math.min(30, Math.round(SECONDS / 5))
 
 const random = (n: number) => Math.floor(Math.random() * n)
-const rssMb = (pid: number) =>
-  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)
 
 async function main() {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
   const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-soak-'))
-  const port = await freePort()
   const databaseUrl = process.env.SOAK_DATABASE_URL ?? `sqlite:${join(dir, 'soak.db')}`
-  const child = spawn(process.execPath, ['dist/server.js'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: '', PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000' },
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
+  const { child, port } = await startService({ DATABASE_URL: databaseUrl })
   try {
-    for (let i = 0; i < 300; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) break
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
     for (let i = 0; i < ORGS; i++) {
       const res = await fetch(`http://127.0.0.1:${port}${BASE}`, {
         method: 'POST',
@@ -135,7 +124,7 @@ async function main() {
     console.log(line)
     if (!summary.passed) process.exitCode = 1
   } finally {
-    child.kill('SIGTERM')
+    await stop(child)
     rmSync(dir, { recursive: true, force: true })
   }
 }

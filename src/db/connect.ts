@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.js'
 import type { Database } from './schema.js'
@@ -36,8 +36,28 @@ function openSqlite(path: string, busyTimeoutMs: number): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`)
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return { db, dialect: 'sqlite', ping: () => ping(db), close: () => db.destroy() }
+}
+
+/**
+ * Kysely prepares every query it runs; the SQL it generates is parameterized, so the same few
+ * strings come back again and again. Prepared once, reused (Kysely runs one query at a time).
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql)
+      if (!statement) {
+        if (statements.size >= 1_000) statements.clear()
+        statement = sqlite.prepare(sql)
+        statements.set(sql, statement)
+      }
+      return statement
+    }
+  }
 }
 
 function openPostgres(url: string, pgConfig: Config['pg'], log: Logger): DatabaseHandle {

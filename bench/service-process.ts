@@ -1,0 +1,56 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { freePort } from '../test/helpers/postgres.js'
+
+const ROOT = join(import.meta.dirname, '..')
+
+export interface ServiceProcess {
+  child: ChildProcess
+  pid: number
+  port: number
+}
+
+/** The node arguments of `npm start` (flags and script), so benchmarks run what users run. */
+function startArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const [node, ...args] = pkg.scripts.start.split(/\s+/)
+  if (node !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`)
+  return args
+}
+
+export async function waitReady(port: number, path: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}${path}`)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`nothing ready on port ${port}`)
+}
+
+/** The built service (`npm run build` first) in its own process, writes unthrottled, logs at warn. */
+export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, startArgs(), {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: '', PORT: String(port), LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000', ...env },
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+  await waitReady(port, '/readyz')
+  return { child, pid: child.pid!, port }
+}
+
+export function rssMb(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+  return Math.round(kb / 1024)
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
