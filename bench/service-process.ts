@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import type autocannon from 'autocannon'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from '../test/helpers/postgres.js'
@@ -53,4 +54,28 @@ export async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
   await exited
+}
+
+export interface BenchRequest {
+  method: string
+  path: string
+  body?: string
+}
+
+/** autocannon's request list for a generator of requests (a JSON body gets its Content-Type). */
+export function requestsFrom(next: () => BenchRequest): autocannon.Request[] {
+  return [
+    {
+      setupRequest: (request) => {
+        const r = next()
+        return {
+          ...request,
+          method: r.method as 'GET',
+          path: r.path,
+          ...(r.body ? { body: r.body } : {}),
+          headers: r.body ? { 'content-type': 'application/json' } : {}
+        }
+      }
+    }
+  ]
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { benchOrg, benchOrgId } from './orgs.js'
-import { rssMb, startService, stop } from './service-process.js'
+import { type BenchRequest, requestsFrom, rssMb, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const BASE = '/api/v1/vipps-orgs'
@@ -42,7 +42,7 @@ async function main() {
     const tag = Date.now().toString(36)
     let created = 0
     const live: string[] = []
-    const next = () => {
+    const next = (): BenchRequest => {
       const roll = random(100)
       if (roll < 60) return { method: 'GET', path: `${BASE}/${benchOrgId(random(ORGS))}/status` }
       if (roll < 80) return { method: 'GET', path: `${BASE}/${benchOrgId(random(ORGS))}` }
@@ -65,25 +65,10 @@ async function main() {
     const statuses: Record<string, number> = {}
     let instance!: autocannon.Instance
     const finished = new Promise<autocannon.Result>((resolve, reject) => {
-      instance = autocannon({
-      url: `http://127.0.0.1:${port}`,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [
-        {
-          setupRequest: (request) => {
-            const r = next()
-            return {
-              ...request,
-              method: r.method as 'GET',
-              path: r.path,
-              ...(r.body ? { body: r.body } : {}),
-              headers: r.body ? { 'content-type': 'application/json' } : {}
-            }
-          }
-        }
-      ]
-    }, (err, result) => (err ? reject(err) : resolve(result)))
+      instance = autocannon(
+        { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: SECONDS, requests: requestsFrom(next) },
+        (err, result) => (err ? reject(err) : resolve(result))
+      )
     })
     instance.on('response', (_client, statusCode) => {
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1
