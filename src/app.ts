@@ -67,7 +67,21 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     parseJson(request, body as string, done)
   })
 
-  await app.register(helmet, { contentSecurityPolicy: false })
+  // The headers that matter for a JSON API (OWASP REST Security): HSTS, nosniff, no framing, no
+  // referrer. Those for HTML documents (CSP, COOP/CORP, DNS prefetch, …) are left out; the docs
+  // page sets its own CSP.
+  await app.register(helmet, {
+    contentSecurityPolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' }
+  })
   if (config.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: config.corsOrigins,

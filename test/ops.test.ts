@@ -45,9 +45,11 @@ describeEachStore('operations: health, readiness, OpenAPI, docs, request ids', (
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
   })
 
-  it('sends security headers', async () => {
+  it('sends the security headers a JSON API needs', async () => {
     const res = await ctx().request({ method: 'GET', url: BASE })
     expect(res.headers['x-content-type-options']).toBe('nosniff')
-    expect(res.headers['x-frame-options']).toBeDefined()
+    expect(res.headers['x-frame-options']).toBe('DENY')
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/)
+    expect(res.headers['referrer-policy']).toBe('no-referrer')
   })
 })

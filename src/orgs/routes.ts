@@ -64,6 +64,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
   }
   const read = access('read')
   const write = access('write')
+  app.decorateRequest('actor', '')
   const security = [{ bearerAuth: [] }]
 
   /** Sends the pre-serialized representation, or 304 when the client's copy is current. */
