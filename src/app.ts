@@ -113,7 +113,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await migrateToLatest(database.db)
     const cache = new OrgReadCache(config.cache)
     const service = new OrgService(new KyselyOrgStore(database.db), cache)
-    await startCacheInvalidation(app, database, cache)
+    await startCacheInvalidation(app, config, database, cache)
     registerHealthRoutes(app, database)
     await app.register(orgRoutes, { prefix: BASE_PATH, service, config })
     await app.ready()
@@ -125,8 +125,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 }
 
 /** On PostgreSQL other instances write too: listen for their changes (SQLite has one writer, this process). */
-async function startCacheInvalidation(app: FastifyInstance, database: DatabaseHandle, cache: OrgReadCache) {
-  if (database.dialect !== 'postgres' || !database.postgresUrl) return
-  const listener = await startChangeListener(database.postgresUrl, cache, app.log)
+async function startCacheInvalidation(app: FastifyInstance, config: Config, database: DatabaseHandle, cache: OrgReadCache) {
+  if (database.dialect !== 'postgres') return
+  const listener = await startChangeListener(config.databaseUrl, cache, app.log)
   app.addHook('preClose', () => listener.stop())
 }

@@ -11,8 +11,6 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface DatabaseHandle {
   db: Kysely<Database>
   dialect: Dialect
-  /** The PostgreSQL connection string, for connections outside the pool (LISTEN). */
-  postgresUrl?: string
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -72,7 +70,7 @@ function openPostgres(url: string, pgConfig: Config['pg'], log: Logger): Databas
   // An idle client that loses its server emits here; without a listener the process would die.
   pool.on('error', (err) => log.warn({ err }, 'idle PostgreSQL connection lost'))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return { db, dialect: 'postgres', postgresUrl: url, ping: () => ping(db), close: () => db.destroy() }
+  return { db, dialect: 'postgres', ping: () => ping(db), close: () => db.destroy() }
 }
 
 async function ping(db: Kysely<Database>): Promise<void> {

@@ -10,9 +10,7 @@ export type ProblemCode =
   | 'method_not_allowed'
   | 'already_exists'
   | 'precondition_failed'
-  | 'precondition_required'
   | 'idempotency_key_reused'
-  | 'idempotency_key_in_use'
   | 'unauthorized'
   | 'rate_limited'
   | 'service_unavailable'
@@ -34,9 +32,7 @@ const TITLES: Record<ProblemCode, string> = {
   method_not_allowed: 'Method not allowed',
   already_exists: 'Already exists',
   precondition_failed: 'Precondition failed',
-  precondition_required: 'Precondition required',
   idempotency_key_reused: 'Idempotency key reused',
-  idempotency_key_in_use: 'Idempotency key in use',
   unauthorized: 'Unauthorized',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',

@@ -75,10 +75,6 @@ export class OrgReadCache {
     this.suspended = false
   }
 
-  get size(): number {
-    return this.configs?.entries.size ?? 0
-  }
-
   private read<V>(slot: Slot<V> | undefined, key: string, load: () => Promise<V>): Promise<V> {
     if (!slot || this.suspended) return load()
     const hit = slot.entries.get(key)

@@ -209,7 +209,7 @@ export class OrgService {
   }
 }
 
-export function isOrgId(value: string): boolean {
+function isOrgId(value: string): boolean {
   return value.length >= 3 && value.length <= 64 && ORG_ID.test(value)
 }
 

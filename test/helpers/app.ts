@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, inject } from 'vitest'
 import { buildApp } from '../../src/app.js'
@@ -52,7 +52,6 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
 }
 
 export interface TestApp {
-  app: FastifyInstance
   databaseUrl: string
   request(options: InjectOptions): Promise<LightMyRequestResponse>
   close(): Promise<void>
@@ -68,7 +67,6 @@ export async function startApp(
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATABASE_URL: url })
   const app = await buildApp(config, { logger: false })
   return {
-    app,
     databaseUrl: url,
     request: (options) => app.inject(options),
     close: () => app.close()
