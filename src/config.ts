@@ -106,7 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
     writeRateLimit: {
-      max: integer(env, 'WRITE_RATE_LIMIT', 600, 1, 1_000_000),
+      max: integer(env, 'WRITE_RATE_LIMIT', 6_000, 1, 1_000_000),
       windowMs: integer(env, 'WRITE_RATE_WINDOW_MS', 60_000, 1, 86_400_000)
     },
     cache: {

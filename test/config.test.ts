@@ -11,7 +11,9 @@ describe('configuration', () => {
       logLevel: 'info',
       writesOpen: true,
       readsNeedToken: false,
-      corsOrigins: []
+      corsOrigins: [],
+      writeRateLimit: { max: 6000, windowMs: 60000 },
+      cache: { max: 50000, ttlMs: 60000 }
     })
   })
 
