@@ -1,6 +1,11 @@
 import pg from 'pg'
-import { CHANGES_CHANNEL } from './kysely-store.js'
 import type { OrgReadCache } from './read-cache.js'
+
+/**
+ * The channel on which PostgreSQL announces the org_id of every committed change of a config row;
+ * the trigger of migration 001 sends it (that migration spells the name out, as migrations must).
+ */
+export const CHANGES_CHANNEL = 'vipps_org_changed'
 
 type Logger = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
 

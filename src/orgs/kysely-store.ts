@@ -5,6 +5,7 @@ import type { OrgEvent, OrgSummary } from './schemas.js'
 import {
   AlreadyExistsError,
   type Changes,
+  IdempotencyKeyTakenError,
   type IdempotencyRecord,
   type IdempotentResponse,
   type ListFilter,
@@ -15,16 +16,6 @@ import {
   type Page,
   type WriteContext
 } from './store.js'
-
-/**
- * PostgreSQL channel that carries the org_id of every committed change of a config row; a
- * trigger (migration 001) sends it, the cache listener (cache-invalidation.ts) hears it.
- */
-export const CHANGES_CHANNEL = 'vipps_org_changed'
-
-export class IdempotencyKeyTakenError extends Error {
-  override name = 'IdempotencyKeyTakenError'
-}
 
 /** The OrgStore on Kysely: the same queries serve SQLite and PostgreSQL. */
 export class KyselyOrgStore implements OrgStore {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { nowIso } from '../clock.js'
 import { Problem } from '../http/problems.js'
-import { IdempotencyKeyTakenError } from './kysely-store.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
 import { type OrgView, toView } from './views.js'
@@ -9,6 +8,7 @@ import { type CreateOrgBody, ORG_ID_PATTERN, type OrgSummary, type UpdateOrgBody
 import {
   AlreadyExistsError,
   type Changes,
+  IdempotencyKeyTakenError,
   type IdempotentResponse,
   type ListFilter,
   type OrgConfig,

@@ -75,3 +75,8 @@ export interface OrgStore {
 export class AlreadyExistsError extends Error {
   override name = 'AlreadyExistsError'
 }
+
+/** Another create already recorded a response under this actor's Idempotency-Key. */
+export class IdempotencyKeyTakenError extends Error {
+  override name = 'IdempotencyKeyTakenError'
+}
