@@ -13,7 +13,8 @@ import autocannon from 'autocannon'
 import pg from 'pg'
 import { freePort, startEmbeddedPostgres } from '../test/helpers/postgres.js'
 import { benchOrg, benchOrgId } from './orgs.js'
-import { type BenchRequest, requestsFrom, rssMb, startService, stop, waitReady } from './service-process.js'
+import { waitReady } from '../test/helpers/server-process.js'
+import { type BenchRequest, requestsFrom, rssMb, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const BASE = '/api/v1/vipps-orgs'
@@ -69,7 +70,7 @@ async function startCeiling(size: number) {
     execArgv: ['--import', 'tsx'],
     stdio: 'ignore'
   })
-  await waitReady(port, `${BASE}/${benchOrgId(0)}/status`)
+  if (!(await waitReady(`http://127.0.0.1:${port}`, `${BASE}/${benchOrgId(0)}/status`))) throw new Error('the ceiling did not start')
   return { child, port }
 }
 

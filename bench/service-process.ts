@@ -3,6 +3,7 @@ import type autocannon from 'autocannon'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from '../test/helpers/postgres.js'
+import { waitReady } from '../test/helpers/server-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 
@@ -20,18 +21,6 @@ function startArgs(): string[] {
   return args
 }
 
-export async function waitReady(port: number, path: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}${path}`)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`nothing ready on port ${port}`)
-}
-
 /** The built service (`npm run build` first) in its own process, writes unthrottled, logs at warn. */
 export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort()
@@ -40,7 +29,7 @@ export async function startService(env: Record<string, string>): Promise<Service
     env: { ...process.env, NODE_ENV: '', PORT: String(port), LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000', ...env },
     stdio: ['ignore', 'ignore', 'inherit']
   })
-  await waitReady(port, '/readyz')
+  if (!(await waitReady(`http://127.0.0.1:${port}`))) throw new Error(`the service did not become ready on port ${port}`)
   return { child, pid: child.pid!, port }
 }
 

@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BASE, createOrg, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, validBody } from './helpers/app.js'
+import { BASE, createOrg, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, validBody, within } from './helpers/app.js'
 import { type EmbeddedServer, startEmbeddedPostgres } from './helpers/postgres.js'
-
-/** Polls until `check` passes. */
-async function eventually(ms: number, check: () => Promise<boolean>): Promise<void> {
-  const start = Date.now()
-  while (Date.now() - start < ms) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`not within ${ms} ms`)
-}
 
 // Needs its own PostgreSQL server, to stop and start it.
 describe.runIf(storeNames().includes('postgres'))('PostgreSQL goes down and comes back', () => {
@@ -47,17 +37,17 @@ describe.runIf(storeNames().includes('postgres'))('PostgreSQL goes down and come
       expect(res.headers['retry-after']).toBeDefined()
     }
     // The cache is suspended once the listener notices: no stale reads while changes go unheard.
-    await eventually(5_000, async () => (await t.request({ method: 'GET', url: `${BASE}/${orgId}/status` })).statusCode === 503)
+    await within(5_000, async () => (await t.request({ method: 'GET', url: `${BASE}/${orgId}/status` })).statusCode === 503, 100)
     problemOf(await t.request({ method: 'GET', url: '/readyz' }), 503, 'service_unavailable')
     expect((await t.request({ method: 'GET', url: '/healthz' })).statusCode).toBe(200)
 
     await pgServer.server.start()
 
-    await eventually(10_000, async () => (await t.request({ method: 'GET', url: '/readyz' })).statusCode === 200)
+    await within(10_000, async () => (await t.request({ method: 'GET', url: '/readyz' })).statusCode === 200, 100)
     expect((await t.request({ method: 'GET', url: `${BASE}/${orgId}/status` })).json().vipps_enabled).toBe(true)
     const put = await t.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { vipps_enabled: false } })
     expect(put.statusCode).toBe(200)
-    await eventually(5_000, async () => (await t.request({ method: 'GET', url: `${BASE}/${orgId}/status` })).json().vipps_enabled === false)
+    await within(5_000, async () => (await t.request({ method: 'GET', url: `${BASE}/${orgId}/status` })).json().vipps_enabled === false, 100)
     // Nothing half-written while it was down: one create, one update.
     const history = (await t.request({ method: 'GET', url: `${BASE}/${orgId}/history` })).json()
     expect(history.data.map((e: { action: string }) => e.action)).toEqual(['create', 'update'])

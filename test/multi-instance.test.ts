@@ -1,16 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BASE, createOrg, dropDatabase, newDatabaseUrl, problemOf, startApp, storeNames, type TestApp, uniqueOrgId } from './helpers/app.js'
-
-/** Polls until `check` passes; returns how long that took. */
-async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
-  const start = performance.now()
-  while (performance.now() - start < ms) {
-    if (await check()) return performance.now() - start
-    await new Promise((resolve) => setTimeout(resolve, 2))
-  }
-  throw new Error(`not seen within ${ms} ms`)
-}
+import { BASE, createOrg, dropDatabase, newDatabaseUrl, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, within } from './helpers/app.js'
 
 // Several instances on one database is a PostgreSQL deployment (SQLite serves one process).
 describe.runIf(storeNames().includes('postgres'))('two instances on one PostgreSQL', () => {

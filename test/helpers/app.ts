@@ -161,3 +161,13 @@ export function problemOf(res: LightMyRequestResponse, status: number, code: str
 export function fieldsOf(problem: { errors?: { field: string }[] }): string[] {
   return (problem.errors ?? []).map((e) => e.field).sort()
 }
+
+/** Polls `check` every `everyMs` until it passes; returns how long that took, or throws after `ms`. */
+export async function within(ms: number, check: () => Promise<boolean>, everyMs = 2): Promise<number> {
+  const start = performance.now()
+  while (performance.now() - start < ms) {
+    if (await check()) return performance.now() - start
+    await new Promise((resolve) => setTimeout(resolve, everyMs))
+  }
+  throw new Error(`not seen within ${ms} ms`)
+}

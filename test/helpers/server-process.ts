@@ -14,7 +14,7 @@ export interface ServerProcess {
 }
 
 /** The real server (src/server.ts) in its own process, as `npm start` runs it. */
-export async function spawnServer(env: Record<string, string>, waitReady = true): Promise<ServerProcess> {
+export async function spawnServer(env: Record<string, string>, ready = true): Promise<ServerProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
@@ -28,24 +28,26 @@ export async function spawnServer(env: Record<string, string>, waitReady = true)
     child.on('exit', (code, signal) => resolve({ code, signal }))
   )
   const server = { child, port, base: `http://127.0.0.1:${port}`, output: () => out, exited }
-  if (waitReady) await waitForReady(server)
+  if (ready && !(await waitReady(server.base, '/readyz', exited))) {
+    throw new Error(`server did not become ready:\n${out}`)
+  }
   return server
 }
 
-async function waitForReady(server: ServerProcess): Promise<void> {
+/** Polls `path` until it answers 2xx; gives up after 30 s, or at once when `exited` settles. */
+export async function waitReady(base: string, path = '/readyz', exited?: Promise<unknown>): Promise<boolean> {
   const deadline = Date.now() + 30_000
   let done = false
-  void server.exited.then(() => (done = true))
+  void exited?.then(() => (done = true))
   while (Date.now() < deadline && !done) {
     try {
-      const res = await fetch(`${server.base}/readyz`)
-      if (res.status === 200) return
+      if ((await fetch(`${base}${path}`)).ok) return true
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  throw new Error(`server did not become ready:\n${server.output()}`)
+  return false
 }
 
 export interface RawResponse {
