@@ -4,9 +4,14 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.js'
-import type { Database } from './schema.js'
 
 export type Dialect = 'sqlite' | 'postgres'
+
+/**
+ * No tables: each feature names its own with `db.withTables<Its>()`, so this layer knows none
+ * of them.
+ */
+export type Database = {}
 
 export interface DatabaseHandle {
   db: Kysely<Database>

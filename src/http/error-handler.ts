@@ -1,54 +1,61 @@
 import type { ErrorObject } from 'ajv'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/errors.js'
-import { PROBLEM_CONTENT_TYPE, Problem } from './problems.js'
+import { BODY_LIMIT } from './json-body.js'
+import { PROBLEM_CONTENT_TYPE, Problem, problems } from './problems.js'
 import { fieldErrors } from './validation.js'
 
 /** Any error, thrown anywhere, as the Problem the client gets. */
 function toProblem(err: FastifyError & { validation?: ErrorObject[] }): Problem {
   if (err instanceof Problem) return err
-  if (err.validation) return Problem.validation(fieldErrors(err.validation, err.validationContext ?? 'request'))
+  if (err.validation) return problems.validation(fieldErrors(err.validation, err.validationContext ?? 'request'))
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new Problem(415, 'unsupported_media_type', 'Send the body as application/json')
+      return problems.unsupportedMediaType()
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new Problem(413, 'payload_too_large', 'The body must not be larger than 16 KiB')
+      return problems.payloadTooLarge(BODY_LIMIT)
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new Problem(400, 'malformed_json', 'The body is empty but Content-Type says application/json')
+      return problems.malformedJson('The body is empty but Content-Type says application/json')
     case 'FST_ERR_CTP_INVALID_TYPE':
-      return new Problem(415, 'unsupported_media_type', 'The Content-Type header is not valid')
+      return problems.unsupportedMediaType('The Content-Type header is not valid')
   }
-  if (isDatabaseUnavailable(err)) {
-    return new Problem(503, 'service_unavailable', 'The database is not available; try again shortly', undefined, {
-      'retry-after': '1'
-    })
-  }
+  if (isDatabaseUnavailable(err)) return problems.unavailable()
   const status = err.statusCode ?? 500
+  // Not err.message: the parser quotes a piece of the body, which may hold anything.
   if (status === 400 && (err instanceof SyntaxError || /JSON|prototype|constructor/i.test(err.message))) {
-    // Not err.message: the parser quotes a piece of the body, which may hold anything.
-    return new Problem(400, 'malformed_json', 'The body is not valid JSON (or holds a __proto__/constructor key)')
+    return problems.malformedJson()
   }
-  if (status === 429) return new Problem(429, 'rate_limited', err.message)
-  if (status >= 400 && status < 500) return new Problem(status, 'bad_request', err.message)
-  return new Problem(500, 'internal_error', 'An unexpected error occurred')
+  if (status === 429) return problems.rateLimited(err.message)
+  if (status >= 400 && status < 500) return problems.badRequest(err.message)
+  return problems.internal()
+}
+
+/** The path a problem is about, without the query; capped, since the client may send anything. */
+function instanceOf(request: FastifyRequest): string {
+  const path = request.url.split('?')[0]!
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem, request: FastifyRequest): FastifyReply {
-  const body = problem.body(request.url.split('?')[0]!)
+  const body = problem.body(instanceOf(request))
   if (problem.status === 500) body.detail = `${body.detail}; quote request id ${request.id}`
   return reply.code(problem.status).headers(problem.headers).type(PROBLEM_CONTENT_TYPE).send(body)
 }
 
 /** One error handler and one not-found handler for the whole app: every error is problem+json. */
-export function registerProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const problem = toProblem(err)
-    if (problem.status >= 500) request.log.error({ err }, 'request failed')
-    else request.log.info({ code: problem.code, status: problem.status }, problem.detail)
-    return sendProblem(reply, problem, request)
-  })
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, Problem.notFound(`No route ${request.method} ${request.url.split('?')[0]}`), request)
-  )
-}
+export const problemHandlers = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const problem = toProblem(err)
+      if (problem.status >= 500) request.log.error({ err }, 'request failed')
+      else request.log.info({ code: problem.code, status: problem.status }, problem.detail)
+      return sendProblem(reply, problem, request)
+    })
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, problems.notFound(`No route ${request.method} ${instanceOf(request)}`), request)
+    )
+  },
+  { name: 'problem-handlers' }
+)

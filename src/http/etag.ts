@@ -1,9 +1,10 @@
-import type { Precondition } from '../orgs/service.js'
-
-/** A strong entity tag from a config's version (it grows with every change of the org_id). */
+/** A strong entity tag from a version number (it grows with every change of the resource). */
 export function etagOf(version: number): string {
   return `"${version}"`
 }
+
+/** Checked against the live version before a write (If-Match); false answers 412. */
+export type Precondition = (version: number) => boolean
 
 function tags(header: string): string[] {
   return header
@@ -23,5 +24,5 @@ export function ifMatchPrecondition(header: string | undefined): Precondition | 
   if (header === undefined) return undefined
   const list = tags(header)
   if (list.includes('*')) return () => true
-  return (current) => list.includes(etagOf(current.version))
+  return (version) => list.includes(etagOf(version))
 }

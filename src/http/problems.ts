@@ -1,29 +1,7 @@
 import Type from 'typebox'
 
-/** Stable machine words for every error the API returns. */
-export type ProblemCode =
-  | 'validation_failed'
-  | 'malformed_json'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'already_exists'
-  | 'precondition_failed'
-  | 'idempotency_key_reused'
-  | 'unauthorized'
-  | 'rate_limited'
-  | 'service_unavailable'
-  | 'bad_request'
-  | 'uri_too_long'
-  | 'internal_error'
-
-export interface FieldError {
-  field: string
-  message: string
-}
-
-const TITLES: Record<ProblemCode, string> = {
+/** Stable machine words for every error the API returns; the OpenAPI document lists them as an enum. */
+export const PROBLEM_TITLES = {
   validation_failed: 'Validation failed',
   malformed_json: 'Malformed JSON body',
   unsupported_media_type: 'Unsupported media type',
@@ -39,9 +17,16 @@ const TITLES: Record<ProblemCode, string> = {
   bad_request: 'Bad request',
   uri_too_long: 'URI too long',
   internal_error: 'Internal server error'
+} as const
+
+export type ProblemCode = keyof typeof PROBLEM_TITLES
+
+export interface FieldError {
+  field: string
+  message: string
 }
 
-/** An RFC 9457 problem, thrown anywhere and rendered by the one error handler. */
+/** An RFC 9457 problem, thrown anywhere and rendered by the one error handler. Build it with `problems`. */
 export class Problem extends Error {
   constructor(
     readonly status: number,
@@ -54,25 +39,76 @@ export class Problem extends Error {
     this.name = 'Problem'
   }
 
-  static validation(errors: FieldError[]): Problem {
-    const fields = [...new Set(errors.map((e) => e.field))].join(', ')
-    return new Problem(400, 'validation_failed', `The request has invalid fields: ${fields}`, errors)
-  }
-
-  static notFound(detail: string): Problem {
-    return new Problem(404, 'not_found', detail)
-  }
-
   body(instance: string): ProblemBody {
     return {
       type: problemType(this.code),
-      title: TITLES[this.code],
+      title: PROBLEM_TITLES[this.code],
       status: this.status,
       detail: this.detail,
       code: this.code,
       instance,
       ...(this.errors ? { errors: this.errors } : {})
     }
+  }
+}
+
+const RETRY_SOON = { 'retry-after': '1' }
+
+/** Every problem the API answers, by name. */
+export const problems = {
+  validation(errors: FieldError[]): Problem {
+    const fields = [...new Set(errors.map((e) => e.field))].join(', ')
+    return new Problem(400, 'validation_failed', `The request has invalid fields: ${fields}`, errors)
+  },
+  invalidField(field: string, message: string): Problem {
+    return problems.validation([{ field, message }])
+  },
+  malformedJson(detail = 'The body is not valid JSON (or holds a __proto__/constructor key)'): Problem {
+    return new Problem(400, 'malformed_json', detail)
+  },
+  badRequest(detail: string): Problem {
+    return new Problem(400, 'bad_request', detail)
+  },
+  unauthorized(detail: string, challenge: string): Problem {
+    return new Problem(401, 'unauthorized', detail, undefined, { 'www-authenticate': challenge })
+  },
+  notFound(detail: string): Problem {
+    return new Problem(404, 'not_found', detail)
+  },
+  methodNotAllowed(method: string, allow: string): Problem {
+    return new Problem(405, 'method_not_allowed', `${method} is not allowed here; use ${allow}`, undefined, { allow })
+  },
+  alreadyExists(detail: string): Problem {
+    return new Problem(409, 'already_exists', detail)
+  },
+  preconditionFailed(detail: string): Problem {
+    return new Problem(412, 'precondition_failed', detail)
+  },
+  payloadTooLarge(limitBytes: number): Problem {
+    return new Problem(413, 'payload_too_large', `The body must not be larger than ${limitBytes / 1024} KiB`)
+  },
+  uriTooLong(detail: string): Problem {
+    return new Problem(414, 'uri_too_long', detail)
+  },
+  unsupportedMediaType(detail = 'Send the body as application/json'): Problem {
+    return new Problem(415, 'unsupported_media_type', detail)
+  },
+  idempotencyKeyReused(): Problem {
+    return new Problem(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was used with a different request body in the last 24 hours'
+    )
+  },
+  rateLimited(detail: string): Problem {
+    return new Problem(429, 'rate_limited', detail)
+  },
+  internal(): Problem {
+    return new Problem(500, 'internal_error', 'An unexpected error occurred')
+  },
+  /** The request may succeed shortly (database down, too much contention): 503 with Retry-After. */
+  unavailable(detail = 'The database is not available; try again shortly'): Problem {
+    return new Problem(503, 'service_unavailable', detail, undefined, RETRY_SOON)
   }
 }
 
@@ -96,3 +132,14 @@ export const ProblemSchema = Type.Object(
 export type ProblemBody = Type.Static<typeof ProblemSchema>
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
+
+/** A response schema for problems, documented (and serialized) as application/problem+json. */
+export function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } }
+}
+
+/** The error responses every endpoint may give, for a route's `response` schema. */
+export const problemResponses = {
+  '4xx': problemResponse('A problem with the request (RFC 9457)'),
+  '5xx': problemResponse('The service could not answer (RFC 9457)')
+}

@@ -1,16 +1,32 @@
 import { Ajv, type ErrorObject } from 'ajv'
 import type { FastifySchemaCompiler } from 'fastify'
-import { redirectUriShapeError } from '../orgs/redirect-uri.js'
-import { SCOPES } from '../orgs/schemas.js'
 import type { FieldError } from './problems.js'
 
 /**
+ * Why a value breaks a string format, or undefined when it is fine. Registered as an ajv format,
+ * so the message the client gets is the format's own.
+ */
+export type FormatCheck = (value: string) => string | undefined
+
+/**
+ * The annotation a schema carries to say, per failed keyword, what the client should be told
+ * (`'*'` for any keyword): `{ pattern: 'must not contain whitespace' }`. The one place messages live
+ * is beside the rule they explain.
+ */
+export const ERROR_MESSAGES = 'x-error-messages'
+export type ErrorMessages = Partial<Record<string, string>>
+
+export function withMessages(messages: ErrorMessages): { [ERROR_MESSAGES]: ErrorMessages } {
+  return { [ERROR_MESSAGES]: messages }
+}
+
+/**
  * Two validators. Bodies: no type coercion ("yes" is not a boolean) and no silent removal of
- * unknown properties (a typo like `scope` is a 400 naming it). Query strings and path
+ * unknown properties (a typo like `scope` is a 400 naming it). Query strings, headers and path
  * parameters arrive as text, so there numbers are coerced ("2" -> 2, but never "2.5" -> 2).
  * Both report every error, not only the first.
  */
-function makeAjv(part: 'body' | 'url'): Ajv {
+function makeAjv(part: 'body' | 'url', formats: Record<string, FormatCheck>): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     coerceTypes: part === 'url',
@@ -20,61 +36,63 @@ function makeAjv(part: 'body' | 'url'): Ajv {
     strict: true,
     strictTypes: false
   })
-  ajv.addFormat('redirect-uri', (value: string) => redirectUriShapeError(value) === undefined)
+  ajv.addKeyword({ keyword: ERROR_MESSAGES, schemaType: 'object' })
+  for (const [name, check] of Object.entries(formats)) ajv.addFormat(name, (value: string) => check(value) === undefined)
   return ajv
 }
 
-export function validatorCompiler(): FastifySchemaCompiler<object> {
-  const body = makeAjv('body')
-  const url = makeAjv('url')
-  return ({ schema, httpPart }) => (httpPart === 'body' ? body : url).compile(schema)
-}
-
-const HINTS: Record<string, Record<string, string>> = {
-  org_id: {
-    '*': 'must be 3–64 characters of a-z, 0-9, "_" and "-", starting and ending with a letter or digit'
-  },
-  client_id: {
-    pattern: 'must not contain whitespace or control characters',
-    minLength: 'must not be empty'
-  },
-  client_secret_ref: {
-    pattern: 'must be a vault reference such as vault://orgs/<org_id>/vipps_secret, never the secret itself'
-  },
-  scopes: {
-    enum: `must only hold Vipps Login scopes: ${SCOPES.join(', ')}`,
-    contains: 'must contain "openid"',
-    uniqueItems: 'must not repeat a scope',
-    minItems: 'must not be empty'
-  },
-  environment: { enum: 'must be "production" or "test"' },
-  vipps_enabled: { type: 'must be true or false', enum: 'must be true, false or any' },
-  page: { '*': 'must be a whole number from 1 to 1000000' },
-  limit: { '*': 'must be a whole number from 1 to 100' }
+/**
+ * Fastify's validator compiler. A feature with formats of its own sets one in its own scope.
+ * Failed formats get the format's own message.
+ */
+export function validatorCompiler(formats: Record<string, FormatCheck> = {}): FastifySchemaCompiler<object> {
+  const body = makeAjv('body', formats)
+  const url = makeAjv('url', formats)
+  return ({ schema, httpPart }) => {
+    const validate = (httpPart === 'body' ? body : url).compile(schema)
+    const run = (data: unknown) => {
+      const ok = validate(data)
+      run.errors = validate.errors
+      for (const error of validate.errors ?? []) {
+        const check = error.keyword === 'format' ? formats[String(error.params.format)] : undefined
+        if (check) error.message = check(String(error.data)) ?? error.message
+      }
+      return ok
+    }
+    run.errors = null as ErrorObject[] | null | undefined
+    return run
+  }
 }
 
 function decodePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~')
 }
 
+/** Header names as people write them: `idempotency-key` -> `Idempotency-Key`. */
+function headerCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())
+}
+
+function annotated(schema: unknown, keyword: string): string | undefined {
+  const messages = (schema as Record<string, ErrorMessages> | undefined)?.[ERROR_MESSAGES]
+  return messages?.[keyword] ?? messages?.['*']
+}
+
 function fieldError(error: ErrorObject, part: string): FieldError {
-  const path = error.instancePath.split('/').slice(1).map(decodePointer)
   const params = error.params as Record<string, unknown>
-  if (error.keyword === 'required') return { field: String(params.missingProperty), message: 'is required' }
+  const named = (field: string) => (part === 'headers' ? headerCase(field) : field)
+  if (error.keyword === 'required') return { field: named(String(params.missingProperty)), message: 'is required' }
   if (error.keyword === 'additionalProperties') {
-    return { field: String(params.additionalProperty), message: 'is not a known field' }
+    return { field: named(String(params.additionalProperty)), message: 'is not a known field' }
   }
-  const field = path[0] ?? part
+  const path = error.instancePath.split('/').slice(1).map(decodePointer)
+  const field = path[0] === undefined ? part : named(path[0])
   if (path.length === 0) {
     if (error.keyword === 'minProperties') return { field, message: 'must name at least one field to change' }
     if (error.keyword === 'type') return { field, message: 'must be a JSON object' }
   }
-  if (field === 'redirect_uri' && error.keyword === 'format') {
-    return { field, message: redirectUriShapeError(String(error.data)) ?? 'is not a valid redirect URI' }
-  }
-  const hints = HINTS[field]
-  const message = hints?.[error.keyword] ?? hints?.['*'] ?? error.message ?? 'is not valid'
-  return { field, message }
+  // verbose: true gives the schema holding the failed keyword, and with it the messages beside the rule.
+  return { field, message: annotated(error.parentSchema, error.keyword) ?? error.message ?? 'is not valid' }
 }
 
 /** Ajv's errors as `{field, message}`: every bad field once, with the first thing wrong with it. */

@@ -1,34 +1,40 @@
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
+import type { Database } from '../db/connect.js'
 import { isUniqueViolation } from '../db/errors.js'
-import type { Database, OrgConfigTable } from '../db/schema.js'
-import type { OrgEvent, OrgSummary } from './schemas.js'
+import type { StoredResponse } from '../http/idempotency.js'
+import type { ConfigFields } from './fields.js'
+import type { Changes, OrgEvent, OrgSummary } from './schemas.js'
 import {
   AlreadyExistsError,
-  type Changes,
+  type FieldChanges,
   IdempotencyKeyTakenError,
   type IdempotencyRecord,
-  type IdempotentResponse,
   type ListFilter,
-  type OrgConfig,
-  type OrgFields,
-  type OrgPatch,
+  type OrgRecord,
   type OrgStore,
   type Page,
   type WriteContext
 } from './store.js'
+import { fromColumns, type OrgConfigTable, type OrgTables, toColumns } from './tables.js'
+
+type Db = Kysely<OrgTables>
 
 /** The OrgStore on Kysely: the same queries serve SQLite and PostgreSQL. */
 export class KyselyOrgStore implements OrgStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Db
 
-  async findLive(orgId: string): Promise<OrgConfig | undefined> {
+  constructor(db: Kysely<Database>) {
+    this.db = db.withTables<OrgTables>()
+  }
+
+  async findLive(orgId: string): Promise<OrgRecord | undefined> {
     const row = await this.db
       .selectFrom('vipps_org_configs')
       .selectAll()
       .where('org_id', '=', orgId)
       .where('deleted_at', 'is', null)
       .executeTakeFirst()
-    return row && toOrgConfig(row)
+    return row && toRecord(row)
   }
 
   async list(filter: ListFilter): Promise<Page<OrgSummary>> {
@@ -51,24 +57,14 @@ export class KyselyOrgStore implements OrgStore {
     }
   }
 
-  async create(
-    orgId: string,
-    fields: OrgFields,
-    ctx: WriteContext,
-    idempotency?: IdempotencyRecord
-  ): Promise<OrgConfig> {
+  async create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord> {
     try {
       return await this.db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('vipps_org_configs')
           .values({
             org_id: orgId,
-            client_id: fields.client_id,
-            client_secret_ref: fields.client_secret_ref,
-            redirect_uri: fields.redirect_uri,
-            scopes: JSON.stringify(fields.scopes),
-            environment: fields.environment,
-            vipps_enabled: fields.vipps_enabled ? 1 : 0,
+            ...toColumns(fields),
             // Versions go on from the org_id's last event, across deletes and re-creates.
             version: sql<number>`(select coalesce(max(version), 0) + 1 from vipps_org_events where org_id = ${orgId})`,
             created_at: ctx.at,
@@ -79,9 +75,9 @@ export class KyselyOrgStore implements OrgStore {
           .executeTakeFirstOrThrow()
         const changes: Changes = {}
         for (const [field, value] of Object.entries(fields)) changes[field] = { from: null, to: value }
-        await this.recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx)
-        if (idempotency) await this.saveIdempotentResponse(trx, idempotency, ctx.at)
-        return toOrgConfig(row)
+        await recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx)
+        if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        return toRecord(row)
       })
     } catch (err) {
       if (isUniqueViolation(err, 'idempotency_keys')) throw new IdempotencyKeyTakenError(idempotency?.key)
@@ -90,28 +86,24 @@ export class KyselyOrgStore implements OrgStore {
     }
   }
 
-  async update(
-    current: OrgConfig,
-    patch: OrgPatch,
-    changes: Changes,
-    ctx: WriteContext
-  ): Promise<OrgConfig | undefined> {
+  async update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext): Promise<OrgRecord | undefined> {
+    const values = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to]))
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('vipps_org_configs')
-        .set({ ...toRowPatch(patch), version: current.version + 1, updated_at: ctx.at })
+        .set({ ...toColumns(values as Partial<ConfigFields>), version: current.version + 1, updated_at: ctx.at })
         .where('org_id', '=', current.org_id)
         .where('deleted_at', 'is', null)
         .where('version', '=', current.version)
         .returningAll()
         .executeTakeFirst()
       if (!row) return undefined
-      await this.recordEvent(trx, current.org_id, row.version, 'update', changes, ctx)
-      return toOrgConfig(row)
+      await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx)
+      return toRecord(row)
     })
   }
 
-  async softDelete(current: OrgConfig, ctx: WriteContext): Promise<boolean> {
+  async softDelete(current: OrgRecord, ctx: WriteContext): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const version = current.version + 1
       const result = await trx
@@ -122,8 +114,7 @@ export class KyselyOrgStore implements OrgStore {
         .where('version', '=', current.version)
         .executeTakeFirst()
       if (Number(result.numUpdatedRows) !== 1) return false
-      const changes = { deleted_at: { from: null, to: ctx.at } }
-      await this.recordEvent(trx, current.org_id, version, 'delete', changes, ctx)
+      await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx)
       return true
     })
   }
@@ -131,12 +122,7 @@ export class KyselyOrgStore implements OrgStore {
   async history(orgId: string, offset: number, limit: number): Promise<Page<OrgEvent>> {
     const query = this.db.selectFrom('vipps_org_events').where('org_id', '=', orgId)
     const [rows, count] = await Promise.all([
-      query
-        .select(['version', 'action', 'at', 'actor', 'changes'])
-        .orderBy('version')
-        .limit(limit)
-        .offset(offset)
-        .execute(),
+      query.select(['version', 'action', 'at', 'actor', 'changes']).orderBy('version').limit(limit).offset(offset).execute(),
       query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()
     ])
     return {
@@ -145,7 +131,7 @@ export class KyselyOrgStore implements OrgStore {
     }
   }
 
-  async findIdempotentResponse(actor: string, key: string, notBefore: string): Promise<IdempotentResponse | undefined> {
+  async findIdempotentResponse(actor: string, key: string, notBefore: string): Promise<StoredResponse | undefined> {
     const row = await this.db
       .selectFrom('idempotency_keys')
       .select(['request_hash', 'status', 'response_body'])
@@ -155,55 +141,41 @@ export class KyselyOrgStore implements OrgStore {
       .executeTakeFirst()
     return row && { requestHash: row.request_hash, status: Number(row.status), body: row.response_body }
   }
-
-  private async recordEvent(
-    trx: Transaction<Database>,
-    orgId: string,
-    version: number,
-    action: OrgEvent['action'],
-    changes: Changes,
-    ctx: WriteContext
-  ): Promise<void> {
-    await trx
-      .insertInto('vipps_org_events')
-      .values({ org_id: orgId, version, action, at: ctx.at, actor: ctx.actor, changes: JSON.stringify(changes) })
-      .execute()
-  }
-
-  private async saveIdempotentResponse(trx: Transaction<Database>, record: IdempotencyRecord, at: string) {
-    await trx.deleteFrom('idempotency_keys').where('created_at', '<', record.expiredBefore).execute()
-    await trx
-      .insertInto('idempotency_keys')
-      .values({
-        actor: record.actor,
-        key: record.key,
-        request_hash: record.requestHash,
-        status: record.status,
-        response_body: record.body,
-        created_at: at
-      })
-      .execute()
-  }
 }
 
-function toRowPatch(patch: OrgPatch) {
-  const { scopes, vipps_enabled, ...rest } = patch
-  return {
-    ...rest,
-    ...(scopes !== undefined ? { scopes: JSON.stringify(scopes) } : {}),
-    ...(vipps_enabled !== undefined ? { vipps_enabled: vipps_enabled ? 1 : 0 } : {})
-  }
+async function recordEvent(
+  trx: Transaction<OrgTables>,
+  orgId: string,
+  version: number,
+  action: OrgEvent['action'],
+  changes: Changes,
+  ctx: WriteContext
+): Promise<void> {
+  await trx
+    .insertInto('vipps_org_events')
+    .values({ org_id: orgId, version, action, at: ctx.at, actor: ctx.actor, changes: JSON.stringify(changes) })
+    .execute()
 }
 
-function toOrgConfig(row: Selectable<OrgConfigTable>): OrgConfig {
+async function saveIdempotentResponse(trx: Transaction<OrgTables>, record: IdempotencyRecord, at: string): Promise<void> {
+  await trx.deleteFrom('idempotency_keys').where('created_at', '<', record.expiredBefore).execute()
+  await trx
+    .insertInto('idempotency_keys')
+    .values({
+      actor: record.actor,
+      key: record.key,
+      request_hash: record.requestHash,
+      status: record.status,
+      response_body: record.body,
+      created_at: at
+    })
+    .execute()
+}
+
+function toRecord(row: Selectable<OrgConfigTable>): OrgRecord {
   return {
     org_id: row.org_id,
-    client_id: row.client_id,
-    client_secret_ref: row.client_secret_ref,
-    redirect_uri: row.redirect_uri,
-    scopes: JSON.parse(row.scopes) as OrgConfig['scopes'],
-    vipps_enabled: Boolean(row.vipps_enabled),
-    environment: row.environment,
+    ...fromColumns(row),
     created_at: row.created_at,
     updated_at: row.updated_at,
     version: Number(row.version)

@@ -1,4 +1,4 @@
-import type { Environment } from './schemas.js'
+import type { Environment } from './fields.js'
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.+)$/s
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])

@@ -1,33 +1,27 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import Type from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import Type from 'typebox'
 import type { Config } from '../config.js'
-import { authenticate } from '../http/auth.js'
+import { requireAccess } from '../http/auth.js'
 import { etagOf, ifMatchPrecondition, noneMatchHits } from '../http/etag.js'
-import { Problem, ProblemSchema } from '../http/problems.js'
+import { IdempotencyKeyHeaders } from '../http/idempotency.js'
+import { problemResponses } from '../http/problems.js'
 import {
-  CreatedOrgResponse,
   CreateOrgBody,
-  DeletedOrgResponse,
-  HistoryResponse,
+  DeletedOrg,
   ListOrgsQuery,
-  ListOrgsResponse,
-  OrgConfigResponse,
+  OrgConfig,
+  OrgHistory,
   OrgIdParams,
-  OrgStatusResponse,
+  OrgList,
+  OrgStatus,
+  OrgSummary,
   PageQuery,
-  UpdatedOrgResponse,
+  UpdatedOrg,
   UpdateOrgBody
 } from './schemas.js'
 import type { OrgService } from './service.js'
 import type { OrgView } from './views.js'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Who is asking: the admin token's name, `admin`, or `anonymous` where no token is needed. */
-    actor: string
-  }
-}
 
 export const BASE_PATH = '/api/v1/vipps-orgs'
 
@@ -36,43 +30,28 @@ export interface OrgRoutesOptions {
   config: Config
 }
 
-const errors = { '4xx': ProblemSchema, '5xx': ProblemSchema }
+const errors = problemResponses
+const notModified = { 304: Type.Null({ description: 'Not modified' }) }
 const JSON_TYPE = 'application/json; charset=utf-8'
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
 
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({ description: 'Makes a retried create safe: the same key and body answer the first response again' })
-  )
-})
 const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'ETag from GET; 412 when the config has changed since' }))
 })
 
+/** Sends a pre-serialized representation, or 304 when the client's copy is current. */
+function sendView(request: FastifyRequest, reply: FastifyReply, view: OrgView, body: string): FastifyReply {
+  reply.header('etag', view.etag).header('cache-control', 'no-cache')
+  if (noneMatchHits(request.headers['if-none-match'], view.etag)) return reply.code(304).send()
+  return reply.type(JSON_TYPE).send(body)
+}
+
 /** The endpoints of the contract, thin: check access, call the service, reply. */
 export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app, { service, config }) => {
-  const writeLimit = { max: config.writeRateLimit.max, timeWindow: config.writeRateLimit.windowMs }
-  // Access is checked before the body is parsed and validated: a 401 says nothing about the body.
-  // (Callback hooks: no promise per request on the hot path.)
-  const access = (kind: 'read' | 'write') => (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
-    try {
-      request.actor = authenticate(config, request, kind)
-      done()
-    } catch (err) {
-      done(err as Error)
-    }
-  }
-  const read = access('read')
-  const write = access('write')
-  app.decorateRequest('actor', '')
+  const read = requireAccess(config, 'read')
+  const write = requireAccess(config, 'write')
+  const writeLimit = { rateLimit: { max: config.writeRateLimit.max, timeWindow: config.writeRateLimit.windowMs } }
   const security = [{ bearerAuth: [] }]
-
-  /** Sends the pre-serialized representation, or 304 when the client's copy is current. */
-  const sendView = (request: FastifyRequest, reply: FastifyReply, view: OrgView, body: string): FastifyReply => {
-    reply.header('etag', view.etag).header('cache-control', 'no-cache')
-    if (noneMatchHits(request.headers['if-none-match'], view.etag)) return reply.code(304).send()
-    return reply.type(JSON_TYPE).send(body)
-  }
+  const tags = ['orgs']
 
   app.get(
     '/',
@@ -81,9 +60,9 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       schema: {
         summary: 'List active Vipps-enabled organizations',
         description: 'Live (not deleted) configs, by default only those with vipps_enabled=true; ordered by created_at, org_id.',
-        tags: ['orgs'],
+        tags,
         querystring: ListOrgsQuery,
-        response: { 200: ListOrgsResponse, ...errors }
+        response: { 200: OrgList, ...errors }
       }
     },
     async (request) => {
@@ -101,25 +80,20 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     '/',
     {
       onRequest: write,
-      config: { rateLimit: writeLimit },
+      config: writeLimit,
       schema: {
         summary: 'Create the Vipps configuration of an organization',
-        tags: ['orgs'],
+        tags,
         security,
-        headers: IdempotencyHeaders,
+        headers: IdempotencyKeyHeaders,
         body: CreateOrgBody,
-        response: { 201: CreatedOrgResponse, ...errors }
+        response: { 201: OrgSummary, ...errors }
       }
     },
     async (request, reply) => {
-      const { actor } = request
-      const key = request.headers['idempotency-key']
-      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-        throw Problem.validation([{ field: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }])
-      }
-      const result = await service.create(request.body, actor, key)
+      const result = await service.create(request.body, request.actor, request.headers['idempotency-key'])
       reply.code(result.status).header('location', `${BASE_PATH}/${result.body.org_id}`)
-      if (result.config) reply.header('etag', etagOf(result.config.version))
+      if (result.record) reply.header('etag', etagOf(result.record.version))
       if (result.replayed) reply.header('idempotent-replayed', 'true')
       return result.body
     }
@@ -131,9 +105,9 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       onRequest: read,
       schema: {
         summary: 'Get the Vipps configuration of an organization',
-        tags: ['orgs'],
+        tags,
         params: OrgIdParams,
-        response: { 200: OrgConfigResponse, 304: Type.Null({ description: 'Not modified' }), ...errors }
+        response: { 200: OrgConfig, ...notModified, ...errors }
       }
     },
     async (request, reply) => {
@@ -146,27 +120,22 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     '/:org_id',
     {
       onRequest: write,
-      config: { rateLimit: writeLimit },
+      config: writeLimit,
       schema: {
         summary: 'Change some fields of the Vipps configuration of an organization',
         description: 'Partial: send only the fields to change. The response holds org_id, the fields sent and updated_at.',
-        tags: ['orgs'],
+        tags,
         security,
         params: OrgIdParams,
         headers: IfMatchHeaders,
         body: UpdateOrgBody,
-        response: { 200: UpdatedOrgResponse, ...errors }
+        response: { 200: UpdatedOrg, ...errors }
       }
     },
     async (request, reply) => {
-      const { actor } = request
-      const { config: org, response } = await service.update(
-        request.params.org_id,
-        request.body,
-        actor,
-        ifMatchPrecondition(request.headers['if-match'])
-      )
-      reply.header('etag', etagOf(org.version))
+      const precondition = ifMatchPrecondition(request.headers['if-match'])
+      const { record, response } = await service.update(request.params.org_id, request.body, request.actor, precondition)
+      reply.header('etag', etagOf(record.version))
       return response
     }
   )
@@ -175,20 +144,18 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     '/:org_id',
     {
       onRequest: write,
-      config: { rateLimit: writeLimit },
+      config: writeLimit,
       schema: {
         summary: 'Remove the Vipps configuration of an organization (soft delete)',
-        tags: ['orgs'],
+        tags,
         security,
         params: OrgIdParams,
         headers: IfMatchHeaders,
-        response: { 200: DeletedOrgResponse, ...errors }
+        response: { 200: DeletedOrg, ...errors }
       }
     },
-    async (request) => {
-      const { actor } = request
-      return service.softDelete(request.params.org_id, actor, ifMatchPrecondition(request.headers['if-match']))
-    }
+    async (request) =>
+      service.softDelete(request.params.org_id, request.actor, ifMatchPrecondition(request.headers['if-match']))
   )
 
   app.get(
@@ -197,9 +164,9 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       onRequest: read,
       schema: {
         summary: 'Is Vipps enabled for an organization',
-        tags: ['orgs'],
+        tags,
         params: OrgIdParams,
-        response: { 200: OrgStatusResponse, 304: Type.Null({ description: 'Not modified' }), ...errors }
+        response: { 200: OrgStatus, ...notModified, ...errors }
       }
     },
     async (request, reply) => {
@@ -215,10 +182,10 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       schema: {
         summary: 'Every change of an organization’s configuration, oldest first',
         description: 'Kept after delete and across re-create.',
-        tags: ['orgs'],
+        tags,
         params: OrgIdParams,
         querystring: PageQuery,
-        response: { 200: HistoryResponse, ...errors }
+        response: { 200: OrgHistory, ...errors }
       }
     },
     async (request) => {
@@ -226,16 +193,4 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       return service.history(request.params.org_id, page, limit)
     }
   )
-
-  const notAllowed = (allow: string) => async (request: FastifyRequest) => {
-    throw new Problem(405, 'method_not_allowed', `${request.method} is not allowed here; use ${allow}`, undefined, {
-      allow
-    })
-  }
-  const hide = { schema: { hide: true } }
-  app.route({ method: ['PUT', 'PATCH', 'DELETE'], url: '/', ...hide, handler: notAllowed('GET, HEAD, POST') })
-  app.route({ method: ['POST', 'PATCH'], url: '/:org_id', ...hide, handler: notAllowed('GET, HEAD, PUT, DELETE') })
-  for (const url of ['/:org_id/status', '/:org_id/history']) {
-    app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url, ...hide, handler: notAllowed('GET, HEAD') })
-  }
 }

@@ -1,41 +1,36 @@
-import { createHash } from 'node:crypto'
-import { nowIso } from '../clock.js'
-import { Problem } from '../http/problems.js'
+import { type Clock, nowIso } from '../clock.js'
+import type { Precondition } from '../http/etag.js'
+import { idempotencyCutoff, replayOf, requestHash } from '../http/idempotency.js'
+import { problems } from '../http/problems.js'
+import { CONFIG_FIELDS, type ConfigFields, type Environment, FIELD_DEFAULTS, isOrgId } from './fields.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
-import { type OrgView, toView } from './views.js'
-import { type CreateOrgBody, ORG_ID_PATTERN, type OrgSummary, type UpdateOrgBody } from './schemas.js'
+import type { CreateOrgBody, OrgSummary, UpdateOrgBody } from './schemas.js'
 import {
   AlreadyExistsError,
-  type Changes,
+  type FieldChanges,
   IdempotencyKeyTakenError,
-  type IdempotentResponse,
   type ListFilter,
-  type OrgConfig,
-  type OrgFields,
+  type OrgRecord,
   type OrgStore,
   type WriteContext
 } from './store.js'
+import { type OrgView, toView } from './views.js'
 
-const ORG_ID = new RegExp(ORG_ID_PATTERN)
-const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
-const UPDATE_FIELDS = ['client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'vipps_enabled', 'environment'] as const
 const MAX_WRITE_ATTEMPTS = 5
-
-/** Checked against the live config before a write (If-Match); false answers 412. */
-export type Precondition = (current: OrgConfig) => boolean
 
 export interface CreateResult {
   status: number
   body: OrgSummary
-  config?: OrgConfig
+  /** The config written; absent when the response is a replay of an earlier create. */
+  record?: OrgRecord
   replayed: boolean
 }
 
 export interface ListQuery {
   page: number
   limit: number
-  environment?: ListFilter['environment']
+  environment?: Environment
   vipps_enabled?: boolean
 }
 
@@ -44,7 +39,7 @@ export class OrgService {
   constructor(
     private readonly store: OrgStore,
     private readonly cache: OrgReadCache,
-    private readonly now: () => string = nowIso
+    private readonly now: Clock = nowIso
   ) {}
 
   /** The live config as served, from the read cache; 404 when unknown or deleted. */
@@ -55,8 +50,8 @@ export class OrgService {
   }
 
   private async loadView(orgId: string): Promise<OrgView | undefined> {
-    const config = await this.store.findLive(orgId)
-    return config && toView(config)
+    const record = await this.store.findLive(orgId)
+    return record && toView(record)
   }
 
   async list(query: ListQuery) {
@@ -72,96 +67,66 @@ export class OrgService {
   }
 
   async create(body: CreateOrgBody, actor: string, idempotencyKey?: string): Promise<CreateResult> {
-    const fields: OrgFields = {
-      client_id: body.client_id,
-      client_secret_ref: body.client_secret_ref,
-      redirect_uri: body.redirect_uri,
-      scopes: body.scopes ?? ['openid'],
-      vipps_enabled: body.vipps_enabled ?? true,
-      environment: body.environment ?? 'test'
-    }
+    const { org_id: orgId, ...given } = body
+    const fields: ConfigFields = { ...FIELD_DEFAULTS, ...given }
     checkCrossFieldRules(fields)
-    const at = this.now()
+    const ctx = this.context(actor)
+    const hash = idempotencyKey === undefined ? '' : requestHash(body)
+    const replay = () => this.replay(actor, idempotencyKey!, hash)
+    if (idempotencyKey !== undefined) {
+      const earlier = await replay()
+      if (earlier) return earlier
+    }
     const response: OrgSummary = {
-      org_id: body.org_id,
+      org_id: orgId,
       client_id: fields.client_id,
       vipps_enabled: fields.vipps_enabled,
       environment: fields.environment,
-      created_at: at
+      created_at: ctx.at
     }
-    const requestHash = idempotencyKey === undefined ? '' : hashRequest(body)
-    if (idempotencyKey !== undefined) {
-      const replay = await this.replay(actor, idempotencyKey, requestHash)
-      if (replay) return replay
-    }
+    const idempotency =
+      idempotencyKey === undefined
+        ? undefined
+        : {
+            actor,
+            key: idempotencyKey,
+            requestHash: hash,
+            status: 201,
+            body: JSON.stringify(response),
+            expiredBefore: idempotencyCutoff(this.now)
+          }
     try {
-      const config = await this.store.create(
-        body.org_id,
-        fields,
-        { at, actor },
-        idempotencyKey === undefined
-          ? undefined
-          : {
-              actor,
-              key: idempotencyKey,
-              requestHash,
-              status: 201,
-              body: JSON.stringify(response),
-              expiredBefore: this.idempotencyCutoff()
-            }
-      )
-      this.cache.invalidate(body.org_id)
-      return { status: 201, body: response, config, replayed: false }
+      const record = await this.store.create(orgId, fields, ctx, idempotency)
+      this.cache.invalidate(orgId)
+      return { status: 201, body: response, record, replayed: false }
     } catch (err) {
+      if (!(err instanceof AlreadyExistsError || err instanceof IdempotencyKeyTakenError)) throw err
       // A concurrent request with the same key may have won the race: answer as it did.
-      if (idempotencyKey !== undefined && (err instanceof AlreadyExistsError || err instanceof IdempotencyKeyTakenError)) {
-        const replay = await this.replay(actor, idempotencyKey, requestHash)
-        if (replay) return replay
-      }
-      if (err instanceof AlreadyExistsError || err instanceof IdempotencyKeyTakenError) {
-        throw new Problem(409, 'already_exists', `A Vipps configuration for ${body.org_id} already exists`)
-      }
-      throw err
+      const earlier = idempotencyKey === undefined ? undefined : await replay()
+      if (earlier) return earlier
+      throw problems.alreadyExists(`A Vipps configuration for ${orgId} already exists`)
     }
   }
 
-  /** Partial update; cross-field rules hold on the merged result. */
+  /** Partial update; cross-field rules hold on the merged result. Nothing changed: no new version. */
   async update(orgId: string, patch: UpdateOrgBody, actor: string, precondition?: Precondition) {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const record = await this.retryOnConflict(orgId, async () => {
       const current = await this.findForWrite(orgId, precondition)
-      const merged: OrgFields = { ...pickFields(current), ...patch }
-      checkCrossFieldRules(merged)
-      const changes: Changes = {}
-      const changed: Partial<OrgFields> = {}
-      for (const field of UPDATE_FIELDS) {
-        if (patch[field] === undefined || sameValue(current[field], patch[field])) continue
-        changes[field] = { from: current[field], to: patch[field] }
-        Object.assign(changed, { [field]: patch[field] })
-      }
-      // Nothing would change: no new version, no event, the same updated_at.
-      const updated =
-        Object.keys(changes).length === 0
-          ? current
-          : await this.store.update(current, changed, changes, this.context(actor))
-      if (updated) {
-        this.cache.invalidate(orgId)
-        return { config: updated, response: { org_id: orgId, ...patch, updated_at: updated.updated_at } }
-      }
-      // The version moved between read and write: read again (and re-check If-Match).
-    }
-    throw contention(orgId)
+      checkCrossFieldRules({ ...current, ...patch })
+      const changes = changesOf(current, patch)
+      if (Object.keys(changes).length === 0) return current
+      return this.store.update(current, changes, this.context(actor))
+    })
+    return { record, response: { org_id: orgId, ...patch, updated_at: record.updated_at } }
   }
 
   async softDelete(orgId: string, actor: string, precondition?: Precondition) {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const ctx = await this.retryOnConflict(orgId, async () => {
       const current = await this.findForWrite(orgId, precondition)
       const ctx = this.context(actor)
-      if (await this.store.softDelete(current, ctx)) {
-        this.cache.invalidate(orgId)
-        return { org_id: orgId, deleted: true, deleted_at: ctx.at }
-      }
-    }
-    throw contention(orgId)
+      return (await this.store.softDelete(current, ctx)) ? ctx : undefined
+    })
+    return { org_id: orgId, deleted: true, deleted_at: ctx.at }
   }
 
   /** Every event of the org_id, oldest first; kept after delete and across re-create. */
@@ -169,39 +134,39 @@ export class OrgService {
     const { items, total } = isOrgId(orgId)
       ? await this.store.history(orgId, (page - 1) * limit, limit)
       : { items: [], total: 0 }
-    if (total === 0) throw Problem.notFound(`No Vipps configuration history for ${orgId}`)
+    if (total === 0) throw problems.notFound(`No Vipps configuration history for ${orgId}`)
     return { data: items, pagination: { page, limit, total } }
   }
 
-  private async findForWrite(orgId: string, precondition?: Precondition): Promise<OrgConfig> {
+  /**
+   * Runs a read-check-write against the live version; when the version moved between read and
+   * write (another writer won), reads again (re-checking If-Match). The cache learns of the write.
+   */
+  private async retryOnConflict<T>(orgId: string, attempt: () => Promise<T | undefined>): Promise<T> {
+    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
+      const result = await attempt()
+      if (result !== undefined) {
+        this.cache.invalidate(orgId)
+        return result
+      }
+    }
+    throw problems.unavailable(`Too many concurrent changes to ${orgId}; try again`)
+  }
+
+  private async findForWrite(orgId: string, precondition?: Precondition): Promise<OrgRecord> {
     // Writes read the database, not the cache: the version must be the live one.
     const current = isOrgId(orgId) ? await this.store.findLive(orgId) : undefined
     if (!current) throw notFound(orgId)
-    if (precondition && !precondition(current)) {
-      throw new Problem(412, 'precondition_failed', `The configuration of ${orgId} has changed (If-Match does not match)`)
+    if (precondition && !precondition(current.version)) {
+      throw problems.preconditionFailed(`The configuration of ${orgId} has changed (If-Match does not match)`)
     }
     return current
   }
 
-  private async replay(actor: string, key: string, requestHash: string): Promise<CreateResult | undefined> {
-    const found: IdempotentResponse | undefined = await this.store.findIdempotentResponse(
-      actor,
-      key,
-      this.idempotencyCutoff()
-    )
-    if (!found) return undefined
-    if (found.requestHash !== requestHash) {
-      throw new Problem(
-        422,
-        'idempotency_key_reused',
-        'This Idempotency-Key was used with a different request body in the last 24 hours'
-      )
-    }
-    return { status: found.status, body: JSON.parse(found.body) as OrgSummary, replayed: true }
-  }
-
-  private idempotencyCutoff(): string {
-    return new Date(Date.parse(this.now()) - IDEMPOTENCY_TTL_MS).toISOString().slice(0, 19) + 'Z'
+  private async replay(actor: string, key: string, hash: string): Promise<CreateResult | undefined> {
+    const stored = await this.store.findIdempotentResponse(actor, key, idempotencyCutoff(this.now))
+    const earlier = replayOf<OrgSummary>(stored, hash)
+    return earlier && { ...earlier, replayed: true }
   }
 
   private context(actor: string): WriteContext {
@@ -209,46 +174,21 @@ export class OrgService {
   }
 }
 
-function isOrgId(value: string): boolean {
-  return value.length >= 3 && value.length <= 64 && ORG_ID.test(value)
+function notFound(orgId: string) {
+  return problems.notFound(`No Vipps configuration for ${orgId}`)
 }
 
-function notFound(orgId: string): Problem {
-  return Problem.notFound(`No Vipps configuration for ${orgId}`)
-}
-
-function contention(orgId: string): Problem {
-  return new Problem(503, 'service_unavailable', `Too many concurrent changes to ${orgId}; try again`, undefined, {
-    'retry-after': '1'
-  })
-}
-
-function checkCrossFieldRules(fields: OrgFields): void {
+function checkCrossFieldRules(fields: ConfigFields): void {
   const message = redirectUriEnvironmentError(fields.redirect_uri, fields.environment)
-  if (message) throw Problem.validation([{ field: 'redirect_uri', message }])
+  if (message) throw problems.invalidField('redirect_uri', message)
 }
 
-function pickFields(config: OrgConfig): OrgFields {
-  const { client_id, client_secret_ref, redirect_uri, scopes, vipps_enabled, environment } = config
-  return { client_id, client_secret_ref, redirect_uri, scopes, vipps_enabled, environment }
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
-}
-
-/** The same JSON body, whatever its key order, hashes the same. */
-function hashRequest(body: unknown): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex')
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
-    return `{${entries.join(',')}}`
+/** The fields the patch really changes, with their values before and after. */
+function changesOf(current: ConfigFields, patch: UpdateOrgBody): FieldChanges {
+  const changes: Record<string, { from: unknown; to: unknown }> = {}
+  for (const field of CONFIG_FIELDS) {
+    const to = patch[field]
+    if (to !== undefined && JSON.stringify(current[field]) !== JSON.stringify(to)) changes[field] = { from: current[field], to }
   }
-  return JSON.stringify(value)
+  return changes as FieldChanges
 }

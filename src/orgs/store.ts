@@ -1,27 +1,15 @@
-import type { Environment, OrgEvent, OrgSummary, Scope } from './schemas.js'
+import type { StoredResponse } from '../http/idempotency.js'
+import type { ConfigField, ConfigFields, Environment } from './fields.js'
+import type { OrgConfig, OrgEvent, OrgSummary } from './schemas.js'
 
-/** One organization's live configuration, as the service works with it. */
-export interface OrgConfig {
-  org_id: string
-  client_id: string
-  client_secret_ref: string
-  redirect_uri: string
-  scopes: Scope[]
-  vipps_enabled: boolean
-  environment: Environment
-  created_at: string
-  updated_at: string
+/** A live configuration as the service works with it: what GET answers, and its version. */
+export interface OrgRecord extends OrgConfig {
   /** Grows with every change of this org_id (across delete and re-create); the ETag. */
   version: number
 }
 
-export type OrgFields = Pick<
-  OrgConfig,
-  'client_id' | 'client_secret_ref' | 'redirect_uri' | 'scopes' | 'vipps_enabled' | 'environment'
->
-export type OrgPatch = Partial<OrgFields>
-
-export type Changes = Record<string, { from: unknown; to: unknown }>
+/** The fields an update changes, each with its value before and after (recorded in the history as is). */
+export type FieldChanges = { [K in ConfigField]?: { from: ConfigFields[K]; to: ConfigFields[K] } }
 
 export interface ListFilter {
   environment?: Environment
@@ -37,19 +25,14 @@ export interface Page<T> {
 }
 
 /** What a successful create answered, kept so a retry with the same Idempotency-Key gets it again. */
-export interface IdempotentResponse {
-  requestHash: string
-  status: number
-  body: string
-}
-
-export interface IdempotencyRecord extends IdempotentResponse {
+export interface IdempotencyRecord extends StoredResponse {
   actor: string
   key: string
   /** Records older than this are expired and are purged. */
   expiredBefore: string
 }
 
+/** When and by whom a write is made; recorded in the history. */
 export interface WriteContext {
   at: string
   actor: string
@@ -60,16 +43,16 @@ export interface WriteContext {
  * event (and idempotency record), so neither can exist without the other.
  */
 export interface OrgStore {
-  findLive(orgId: string): Promise<OrgConfig | undefined>
+  findLive(orgId: string): Promise<OrgRecord | undefined>
   list(filter: ListFilter): Promise<Page<OrgSummary>>
   /** Throws AlreadyExistsError when a live config with that org_id exists. */
-  create(orgId: string, fields: OrgFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgConfig>
-  /** Applies the patch if `current.version` is still the live version; undefined if it moved. */
-  update(current: OrgConfig, patch: OrgPatch, changes: Changes, ctx: WriteContext): Promise<OrgConfig | undefined>
+  create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord>
+  /** Applies the change if `current.version` is still the live version; undefined if it moved. */
+  update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext): Promise<OrgRecord | undefined>
   /** Soft-deletes if `current.version` is still the live version; false if it moved. */
-  softDelete(current: OrgConfig, ctx: WriteContext): Promise<boolean>
+  softDelete(current: OrgRecord, ctx: WriteContext): Promise<boolean>
   history(orgId: string, offset: number, limit: number): Promise<Page<OrgEvent>>
-  findIdempotentResponse(actor: string, key: string, notBefore: string): Promise<IdempotentResponse | undefined>
+  findIdempotentResponse(actor: string, key: string, notBefore: string): Promise<StoredResponse | undefined>
 }
 
 export class AlreadyExistsError extends Error {

@@ -1,5 +1,12 @@
+import fastJson from 'fast-json-stringify'
 import { etagOf } from '../http/etag.js'
-import type { OrgConfig } from './store.js'
+import { OrgConfig, OrgStatus } from './schemas.js'
+import type { OrgRecord } from './store.js'
+
+// The serializers Fastify would compile from the same response schemas: what is cached is
+// exactly what the OpenAPI document describes.
+const serializeConfig = fastJson(OrgConfig)
+const serializeStatus = fastJson(OrgStatus)
 
 /**
  * A live config as the hot reads serve it: both representations serialized once, when the
@@ -7,28 +14,12 @@ import type { OrgConfig } from './store.js'
  */
 export interface OrgView {
   etag: string
-  /** GET /:org_id: every field of the contract's example, in its order. */
+  /** GET /:org_id */
   full: string
   /** GET /:org_id/status */
   status: string
 }
 
-export function toView(config: OrgConfig): OrgView {
-  const { org_id, client_id, client_secret_ref, redirect_uri, scopes, vipps_enabled, environment, created_at, updated_at } =
-    config
-  return {
-    etag: etagOf(config.version),
-    full: JSON.stringify({
-      org_id,
-      client_id,
-      client_secret_ref,
-      redirect_uri,
-      scopes,
-      vipps_enabled,
-      environment,
-      created_at,
-      updated_at
-    }),
-    status: JSON.stringify({ org_id, vipps_enabled, client_id, environment })
-  }
+export function toView(record: OrgRecord): OrgView {
+  return { etag: etagOf(record.version), full: serializeConfig(record), status: serializeStatus(record) }
 }

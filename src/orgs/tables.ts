@@ -1,0 +1,80 @@
+import type { Generated } from 'kysely'
+import { CONFIG_FIELDS, ConfigFields, type ConfigField } from './fields.js'
+import type { OrgEvent } from './schemas.js'
+
+/**
+ * The orgs feature's tables as Kysely sees them (one interface serves SQLite and PostgreSQL).
+ * The config columns are derived from the fields: arrays are stored as JSON text, booleans as
+ * 0/1 (SQLite answers 0/1, PostgreSQL a boolean; both accept 0/1 on the way in).
+ */
+type Stored<T> = T extends boolean ? number | boolean : T extends readonly unknown[] ? string : T
+export type StoredFields = { [K in ConfigField]: Stored<ConfigFields[K]> }
+
+export interface OrgConfigTable extends StoredFields {
+  id: Generated<number>
+  org_id: string
+  /** Grows by one with every change of the org_id, across deletes and re-creates. */
+  version: number
+  created_at: string
+  updated_at: string
+  deleted_at: string | null
+}
+
+export interface OrgEventTable {
+  id: Generated<number>
+  org_id: string
+  version: number
+  action: OrgEvent['action']
+  at: string
+  actor: string
+  /** JSON object `{field: {from, to}}`. */
+  changes: string
+}
+
+export interface IdempotencyKeyTable {
+  actor: string
+  key: string
+  request_hash: string
+  status: number
+  response_body: string
+  created_at: string
+}
+
+export type OrgTables = {
+  vipps_org_configs: OrgConfigTable
+  vipps_org_events: OrgEventTable
+  idempotency_keys: IdempotencyKeyTable
+}
+
+interface Codec {
+  encode(value: unknown): unknown
+  decode(stored: unknown): unknown
+}
+
+const AS_IS: Codec = { encode: (value) => value, decode: (stored) => stored }
+const JSON_TEXT: Codec = { encode: (value) => JSON.stringify(value), decode: (stored) => JSON.parse(String(stored)) }
+const ZERO_ONE: Codec = { encode: (value) => (value ? 1 : 0), decode: (stored) => Boolean(stored) }
+
+/** Each field's codec, from the kind of its schema. */
+const CODECS = Object.fromEntries(
+  CONFIG_FIELDS.map((name) => {
+    const { type } = ConfigFields.properties[name] as { type?: string }
+    return [name, type === 'array' || type === 'object' ? JSON_TEXT : type === 'boolean' ? ZERO_ONE : AS_IS]
+  })
+) as Record<ConfigField, Codec>
+
+/** Config fields (all or some) as columns. */
+export function toColumns<T extends Partial<ConfigFields>>(fields: T): { [K in keyof T & ConfigField]: StoredFields[K] } {
+  const columns: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) columns[name] = CODECS[name as ConfigField].encode(value)
+  }
+  return columns as { [K in keyof T & ConfigField]: StoredFields[K] }
+}
+
+/** The config fields of a row. */
+export function fromColumns(row: StoredFields): ConfigFields {
+  const fields: Record<string, unknown> = {}
+  for (const name of CONFIG_FIELDS) fields[name] = CODECS[name].decode(row[name])
+  return fields as ConfigFields
+}
