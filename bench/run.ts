@@ -11,9 +11,9 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import pg from 'pg'
-import { freePort, startEmbeddedPostgres } from '../test/helpers/postgres.js'
+import { freePort, startEmbeddedPostgres } from '../test/support/postgres.js'
 import { benchOrg, benchOrgId } from './orgs.js'
-import { waitReady } from '../test/helpers/server-process.js'
+import { waitReady } from '../test/support/server-process.js'
 import { type BenchRequest, requestsFrom, rssMb, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')

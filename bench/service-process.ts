@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import type autocannon from 'autocannon'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { freePort } from '../test/helpers/postgres.js'
-import { waitReady } from '../test/helpers/server-process.js'
+import { freePort } from '../test/support/postgres.js'
+import { waitReady } from '../test/support/server-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, problemOf, uniqueOrgId, validBody } from './helpers/app.js'
+import { BASE, createOrg, describeEachStore, problemOf, uniqueOrgId, validBody } from './support/app.js'
 
 const OPS = 'ops-token-0123456789abcdef'
 const PLAIN = 'plain-token-fedcba9876543210'

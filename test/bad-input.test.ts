@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, describeEachStore, problemOf, uniqueOrgId, validBody } from './helpers/app.js'
+import { BASE, describeEachStore, problemOf, uniqueOrgId, validBody } from './support/app.js'
 
 describeEachStore('bad input never causes a 500 or a write', (ctx) => {
   const post = (payload: string, headers: Record<string, string>) =>

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BASE, dropDatabase, newDatabaseUrl, type StoreName, storeNames, validBody } from './helpers/app.js'
-import { rawRequest, spawnServer } from './helpers/server-process.js'
+import { BASE, dropDatabase, newDatabaseUrl, type StoreName, storeNames, validBody } from './support/app.js'
+import { rawRequest, spawnServer } from './support/server-process.js'
 
 type State = { client_id: string; vipps_enabled: boolean } | 'absent'
 

@@ -8,7 +8,7 @@ import {
   RFC3339_SECONDS,
   uniqueOrgId,
   validBody
-} from './helpers/app.js'
+} from './support/app.js'
 
 describeEachStore('POST /api/v1/vipps-orgs', (ctx) => {
   it('creates a config and answers 201 with exactly the five fields of the seed and a Location', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BASE, createOrg, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, validBody, within } from './helpers/app.js'
-import { type EmbeddedServer, startEmbeddedPostgres } from './helpers/postgres.js'
+import { BASE, createOrg, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, validBody, within } from './support/app.js'
+import { type EmbeddedServer, startEmbeddedPostgres } from './support/postgres.js'
 
 // Needs its own PostgreSQL server, to stop and start it.
 describe.runIf(storeNames().includes('postgres'))('PostgreSQL goes down and comes back', () => {

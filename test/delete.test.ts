@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, problemOf, RFC3339_SECONDS, uniqueOrgId } from './helpers/app.js'
+import { BASE, createOrg, describeEachStore, problemOf, RFC3339_SECONDS, uniqueOrgId } from './support/app.js'
 
 describeEachStore('DELETE /api/v1/vipps-orgs/:org_id', (ctx) => {
   it('soft-deletes and answers {org_id, deleted: true, deleted_at}', async () => {

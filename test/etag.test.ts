@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, problemOf, uniqueOrgId } from './helpers/app.js'
+import { BASE, createOrg, describeEachStore, problemOf, uniqueOrgId } from './support/app.js'
 
 describeEachStore('ETag, If-None-Match and If-Match', (ctx) => {
   const get = (url: string, headers: Record<string, string> = {}) => ctx().request({ method: 'GET', url, headers })

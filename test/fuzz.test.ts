@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import type { LightMyRequestResponse } from 'fastify'
 import { expect, it } from 'vitest'
-import { BASE, dropDatabase, startApp, storeNames, type TestApp } from './helpers/app.js'
+import { BASE, dropDatabase, startApp, storeNames, type TestApp } from './support/app.js'
 
 /**
  * Model-based fuzzing: random sequences of API calls, valid and invalid, run against the real

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, problemOf, RFC3339_SECONDS, uniqueOrgId } from './helpers/app.js'
+import { BASE, createOrg, describeEachStore, problemOf, RFC3339_SECONDS, uniqueOrgId } from './support/app.js'
 
 describeEachStore('GET /api/v1/vipps-orgs/:org_id', (ctx) => {
   it('answers every field of the seed example and nothing else', async () => {

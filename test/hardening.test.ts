@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, problemOf, uniqueOrgId, validBody } from './helpers/app.js'
+import { BASE, createOrg, describeEachStore, problemOf, uniqueOrgId, validBody } from './support/app.js'
 
 describeEachStore(
   'write rate limit',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { expect, it } from 'vitest'
-import { BASE, describeEachStore, fieldsOf, problemOf, uniqueOrgId, validBody } from './helpers/app.js'
+import { BASE, describeEachStore, fieldsOf, problemOf, uniqueOrgId, validBody } from './support/app.js'
 
 describeEachStore('Idempotency-Key on POST', (ctx) => {
   const post = (payload: object, key?: string) =>

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, fieldsOf, problemOf } from './helpers/app.js'
+import { BASE, createOrg, describeEachStore, fieldsOf, problemOf } from './support/app.js'
 
 interface Item {
   org_id: string

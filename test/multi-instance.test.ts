@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BASE, createOrg, dropDatabase, newDatabaseUrl, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, within } from './helpers/app.js'
+import { BASE, createOrg, dropDatabase, newDatabaseUrl, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, within } from './support/app.js'
 
 // Several instances on one database is a PostgreSQL deployment (SQLite serves one process).
 describe.runIf(storeNames().includes('postgres'))('two instances on one PostgreSQL', () => {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, describeEachStore } from './helpers/app.js'
+import { BASE, describeEachStore } from './support/app.js'
 
 describeEachStore('operations: health, readiness, OpenAPI, docs, request ids', (ctx) => {
   it('GET /healthz answers ok', async () => {

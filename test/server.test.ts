@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BASE, validBody } from './helpers/app.js'
-import { rawRequest, spawnServer } from './helpers/server-process.js'
+import { BASE, validBody } from './support/app.js'
+import { rawRequest, spawnServer } from './support/server-process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-server-'))
 

@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BASE, createOrg, problemOf, startApp, type TestApp, uniqueOrgId, validBody } from './helpers/app.js'
+import { BASE, createOrg, problemOf, startApp, type TestApp, uniqueOrgId, validBody } from './support/app.js'
 
 // SQLite's way of being unavailable: another process holds the write lock (a backup, a
 // migration tool, a stuck admin shell). Writes wait SQLITE_BUSY_TIMEOUT_MS, then answer 503.

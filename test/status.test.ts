@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, problemOf, uniqueOrgId } from './helpers/app.js'
+import { BASE, createOrg, describeEachStore, problemOf, uniqueOrgId } from './support/app.js'
 
 describeEachStore('GET /api/v1/vipps-orgs/:org_id/status', (ctx) => {
   it('answers exactly org_id, vipps_enabled, client_id and environment', async () => {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, fieldsOf, problemOf, RFC3339_SECONDS, uniqueOrgId } from './helpers/app.js'
+import { BASE, createOrg, describeEachStore, fieldsOf, problemOf, RFC3339_SECONDS, uniqueOrgId } from './support/app.js'
 
 describeEachStore('PUT /api/v1/vipps-orgs/:org_id', (ctx) => {
   const put = (orgId: string, payload: unknown, headers: Record<string, string> = {}) =>

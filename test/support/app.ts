@@ -7,6 +7,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, inject } from 'vitest'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
+import { openApiConformance } from './openapi-conformance.js'
 
 export type StoreName = 'sqlite' | 'postgres'
 
@@ -57,7 +58,10 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** The real app (real database, real schema, migrations applied), driven through `inject`. */
+/**
+ * The real app (real database, real schema, migrations applied), driven through `inject`.
+ * Every response is held against the app's own OpenAPI document (a mismatch fails the test).
+ */
 export async function startApp(
   store: StoreName,
   env: Record<string, string> = {},
@@ -66,9 +70,15 @@ export async function startApp(
   const url = databaseUrl ?? (await newDatabaseUrl(store))
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATABASE_URL: url })
   const app = await buildApp(config, { logger: false })
+  const conforms = openApiConformance(app.swagger() as Parameters<typeof openApiConformance>[0])
   return {
     databaseUrl: url,
-    request: (options) => app.inject(options),
+    async request(options) {
+      const res = await app.inject(options)
+      const { method = 'GET', url: requestUrl = '' } = options as { method?: string; url?: string }
+      conforms({ method, url: requestUrl, statusCode: res.statusCode, headers: res.headers, body: res.body })
+      return res
+    },
     close: () => app.close()
   }
 }
