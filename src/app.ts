@@ -32,7 +32,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(securityHeaders)
     await app.register(cors, { config })
     await app.register(rateLimit)
-    await app.register(openapi)
+    await app.register(openapi, { config })
     await app.register(database, { config })
     await app.register(healthRoutes)
     // The features.

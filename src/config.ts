@@ -9,6 +9,8 @@ export interface AdminToken {
 export interface Config {
   port: number
   host: string
+  /** Where clients reach the service (the OpenAPI document's server). */
+  publicUrl: string
   databaseUrl: string
   logLevel: string
   production: boolean
@@ -72,6 +74,21 @@ function parseAdminTokens(raw: string | undefined): AdminToken[] {
     })
 }
 
+function publicUrl(raw: string | undefined, host: string, port: number): string {
+  if (raw) {
+    let url: URL
+    try {
+      url = new URL(raw)
+    } catch {
+      throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`)
+    }
+    if (!/^https?:$/.test(url.protocol)) throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${raw}"`)
+    return url.origin + url.pathname.replace(/\/$/, '')
+  }
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  return `http://${shown}:${port}`
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production'
   const adminTokens = parseAdminTokens(env.ADMIN_TOKENS)
@@ -92,9 +109,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://')
   }
+  const port = integer(env, 'PORT', 3000, 0, 65535)
+  const host = env.HOST || '127.0.0.1'
   return {
-    port: integer(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST || '127.0.0.1',
+    port,
+    host,
+    publicUrl: publicUrl(env.PUBLIC_URL, host, port),
     databaseUrl,
     logLevel,
     production,

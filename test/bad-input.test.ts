@@ -80,6 +80,19 @@ describeEachStore('bad input never causes a 500 or a write', (ctx) => {
     expect((await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })).json().client_id).toBe('klinikk-øæå-🙂')
   })
 
+  it('text that is not Unicode (a lone surrogate escape) is malformed JSON, wherever it is', async () => {
+    for (const payload of [
+      JSON.stringify(validBody(uniqueOrgId())).replace('vipps-client-new001', 'x\\ud800y'),
+      JSON.stringify(validBody(uniqueOrgId())).replace('"org_id"', '"\\udc00":1,"org_id"')
+    ]) {
+      problemOf(await post(payload, { 'content-type': 'application/json' }), 400, 'malformed_json')
+    }
+    const orgId = uniqueOrgId()
+    const pair = JSON.stringify(validBody(orgId)).replace('vipps-client-new001', 'x\\ud83d\\ude42y')
+    expect((await post(pair, { 'content-type': 'application/json' })).statusCode).toBe(201)
+    expect((await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })).json().client_id).toBe('x🙂y')
+  })
+
   it('unknown routes are a 404 problem', async () => {
     for (const url of ['/', '/api', '/api/v1/vipps-org', `${BASE}/org_x/unknown`, `${BASE}/a/b/c`]) {
       problemOf(await ctx().request({ method: 'GET', url }), 404, 'not_found')

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import Type from 'typebox'
-import { problemResponse, problems } from './problems.js'
+import { problemResponse, problemResponses, problems } from './problems.js'
+import { jsonResponse } from './responses.js'
 
 const READY_TIMEOUT_MS = 2_000
-const Status = Type.Object({ status: Type.String() })
+const Status = Type.Object({ status: Type.String() }, { title: 'HealthStatus' })
+const open = [{}]
 
 /** /healthz: the process answers. /readyz: and its database does, within two seconds. */
 export const healthRoutes = fp(
@@ -12,16 +14,30 @@ export const healthRoutes = fp(
     const { database } = app
     app.get(
       '/healthz',
-      { schema: { summary: 'Liveness', tags: ['health'], response: { 200: Status } } },
+      {
+        schema: {
+          operationId: 'getHealth',
+          summary: 'Liveness: the process answers',
+          tags: ['health'],
+          security: open,
+          response: { 200: jsonResponse(Status, 'The process answers'), ...problemResponses }
+        }
+      },
       async () => ({ status: 'ok' })
     )
     app.get(
       '/readyz',
       {
         schema: {
+          operationId: 'getReadiness',
           summary: 'Readiness: the database answers',
           tags: ['health'],
-          response: { 200: Status, 503: problemResponse('The database does not answer') }
+          security: open,
+          response: {
+            200: jsonResponse(Status, 'The database answers'),
+            ...problemResponses,
+            503: problemResponse('The database does not answer')
+          }
         }
       },
       async () => {

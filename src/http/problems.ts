@@ -116,26 +116,43 @@ export function problemType(code: ProblemCode): string {
   return `urn:vipps-orgs:problem:${code}`
 }
 
+const ProblemCodeSchema = Type.Unsafe<ProblemCode>({
+  type: 'string',
+  enum: Object.keys(PROBLEM_TITLES),
+  title: 'ProblemCode',
+  description: 'A stable machine word for the problem'
+})
+
+const FieldErrorSchema = Type.Object(
+  {
+    field: Type.String({ description: 'The field, query parameter or header (as `Idempotency-Key`)' }),
+    message: Type.String({ description: 'What is wrong with it, for people' })
+  },
+  { title: 'FieldError' }
+)
+
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String(),
+    type: Type.String({ description: 'urn:vipps-orgs:problem:<code>' }),
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
-    code: Type.String(),
-    instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() })))
+    code: ProblemCodeSchema,
+    instance: Type.Optional(Type.String({ description: 'The path the problem is about' })),
+    errors: Type.Optional(Type.Array(FieldErrorSchema, { description: 'Every bad field, once (validation_failed)' }))
   },
-  { description: 'RFC 9457 problem details' }
+  { title: 'Problem', description: 'RFC 9457 problem details' }
 )
 
 export type ProblemBody = Type.Static<typeof ProblemSchema>
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
+const RETRY_AFTER = { 'Retry-After': { type: 'string', description: 'Seconds to wait before trying again (429, 503)' } }
+
 /** A response schema for problems, documented (and serialized) as application/problem+json. */
 export function problemResponse(description: string) {
-  return { description, content: { 'application/problem+json': { schema: ProblemSchema } } }
+  return { description, headers: RETRY_AFTER, content: { 'application/problem+json': { schema: ProblemSchema } } }
 }
 
 /** The error responses every endpoint may give, for a route's `response` schema. */

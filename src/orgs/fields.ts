@@ -22,6 +22,14 @@ export function stringEnum<const T extends readonly string[]>(values: T, options
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
 }
 
+/**
+ * Whitespace (\\s), controls (Cc), the format characters of the BMP (Cf) and private use (Co),
+ * as ranges a regular expression reads the same way with or without the u flag.
+ */
+const NOT_PRINTABLE =
+  '\\s\\x00-\\x1f\\x7f-\\x9f\\xad\\u0600-\\u0605\\u061c\\u06dd\\u070f\\u0890\\u0891\\u08e2\\u180e' +
+  '\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff\\ufff9-\\ufffb\\ue000-\\uf8ff'
+
 export const ORG_ID_PATTERN = '^[a-z0-9][a-z0-9_-]*[a-z0-9]$'
 const ORG_ID = new RegExp(ORG_ID_PATTERN)
 
@@ -42,7 +50,9 @@ export const ConfigFields = Type.Object({
   client_id: Type.String({
     minLength: 1,
     maxLength: 255,
-    pattern: '^[^\\s\\p{C}]+$',
+    // No whitespace, control or format characters. Spelled out (no \p{…}) so any ECMA-262
+    // validator reads it alike, with or without the u flag; characters beyond the BMP pass in both.
+    pattern: `^[^${NOT_PRINTABLE}]+$`,
     description: 'The Vipps client id of the organization’s sales unit (opaque, no whitespace)',
     examples: ['vipps-client-abc123'],
     ...withMessages({ pattern: 'must not contain whitespace or control characters', minLength: 'must not be empty' })
@@ -64,7 +74,11 @@ export const ConfigFields = Type.Object({
     examples: ['myapp://vipps-callback']
   }),
   scopes: defaulted(Type.Array(
-    stringEnum(SCOPES, withMessages({ enum: `must only hold Vipps Login scopes: ${SCOPES.join(', ')}` })),
+    stringEnum(SCOPES, {
+      title: 'Scope',
+      description: 'A Vipps Login scope',
+      ...withMessages({ enum: `must only hold Vipps Login scopes: ${SCOPES.join(', ')}` })
+    }),
     {
       minItems: 1,
       maxItems: SCOPES.length,
@@ -89,6 +103,7 @@ export const ConfigFields = Type.Object({
   ),
   environment: defaulted(
     stringEnum(ENVIRONMENTS, {
+      title: 'Environment',
       description: 'test = apitest.vipps.no, production = api.vipps.no',
       ...withMessages({ enum: 'must be "production" or "test"' })
     }),

@@ -6,6 +6,7 @@ import { requireAccess } from '../http/auth.js'
 import { etagOf, ifMatchPrecondition, noneMatchHits } from '../http/etag.js'
 import { IdempotencyKeyHeaders } from '../http/idempotency.js'
 import { problemResponses } from '../http/problems.js'
+import { jsonResponse, notModifiedResponse } from '../http/responses.js'
 import {
   CreateOrgBody,
   DeletedOrg,
@@ -31,11 +32,18 @@ export interface OrgRoutesOptions {
 }
 
 const errors = problemResponses
-const notModified = { 304: Type.Null({ description: 'Not modified' }) }
+const notModified = { 304: notModifiedResponse }
 const JSON_TYPE = 'application/json; charset=utf-8'
 
 const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'ETag from GET; 412 when the config has changed since' }))
+  'if-match': Type.Optional(
+    Type.String({ description: 'The ETag from a read: the write happens only if the config is still that version (else 412)' })
+  )
+})
+const IfNoneMatchHeaders = Type.Object({
+  'if-none-match': Type.Optional(
+    Type.String({ description: 'The ETag of the copy the client holds: 304 without a body while it is current' })
+  )
 })
 
 /** Sends a pre-serialized representation, or 304 when the client's copy is current. */
@@ -50,7 +58,9 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
   const read = requireAccess(config, 'read')
   const write = requireAccess(config, 'write')
   const writeLimit = { rateLimit: { max: config.writeRateLimit.max, timeWindow: config.writeRateLimit.windowMs } }
-  const security = [{ bearerAuth: [] }]
+  const security: Record<string, string[]>[] = [{ bearerAuth: [] }]
+  // Reads need no token unless AUTH_READS=true: the empty requirement says "or none".
+  const readSecurity: Record<string, string[]>[] = config.readsNeedToken ? security : [{}, ...security]
   const tags = ['orgs']
 
   app.get(
@@ -58,11 +68,13 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     {
       onRequest: read,
       schema: {
+        operationId: 'listOrgs',
         summary: 'List active Vipps-enabled organizations',
         description: 'Live (not deleted) configs, by default only those with vipps_enabled=true; ordered by created_at, org_id.',
         tags,
+        security: readSecurity,
         querystring: ListOrgsQuery,
-        response: { 200: OrgList, ...errors }
+        response: { 200: jsonResponse(OrgList, 'One page of organizations, with the total of all matches'), ...errors }
       }
     },
     async (request) => {
@@ -82,12 +94,20 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       onRequest: write,
       config: writeLimit,
       schema: {
+        operationId: 'createOrg',
         summary: 'Create the Vipps configuration of an organization',
         tags,
         security,
         headers: IdempotencyKeyHeaders,
         body: CreateOrgBody,
-        response: { 201: OrgSummary, ...errors }
+        response: {
+          201: jsonResponse(OrgSummary, 'Created (or, with Idempotent-Replayed, the first response again)', [
+            'Location',
+            'ETag',
+            'Idempotent-Replayed'
+          ]),
+          ...errors
+        }
       }
     },
     async (request, reply) => {
@@ -104,10 +124,13 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     {
       onRequest: read,
       schema: {
+        operationId: 'getOrg',
         summary: 'Get the Vipps configuration of an organization',
         tags,
+        security: readSecurity,
         params: OrgIdParams,
-        response: { 200: OrgConfig, ...notModified, ...errors }
+        headers: IfNoneMatchHeaders,
+        response: { 200: jsonResponse(OrgConfig, 'The full configuration', ['ETag']), ...notModified, ...errors }
       }
     },
     async (request, reply) => {
@@ -122,6 +145,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       onRequest: write,
       config: writeLimit,
       schema: {
+        operationId: 'updateOrg',
         summary: 'Change some fields of the Vipps configuration of an organization',
         description: 'Partial: send only the fields to change. The response holds org_id, the fields sent and updated_at.',
         tags,
@@ -129,7 +153,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
         params: OrgIdParams,
         headers: IfMatchHeaders,
         body: UpdateOrgBody,
-        response: { 200: UpdatedOrg, ...errors }
+        response: { 200: jsonResponse(UpdatedOrg, 'Changed', ['ETag']), ...errors }
       }
     },
     async (request, reply) => {
@@ -146,12 +170,13 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       onRequest: write,
       config: writeLimit,
       schema: {
+        operationId: 'deleteOrg',
         summary: 'Remove the Vipps configuration of an organization (soft delete)',
         tags,
         security,
         params: OrgIdParams,
         headers: IfMatchHeaders,
-        response: { 200: DeletedOrg, ...errors }
+        response: { 200: jsonResponse(DeletedOrg, 'Deleted (the row and its history are kept)'), ...errors }
       }
     },
     async (request) =>
@@ -163,10 +188,13 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     {
       onRequest: read,
       schema: {
+        operationId: 'getOrgStatus',
         summary: 'Is Vipps enabled for an organization',
         tags,
+        security: readSecurity,
         params: OrgIdParams,
-        response: { 200: OrgStatus, ...notModified, ...errors }
+        headers: IfNoneMatchHeaders,
+        response: { 200: jsonResponse(OrgStatus, 'The switch, the client id and the environment', ['ETag']), ...notModified, ...errors }
       }
     },
     async (request, reply) => {
@@ -180,12 +208,14 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     {
       onRequest: read,
       schema: {
+        operationId: 'getOrgHistory',
         summary: 'Every change of an organization’s configuration, oldest first',
         description: 'Kept after delete and across re-create.',
         tags,
+        security: readSecurity,
         params: OrgIdParams,
         querystring: PageQuery,
-        response: { 200: OrgHistory, ...errors }
+        response: { 200: jsonResponse(OrgHistory, 'One page of the history, with the total'), ...errors }
       }
     },
     async (request) => {

@@ -51,40 +51,49 @@ export const CreateOrgBody = Type.Unsafe<
         ])
       )
     },
-    { additionalProperties: false }
+    { additionalProperties: false, title: 'CreateOrgRequest' }
   )
 )
 export type CreateOrgBody = Type.Static<typeof CreateOrgBody>
 
 /** An update: any non-empty subset of the fields (partial, as in the contract's example). */
 const UpdatableFields = Type.Object(fields)
-export const UpdateOrgBody = Type.Partial(UpdatableFields, { additionalProperties: false, minProperties: 1 })
+export const UpdateOrgBody = Type.Partial(UpdatableFields, {
+  additionalProperties: false,
+  minProperties: 1,
+  title: 'UpdateOrgRequest'
+})
 export type UpdateOrgBody = Type.Static<typeof UpdateOrgBody>
 
 /** The full configuration of one organization, in the order of the contract's example. */
 export const OrgConfig = Type.Object(
   { org_id: OrgId, ...fields, created_at: Timestamp, updated_at: Timestamp },
-  { description: 'The full configuration of one organization' }
+  { title: 'OrgConfig', description: 'The full configuration of one organization' }
 )
 export type OrgConfig = Type.Static<typeof OrgConfig>
 
 /** A list item, and what a create answers: the five fields of the contract's example. */
-export const OrgSummary = Type.Object({
-  org_id: OrgId,
-  ...pick(['client_id', 'vipps_enabled', 'environment']),
-  created_at: Timestamp
-})
+export const OrgSummary = Type.Object(
+  { org_id: OrgId, ...pick(['client_id', 'vipps_enabled', 'environment']), created_at: Timestamp },
+  { title: 'OrgSummary', description: 'An organization in a list, and what a create answers' }
+)
 export type OrgSummary = Type.Static<typeof OrgSummary>
 
-export const OrgStatus = Type.Object({ org_id: OrgId, ...pick(['vipps_enabled', 'client_id', 'environment']) })
+export const OrgStatus = Type.Object(
+  { org_id: OrgId, ...pick(['vipps_enabled', 'client_id', 'environment']) },
+  { title: 'OrgStatus', description: 'Whether Vipps is enabled for an organization' }
+)
 export type OrgStatus = Type.Static<typeof OrgStatus>
 
 export const UpdatedOrg = Type.Object(
   { org_id: OrgId, ...Type.Partial(UpdatableFields).properties, updated_at: Timestamp },
-  { description: 'org_id, the fields sent with their new values, and updated_at' }
+  { title: 'UpdatedOrg', description: 'org_id, the fields sent with their new values, and updated_at' }
 )
 
-export const DeletedOrg = Type.Object({ org_id: OrgId, deleted: Type.Boolean(), deleted_at: Timestamp })
+export const DeletedOrg = Type.Object(
+  { org_id: OrgId, deleted: Type.Boolean(), deleted_at: Timestamp },
+  { title: 'DeletedOrg' }
+)
 
 const Page = Type.Integer({
   minimum: 1,
@@ -119,25 +128,27 @@ export type ListOrgsQuery = Type.Static<typeof ListOrgsQuery>
 
 export const PageQuery = Type.Object({ page: Type.Optional(Page), limit: Type.Optional(Limit) }, { additionalProperties: false })
 
-const Pagination = Type.Object({
-  page: Type.Integer(),
-  limit: Type.Integer(),
-  total: Type.Integer({ description: 'All matches, on every page' })
-})
+const Pagination = Type.Object(
+  { page: Type.Integer(), limit: Type.Integer(), total: Type.Integer({ description: 'All matches, on every page' }) },
+  { title: 'Pagination' }
+)
 
-export const OrgList = Type.Object({ data: Type.Array(OrgSummary), pagination: Pagination })
+export const OrgList = Type.Object({ data: Type.Array(OrgSummary), pagination: Pagination }, { title: 'OrgList' })
 
 /** One field's change in the history: its value before (null on create) and after. */
-const FieldChange = Type.Object({ from: Type.Unknown(), to: Type.Unknown() })
+const FieldChange = Type.Object({ from: Type.Unknown(), to: Type.Unknown() }, { title: 'FieldChange' })
 
-export const OrgEvent = Type.Object({
-  version: Type.Integer(),
-  action: stringEnum(['create', 'update', 'delete'] as const),
-  at: Timestamp,
-  actor: Type.String(),
-  changes: Type.Record(Type.String(), FieldChange, { description: 'Each changed field with its old and new value' })
-})
+export const OrgEvent = Type.Object(
+  {
+    version: Type.Integer({ description: 'The version this change made (the ETag after it)' }),
+    action: stringEnum(['create', 'update', 'delete'] as const),
+    at: Timestamp,
+    actor: Type.String({ description: 'Who made it: the admin token’s name, admin, or anonymous while writes are open' }),
+    changes: Type.Record(Type.String(), FieldChange, { description: 'Each changed field with its old and new value' })
+  },
+  { title: 'OrgEvent' }
+)
 export type OrgEvent = Type.Static<typeof OrgEvent>
 export type Changes = OrgEvent['changes']
 
-export const OrgHistory = Type.Object({ data: Type.Array(OrgEvent), pagination: Pagination })
+export const OrgHistory = Type.Object({ data: Type.Array(OrgEvent), pagination: Pagination }, { title: 'OrgHistory' })

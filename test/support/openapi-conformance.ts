@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats'
 
 /** The parts of an OpenAPI 3.1 document the check reads. */
 interface OpenApiDocument {
+  components?: { schemas?: Record<string, unknown> }
   paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema: object }> }> }>>
 }
 
@@ -12,6 +13,18 @@ export interface ObservedResponse {
   statusCode: number
   headers: Record<string, unknown>
   body: string
+}
+
+/** The schema with each `$ref` to a named component replaced by the component (with the ref's siblings). */
+function inlined(schema: unknown, components: Record<string, unknown>): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => inlined(item, components))
+  if (schema === null || typeof schema !== 'object') return schema
+  const { $ref, ...rest } = schema as Record<string, unknown>
+  const copy = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inlined(value, components)]))
+  if (typeof $ref !== 'string') return copy
+  const name = $ref.replace('#/components/schemas/', '')
+  if (!(name in components)) throw new Error(`the document refers to a missing component: ${$ref}`)
+  return { ...(inlined(components[name], components) as object), ...copy }
 }
 
 /**
@@ -59,7 +72,7 @@ export function openApiConformance(doc: OpenApiDocument): (response: ObservedRes
     if (!media) throw new Error(`${where}: content type ${contentType} is not documented`)
     let validate = compiled.get(media.schema)
     if (!validate) {
-      validate = ajv.compile(closed(media.schema) as object)
+      validate = ajv.compile(closed(inlined(media.schema, doc.components?.schemas ?? {})) as object)
       compiled.set(media.schema, validate)
     }
     const body: unknown = JSON.parse(response.body)
