@@ -13,6 +13,7 @@ import securityHeaders from './http/plugins/security-headers.js'
 import { requestContext } from './http/request-context.js'
 import { serverOptions } from './http/server-options.js'
 import { validatorCompiler } from './http/validation.js'
+import events from './events/index.js'
 import orgs from './orgs/index.js'
 
 export interface AppOptions {
@@ -37,6 +38,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(healthRoutes)
     // The features.
     await app.register(orgs, { config })
+    await app.register(events, { config })
     // Last: every known path answers other methods with 405.
     await app.register(answerOtherMethods)
     await app.ready()

@@ -1,8 +1,10 @@
 import { type Kysely, type Migration, Migrator } from 'kysely'
 import * as initial from './migrations/001_initial.js'
+import * as changeFeed from './migrations/003_change_feed.js'
 
 const migrations: Record<string, Migration> = {
-  '001_initial': initial
+  '001_initial': initial,
+  '003_change_feed': changeFeed
 }
 
 /**

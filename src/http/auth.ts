@@ -40,6 +40,12 @@ function openWithoutToken(config: Config, access: Access): boolean {
   return config.adminTokens.length === 0
 }
 
+/** The operation's security requirement for the OpenAPI document: `{}` says "or no token". */
+export function securityOf(config: Config, access: Access): Record<string, string[]>[] {
+  const bearer = { bearerAuth: [] }
+  return openWithoutToken(config, access) ? [{}, bearer] : [bearer]
+}
+
 /**
  * Who is asking: the actor of a valid admin token; `anonymous` where no token is needed.
  * Throws 401 when a token is needed and missing or wrong.

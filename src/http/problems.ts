@@ -16,6 +16,7 @@ export const PROBLEM_TITLES = {
   service_unavailable: 'Service unavailable',
   bad_request: 'Bad request',
   uri_too_long: 'URI too long',
+  invalid_cursor: 'Invalid cursor',
   internal_error: 'Internal server error'
 } as const
 
@@ -92,6 +93,10 @@ export const problems = {
   },
   unsupportedMediaType(detail = 'Send the body as application/json'): Problem {
     return new Problem(415, 'unsupported_media_type', detail)
+  },
+  invalidCursor(cursor: string): Problem {
+    const shown = cursor.length > 64 ? `${cursor.slice(0, 64)}…` : cursor
+    return new Problem(400, 'invalid_cursor', `"${shown}" is not a cursor of this feed: pass back a next_cursor, or after=now`)
   },
   idempotencyKeyReused(): Problem {
     return new Problem(

@@ -21,7 +21,12 @@ export interface ChangeListener {
  * from the read cache. While the connection is lost, changes may go unheard, so the cache is
  * suspended (reads go to the database) until the listener is back, then starts empty.
  */
-export async function startChangeListener(url: string, cache: OrgReadCache, log: Logger): Promise<ChangeListener> {
+export async function startChangeListener(
+  url: string,
+  cache: OrgReadCache,
+  log: Logger,
+  onChange: (orgId: string) => void = () => undefined
+): Promise<ChangeListener> {
   let client: pg.Client | undefined
   let stopped = false
   let retryMs = RETRY_MIN_MS
@@ -30,7 +35,9 @@ export async function startChangeListener(url: string, cache: OrgReadCache, log:
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 2_000 })
     next.on('notification', (message) => {
-      if (message.channel === CHANGES_CHANNEL && message.payload) cache.invalidate(message.payload)
+      if (message.channel !== CHANGES_CHANNEL || !message.payload) return
+      cache.invalidate(message.payload)
+      onChange(message.payload)
     })
     next.on('error', (err) => lost(next, err))
     next.on('end', () => lost(next))

@@ -3,24 +3,35 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { validatorCompiler } from '../http/validation.js'
 import { startChangeListener } from './cache-invalidation.js'
+import { OrgChanges } from './changes.js'
 import { KyselyOrgStore } from './kysely-store.js'
 import { OrgReadCache } from './read-cache.js'
 import { redirectUriShapeError } from './redirect-uri.js'
 import { BASE_PATH, orgRoutes } from './routes.js'
 import { OrgService } from './service.js'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Committed changes of org configs, from this instance and (PostgreSQL) every other. */
+    orgChanges: OrgChanges
+  }
+}
+
 /**
  * The orgs feature's front door: builds its store, read cache, change listener and service
  * on the app's database, and serves the contract's endpoints under /api/v1/vipps-orgs.
+ * Exposes `app.orgChanges` to the features above it.
  */
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
     const { database } = app
     const cache = new OrgReadCache(config.cache)
-    const service = new OrgService(new KyselyOrgStore(database.db), cache)
+    const changes = new OrgChanges()
+    const service = new OrgService(new KyselyOrgStore(database.db), cache, undefined, changes)
+    app.decorate('orgChanges', changes)
     // On PostgreSQL other instances write too: hear their changes. (SQLite has one writer: this process.)
     if (database.dialect === 'postgres') {
-      const listener = await startChangeListener(config.databaseUrl, cache, app.log)
+      const listener = await startChangeListener(config.databaseUrl, cache, app.log, (orgId) => changes.emit(orgId))
       app.addHook('preClose', () => listener.stop())
     }
     await app.register(

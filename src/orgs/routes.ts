@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import type { Config } from '../config.js'
-import { requireAccess } from '../http/auth.js'
+import { requireAccess, securityOf } from '../http/auth.js'
 import { etagOf, ifMatchPrecondition, noneMatchHits } from '../http/etag.js'
 import { IdempotencyKeyHeaders } from '../http/idempotency.js'
 import { problemResponses } from '../http/problems.js'
@@ -58,9 +58,8 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
   const read = requireAccess(config, 'read')
   const write = requireAccess(config, 'write')
   const writeLimit = { rateLimit: { max: config.writeRateLimit.max, timeWindow: config.writeRateLimit.windowMs } }
-  const security: Record<string, string[]>[] = [{ bearerAuth: [] }]
-  // Reads need no token unless AUTH_READS=true: the empty requirement says "or none".
-  const readSecurity: Record<string, string[]>[] = config.readsNeedToken ? security : [{}, ...security]
+  const security = securityOf(config, 'write')
+  const readSecurity = securityOf(config, 'read')
   const tags = ['orgs']
 
   app.get(

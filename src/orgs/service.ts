@@ -3,6 +3,7 @@ import type { Precondition } from '../http/etag.js'
 import { idempotencyCutoff, replayOf, requestHash } from '../http/idempotency.js'
 import { problems } from '../http/problems.js'
 import { CONFIG_FIELDS, type ConfigFields, type Environment, FIELD_DEFAULTS, isOrgId } from './fields.js'
+import { OrgChanges } from './changes.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
 import type { CreateOrgBody, OrgSummary, UpdateOrgBody } from './schemas.js'
@@ -39,7 +40,8 @@ export class OrgService {
   constructor(
     private readonly store: OrgStore,
     private readonly cache: OrgReadCache,
-    private readonly now: Clock = nowIso
+    private readonly now: Clock = nowIso,
+    private readonly changes: OrgChanges = new OrgChanges()
   ) {}
 
   /** The live config as served, from the read cache; 404 when unknown or deleted. */
@@ -97,7 +99,7 @@ export class OrgService {
           }
     try {
       const record = await this.store.create(orgId, fields, ctx, idempotency)
-      this.cache.invalidate(orgId)
+      this.changed(orgId)
       return { status: 201, body: response, record, replayed: false }
     } catch (err) {
       if (!(err instanceof AlreadyExistsError || err instanceof IdempotencyKeyTakenError)) throw err
@@ -146,11 +148,17 @@ export class OrgService {
     for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
       const result = await attempt()
       if (result !== undefined) {
-        this.cache.invalidate(orgId)
+        this.changed(orgId)
         return result
       }
     }
     throw problems.unavailable(`Too many concurrent changes to ${orgId}; try again`)
+  }
+
+  /** A write committed: the cache drops the org at once, and listeners hear of it. */
+  private changed(orgId: string): void {
+    this.cache.invalidate(orgId)
+    this.changes.emit(orgId)
   }
 
   private async findForWrite(orgId: string, precondition?: Precondition): Promise<OrgRecord> {

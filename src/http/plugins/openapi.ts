@@ -21,6 +21,7 @@ export default fp(
         servers: [{ url: config.publicUrl, description: 'This service' }],
         tags: [
           { name: 'orgs', description: 'Vipps configuration of organizations' },
+          { name: 'events', description: 'The change feed' },
           { name: 'health', description: 'Liveness and readiness' }
         ],
         components: {

@@ -1,0 +1,118 @@
+import { type Kysely, sql } from 'kysely'
+import type { Database, DatabaseHandle } from '../db/connect.js'
+import type { Changes, OrgEvent } from '../orgs/schemas.js'
+import { encodeCursor, type Position, START } from './cursor.js'
+import { EVENT_TYPE_OF_ACTION, type FeedEvent } from './schemas.js'
+
+export interface FeedPage {
+  events: FeedEvent[]
+  /** The position of the last event returned (absent when none was). */
+  last?: Position
+  /**
+   * Committed events follow that cannot be shown yet: an older transaction is still in flight
+   * (PostgreSQL). Ask again shortly; no notification may come when that transaction ends.
+   */
+  pending: boolean
+}
+
+/** Reads the org change log in commit order. */
+export interface FeedStore {
+  readAfter(after: Position, limit: number, orgId?: string): Promise<FeedPage>
+  /** The position of the last event a reader may see now. */
+  end(): Promise<Position>
+}
+
+interface EventRow {
+  id: string | number
+  /** As text: a bigint. (Not named txid: ORDER BY would then sort the text.) */
+  txid_text?: string
+  xmin?: string
+  org_id: string
+  version: string | number
+  action: OrgEvent['action']
+  at: string
+  actor: string
+  changes: string
+}
+
+function toFeedEvent(row: EventRow, position: Position): FeedEvent {
+  return {
+    id: encodeCursor(position),
+    type: EVENT_TYPE_OF_ACTION[row.action],
+    org_id: row.org_id,
+    version: Number(row.version),
+    occurred_at: row.at,
+    actor: row.actor,
+    changes: JSON.parse(row.changes) as Changes
+  }
+}
+
+const COLUMNS = sql`id, org_id, version, action, at, actor, changes`
+
+/**
+ * SQLite serializes writers and an event takes its id inside its write transaction: ids are in
+ * commit order, and every id a reader sees is final.
+ */
+class SqliteFeedStore implements FeedStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async readAfter(after: Position, limit: number, orgId?: string): Promise<FeedPage> {
+    const byOrg = orgId === undefined ? sql`` : sql`and org_id = ${orgId}`
+    const { rows } = await sql<EventRow>`
+      select ${COLUMNS} from vipps_org_events where id > ${Number(after.id)} ${byOrg} order by id limit ${limit}
+    `.execute(this.db)
+    const events = rows.map((row) => toFeedEvent(row, { txid: 0n, id: BigInt(row.id) }))
+    const lastRow = rows.at(-1)
+    return { events, pending: false, ...(lastRow ? { last: { txid: 0n, id: BigInt(lastRow.id) } } : {}) }
+  }
+
+  async end(): Promise<Position> {
+    const { rows } = await sql<{ id: number | null }>`select max(id) as id from vipps_org_events`.execute(this.db)
+    return { txid: 0n, id: BigInt(rows[0]?.id ?? 0) }
+  }
+}
+
+/**
+ * PostgreSQL takes ids at insert, and they become visible at commit in any order: a reader
+ * could pass id 41 while 40 is still uncommitted and never see it. So each event records its
+ * transaction id; the feed is ordered by (txid, id) and shows only events of transactions that
+ * began before the oldest one still in flight (pg_snapshot_xmin of the statement's snapshot):
+ * those are all finished, so nothing can ever appear before them.
+ */
+class PostgresFeedStore implements FeedStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async readAfter(after: Position, limit: number, orgId?: string): Promise<FeedPage> {
+    const byOrg = orgId === undefined ? sql`` : sql`and org_id = ${orgId}`
+    const { rows } = await sql<EventRow>`
+      select ${COLUMNS}, txid::text as txid_text, pg_snapshot_xmin(pg_current_snapshot())::text as xmin
+      from vipps_org_events
+      where (txid, id) > (${after.txid.toString()}::xid8, ${after.id.toString()}::bigint) ${byOrg}
+      order by txid, id
+      limit ${limit}
+    `.execute(this.db)
+    const events: FeedEvent[] = []
+    let last: Position | undefined
+    for (const row of rows) {
+      if (BigInt(row.txid_text!) >= BigInt(row.xmin!)) break
+      last = { txid: BigInt(row.txid_text!), id: BigInt(row.id) }
+      events.push(toFeedEvent(row, last))
+    }
+    return { events, pending: events.length < rows.length, ...(last ? { last } : {}) }
+  }
+
+  async end(): Promise<Position> {
+    const { rows } = await sql<{ txid_text: string; id: string }>`
+      select txid::text as txid_text, id from vipps_org_events
+      where txid < pg_snapshot_xmin(pg_current_snapshot())
+      order by txid desc, id desc
+      limit 1
+    `.execute(this.db)
+    const row = rows[0]
+    return row ? { txid: BigInt(row.txid_text), id: BigInt(row.id) } : START
+  }
+}
+
+export function feedStoreFor(database: DatabaseHandle): FeedStore {
+  return database.dialect === 'postgres' ? new PostgresFeedStore(database.db) : new SqliteFeedStore(database.db)
+}
