@@ -15,6 +15,7 @@ import { serverOptions } from './http/server-options.js'
 import { validatorCompiler } from './http/validation.js'
 import events from './events/index.js'
 import orgs from './orgs/index.js'
+import webhooks from './webhooks/index.js'
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger']
@@ -39,6 +40,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // The features.
     await app.register(orgs, { config })
     await app.register(events, { config })
+    await app.register(webhooks, { config })
     // Last: every known path answers other methods with 405.
     await app.register(answerOtherMethods)
     await app.ready()

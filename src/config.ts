@@ -23,6 +23,16 @@ export interface Config {
   writeRateLimit: { max: number; windowMs: number }
   cache: { max: number; ttlMs: number }
   pg: { poolMax: number; statementTimeoutMs: number; connectTimeoutMs: number }
+  webhooks: {
+    /** A delivery that has not answered 2xx within this long failed. */
+    timeoutMs: number
+    /** The delays before each retry of a failed delivery. */
+    retryScheduleMs: number[]
+    /** Deliveries may go to loopback, private, link-local and metadata addresses (development). */
+    allowPrivateUrls: boolean
+    /** AES-256-GCM key for webhook secrets at rest. */
+    secretsKey?: Buffer
+  }
   /** How long a SQLite write waits for a lock held by another connection before a 503. */
   sqliteBusyTimeoutMs: number
   shutdownGraceMs: number
@@ -72,6 +82,32 @@ function parseAdminTokens(raw: string | undefined): AdminToken[] {
       if (token === '') throw new ConfigError(`ADMIN_TOKENS: the entry for "${actor}" has an empty token`)
       return { actor, digest: digestToken(token) }
     })
+}
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `5s,5m,30m,2h`: each a whole number and a unit (ms, s, m, h, d). */
+function durations(env: Env, name: string, fallback: string): number[] {
+  const raw = env[name] || fallback
+  const parts = raw.split(',').map((part) => part.trim())
+  if (parts.length > 20) throw new ConfigError(`${name} may list at most 20 delays`)
+  return parts.map((part) => {
+    const match = DURATION.exec(part)
+    if (!match) throw new ConfigError(`${name} must list delays such as 5s,5m,30m,2h; "${part}" is not one`)
+    const ms = Number(match[1]) * UNIT_MS[match[2]!]!
+    if (ms > 7 * 86_400_000) throw new ConfigError(`${name}: "${part}" is longer than 7 days`)
+    return ms
+  })
+}
+
+function secretsKey(raw: string | undefined): Buffer | undefined {
+  if (!raw) return undefined
+  const key = Buffer.from(raw, 'base64')
+  if (key.length !== 32 || key.toString('base64') !== raw.trim()) {
+    throw new ConfigError('SECRETS_KEY must be 32 random bytes in base64 (for instance: openssl rand -base64 32)')
+  }
+  return key
 }
 
 function publicUrl(raw: string | undefined, host: string, port: number): string {
@@ -137,6 +173,12 @@ export function loadConfig(env: Env = process.env): Config {
       poolMax: integer(env, 'PG_POOL_MAX', 10, 1, 1000),
       statementTimeoutMs: integer(env, 'PG_STATEMENT_TIMEOUT_MS', 5_000, 1, 3_600_000),
       connectTimeoutMs: integer(env, 'PG_CONNECT_TIMEOUT_MS', 2_000, 1, 60_000)
+    },
+    webhooks: {
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      retryScheduleMs: durations(env, 'WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h'),
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS === undefined || env.WEBHOOK_ALLOW_PRIVATE_URLS === '' ? !production : flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
+      ...(env.SECRETS_KEY ? { secretsKey: secretsKey(env.SECRETS_KEY) } : {})
     },
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 5_000, 0, 600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000)

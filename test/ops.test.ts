@@ -20,7 +20,20 @@ describeEachStore('operations: health, readiness, OpenAPI, docs, request ids', (
     const doc = res.json()
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual(
-      [BASE, `${BASE}/{org_id}`, `${BASE}/{org_id}/status`, `${BASE}/{org_id}/history`, '/api/v1/events', '/healthz', '/readyz'].sort()
+      [
+        BASE,
+        `${BASE}/{org_id}`,
+        `${BASE}/{org_id}/status`,
+        `${BASE}/{org_id}/history`,
+        '/api/v1/events',
+        '/api/v1/webhooks',
+        '/api/v1/webhooks/{id}',
+        '/api/v1/webhooks/{id}/rotate-secret',
+        '/api/v1/webhooks/{id}/test',
+        '/api/v1/webhooks/{id}/deliveries',
+        '/healthz',
+        '/readyz'
+      ].sort()
     )
     expect(Object.keys(doc.paths[BASE]).sort()).toEqual(['get', 'post'])
     expect(Object.keys(doc.paths[`${BASE}/{org_id}`]).sort()).toEqual(['delete', 'get', 'put'])

@@ -1,10 +1,12 @@
 import { type Kysely, type Migration, Migrator } from 'kysely'
 import * as initial from './migrations/001_initial.js'
 import * as changeFeed from './migrations/003_change_feed.js'
+import * as webhooks from './migrations/004_webhooks.js'
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
-  '003_change_feed': changeFeed
+  '003_change_feed': changeFeed,
+  '004_webhooks': webhooks
 }
 
 /**

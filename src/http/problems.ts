@@ -17,6 +17,7 @@ export const PROBLEM_TITLES = {
   bad_request: 'Bad request',
   uri_too_long: 'URI too long',
   invalid_cursor: 'Invalid cursor',
+  secrets_key_required: 'SECRETS_KEY required',
   internal_error: 'Internal server error'
 } as const
 
@@ -103,6 +104,14 @@ export const problems = {
       422,
       'idempotency_key_reused',
       'This Idempotency-Key was used with a different request body in the last 24 hours'
+    )
+  },
+  /** The server is not set up for what was asked; only its operator can change that. */
+  secretsKeyRequired(): Problem {
+    return new Problem(
+      501,
+      'secrets_key_required',
+      'Webhooks need SECRETS_KEY in production, so their secrets are encrypted at rest: set it to 32 random bytes in base64'
     )
   },
   rateLimited(detail: string): Problem {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
+import SQLite from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, inject } from 'vitest'
 import { buildApp } from '../../src/app.js'
@@ -47,6 +48,30 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
   await client.connect()
   try {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Runs one statement straight on a test database (to look at what is stored, or to set up a state
+ * the API cannot reach in a test's time, such as an endpoint failing for days). `?` placeholders.
+ */
+export async function queryDatabase<T = Record<string, unknown>>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const db = new SQLite(databaseUrl.slice('sqlite:'.length))
+    try {
+      const statement = db.prepare(text)
+      return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as T[]
+    } finally {
+      db.close()
+    }
+  }
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    let n = 0
+    return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[]
   } finally {
     await client.end()
   }

@@ -22,6 +22,7 @@ export default fp(
         tags: [
           { name: 'orgs', description: 'Vipps configuration of organizations' },
           { name: 'events', description: 'The change feed' },
+          { name: 'webhooks', description: 'Signed deliveries of the change feed (Standard Webhooks)' },
           { name: 'health', description: 'Liveness and readiness' }
         ],
         components: {

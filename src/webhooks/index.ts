@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { isoMinus, nowIso } from '../clock.js'
+import type { Config } from '../config.js'
+import { validatorCompiler } from '../http/validation.js'
+import { Dispatcher } from './dispatcher.js'
+import { KyselyWebhookStore } from './kysely-store.js'
+import { webhookRoutes, WEBHOOKS_PATH } from './routes.js'
+import { SecretBox } from './secrets.js'
+import { WebhookSender } from './sender.js'
+import { SerialTask } from './serial-task.js'
+import { WebhookService } from './service.js'
+import { webhookUrlError } from './url-guard.js'
+import { DeliveryWorker } from './worker.js'
+
+const DAY_MS = 24 * 60 * 60 * 1000
+const FAILING_LIMIT_MS = 5 * DAY_MS
+const RECORDS_KEPT_MS = 30 * DAY_MS
+// Catches what a notification missed (a lost listener connection), and retries held-back events.
+const DISPATCH_POLL_MS = 1_000
+const HELD_BACK_RECHECK_MS = 20
+const PURGE_EVERY_MS = 60 * 60 * 1000
+
+/**
+ * The webhooks feature's front door: management routes under /api/v1/webhooks, and the delivery
+ * machinery: a dispatcher that fans the change feed out to endpoints (woken by every committed
+ * change), and a worker that makes the signed attempts.
+ */
+export default fp(
+  async (app: FastifyInstance, { config }: { config: Config }) => {
+    const { webhooks } = config
+    const store = new KyselyWebhookStore(app.database.db, app.database.dialect)
+    const box = new SecretBox(webhooks.secretsKey)
+    const sender = new WebhookSender(webhooks.timeoutMs, webhooks.allowPrivateUrls)
+    const worker = new DeliveryWorker(
+      store,
+      sender,
+      box,
+      {
+        retryScheduleMs: webhooks.retryScheduleMs,
+        timeoutMs: webhooks.timeoutMs,
+        maxInFlight: 64,
+        maxInFlightPerEndpoint: 8,
+        failingLimitMs: FAILING_LIMIT_MS
+      },
+      app.log
+    )
+    const dispatcher = new Dispatcher(store, app.changeFeed, nowIso)
+    const dispatching = new SerialTask(
+      async () => {
+        const round = await dispatcher.run()
+        if (round.queued) worker.poke()
+        dispatching.poke(round.more ? HELD_BACK_RECHECK_MS : DISPATCH_POLL_MS)
+      },
+      (err) => {
+        app.log.error({ err }, 'fanning out webhook deliveries failed')
+        dispatching.poke(DISPATCH_POLL_MS)
+      }
+    )
+    const purging = setInterval(() => {
+      store.purge(isoMinus(nowIso(), RECORDS_KEPT_MS)).catch((err: unknown) => app.log.warn({ err }, 'purging old webhook records failed'))
+    }, PURGE_EVERY_MS)
+    purging.unref()
+
+    const service = new WebhookService(
+      store,
+      box,
+      { production: config.production, feedEnd: () => app.changeFeed.end(), onQueued: () => worker.poke() },
+      nowIso
+    )
+    const unsubscribe = app.orgChanges.subscribe(() => dispatching.poke())
+    app.addHook('onReady', async () => {
+      dispatching.poke()
+      worker.poke()
+    })
+    app.addHook('preClose', async () => {
+      unsubscribe()
+      clearInterval(purging)
+      await dispatching.stop()
+      await worker.close(2_000)
+      sender.close()
+    })
+
+    const policy = { production: config.production, allowPrivate: webhooks.allowPrivateUrls }
+    await app.register(
+      async (scope) => {
+        scope.setValidatorCompiler(validatorCompiler({ 'webhook-url': (url) => webhookUrlError(url, policy) }))
+        await scope.register(webhookRoutes, { service, config })
+      },
+      { prefix: WEBHOOKS_PATH }
+    )
+  },
+  { name: 'webhooks', dependencies: ['database', 'orgs', 'events'] }
+)

@@ -1,0 +1,95 @@
+import type { EventType } from '../events/schemas.js'
+
+export const TEST_EVENT_TYPE = 'webhook.test'
+
+/** An endpoint as stored, its secrets sealed. */
+export interface EndpointRecord {
+  id: string
+  url: string
+  description: string
+  event_types: EventType[]
+  enabled: boolean
+  secret: string
+  previous_secret: string | null
+  previous_secret_until: string | null
+  cursor: string
+  failing_since: string | null
+  disabled_reason: string | null
+  created_at: string
+  updated_at: string
+}
+
+export type EndpointChanges = Partial<
+  Pick<EndpointRecord, 'url' | 'description' | 'event_types' | 'enabled' | 'cursor' | 'disabled_reason' | 'failing_since'>
+>
+
+export interface NewDelivery {
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  payload: string
+  /** Epoch ms of the first attempt. */
+  next_attempt_at: number
+  created_at: string
+}
+
+/** A delivery claimed for one attempt, with what sending it needs. */
+export interface ClaimedDelivery {
+  id: number
+  lease_id: string
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  payload: string
+  /** Attempts made before this one. */
+  attempts: number
+  url: string
+  /** Sealed secrets that sign: the current one, and the previous one while it still does. */
+  secrets: string[]
+}
+
+/** What an attempt came to, as recorded. */
+export interface AttemptOutcome {
+  delivery: ClaimedDelivery
+  succeeded: boolean
+  response_status: number | null
+  error: string | null
+  attempted_at: string
+  duration_ms: number
+  /** Epoch ms of the next attempt; undefined when this was the last. */
+  next_attempt_at?: number
+}
+
+export interface DeliveryView {
+  event_id: string
+  event_type: string
+  attempt: number
+  status: 'pending' | 'succeeded' | 'failed'
+  response_status: number | null
+  error: string | null
+  attempted_at: string | null
+  next_attempt_at: string | null
+}
+
+export interface WebhookStore {
+  createEndpoint(endpoint: EndpointRecord): Promise<void>
+  listEndpoints(): Promise<EndpointRecord[]>
+  findEndpoint(id: string): Promise<EndpointRecord | undefined>
+  updateEndpoint(id: string, changes: EndpointChanges, at: string): Promise<EndpointRecord | undefined>
+  /** Removes the endpoint; its pending deliveries fail; its records stay until purged. */
+  deleteEndpoint(id: string, at: string): Promise<boolean>
+  rotateSecret(id: string, secret: string, previous: string, previousUntil: string, at: string): Promise<boolean>
+
+  /** Moves the endpoint's cursor from `from` to `to` and queues the deliveries, at once; false if the cursor had moved. */
+  fanOut(endpointId: string, from: string, to: string, deliveries: NewDelivery[]): Promise<boolean>
+  queue(delivery: NewDelivery): Promise<void>
+  /** Leases up to `limit` due deliveries (of enabled endpoints, or test events) for one attempt each. */
+  claimDue(now: number, limit: number, leaseMs: number, busyEndpoints: string[], nowIso: string): Promise<ClaimedDelivery[]>
+  /** Records attempts whose lease is still held, and each endpoint's health, in one transaction. */
+  record(outcomes: AttemptOutcome[], failingLimitMs: number): Promise<void>
+  /** Epoch ms of the next pending attempt, if any. */
+  nextDue(): Promise<number | undefined>
+  deliveries(endpointId: string, limit: number): Promise<DeliveryView[]>
+  /** Drops finished deliveries and attempts older than `before` (RFC 3339). */
+  purge(before: string): Promise<void>
+}
