@@ -2,9 +2,11 @@ import { decodeCursor, encodeCursor } from '../events/cursor.js'
 import type { FeedPage } from '../events/feed-store.js'
 import type { FeedEvent } from '../events/schemas.js'
 import type { Position } from '../events/cursor.js'
-import type { NewDelivery, WebhookStore } from './store.js'
+import type { EndpointRecord, FanOut, WebhookStore } from './store.js'
 
+/** Events fanned out per round; while the API keeps the event loop busy, fewer (the log keeps the rest). */
 const BATCH = 500
+const BATCH_WHEN_BUSY = 10
 
 /** What the dispatcher reads: the change feed, in commit order. */
 export interface FeedSource {
@@ -34,32 +36,43 @@ export class Dispatcher {
   constructor(
     private readonly store: WebhookStore,
     private readonly feed: FeedSource,
-    private readonly nowIso: () => string
+    private readonly nowIso: () => string,
+    private readonly busy: () => boolean = () => false
   ) {}
 
   async run(): Promise<DispatchRound> {
+    const batch = this.busy() ? BATCH_WHEN_BUSY : BATCH
     const round: DispatchRound = { queued: false, more: false }
+    // Endpoints at one position (the usual case) share one read of the feed.
+    const byCursor = new Map<string, EndpointRecord[]>()
     for (const endpoint of await this.store.listEndpoints()) {
-      if (!endpoint.enabled) continue
-      const page = await this.feed.readAfter(decodeCursor(endpoint.cursor), BATCH)
-      if (page.pending || page.events.length === BATCH) round.more = true
-      if (!page.last) continue
-      const at = Date.now()
-      const createdAt = this.nowIso()
-      const deliveries: NewDelivery[] = page.events
-        .filter((event) => endpoint.event_types.includes(event.type))
-        .map((event) => ({
-          endpoint_id: endpoint.id,
-          event_id: event.id,
-          event_type: event.type,
-          payload: deliveryBody(event),
-          next_attempt_at: at,
-          created_at: createdAt
-        }))
-      const moved = await this.store.fanOut(endpoint.id, endpoint.cursor, encodeCursor(page.last), deliveries)
-      if (moved && deliveries.length > 0) round.queued = true
-      if (!moved) round.more = true
+      if (endpoint.enabled) byCursor.set(endpoint.cursor, [...(byCursor.get(endpoint.cursor) ?? []), endpoint])
     }
+    const moves: FanOut[] = []
+    const at = Date.now()
+    const createdAt = this.nowIso()
+    for (const [cursor, endpoints] of byCursor) {
+      const page = await this.feed.readAfter(decodeCursor(cursor), batch)
+      if (page.pending || page.events.length === batch) round.more = true
+      if (!page.last) continue
+      const bodies = new Map(page.events.map((event) => [event.id, deliveryBody(event)]))
+      for (const endpoint of endpoints) {
+        const deliveries = page.events
+          .filter((event) => endpoint.event_types.includes(event.type))
+          .map((event) => ({
+            endpoint_id: endpoint.id,
+            event_id: event.id,
+            event_type: event.type,
+            payload: bodies.get(event.id)!,
+            next_attempt_at: at,
+            created_at: createdAt
+          }))
+        moves.push({ endpointId: endpoint.id, from: cursor, to: encodeCursor(page.last), deliveries })
+      }
+    }
+    const moved = new Set(await this.store.fanOut(moves))
+    if (moves.some((m) => !moved.has(m.endpointId))) round.more = true
+    if (moves.some((m) => moved.has(m.endpointId) && m.deliveries.length > 0)) round.queued = true
     return round
   }
 }

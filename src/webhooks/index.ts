@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import { isoMinus, nowIso } from '../clock.js'
 import type { Config } from '../config.js'
 import { validatorCompiler } from '../http/validation.js'
+import { EventLoopLoad } from './backpressure.js'
 import { Dispatcher } from './dispatcher.js'
 import { KyselyWebhookStore } from './kysely-store.js'
 import { webhookRoutes, WEBHOOKS_PATH } from './routes.js'
@@ -19,6 +20,8 @@ const RECORDS_KEPT_MS = 30 * DAY_MS
 // Catches what a notification missed (a lost listener connection), and retries held-back events.
 const DISPATCH_POLL_MS = 1_000
 const HELD_BACK_RECHECK_MS = 20
+// While the API keeps the event loop busy, changes are fanned out in batches gathered over this long.
+const BUSY_BATCH_MS = 50
 const PURGE_EVERY_MS = 60 * 60 * 1000
 
 /**
@@ -32,6 +35,7 @@ export default fp(
     const store = new KyselyWebhookStore(app.database.db, app.database.dialect)
     const box = new SecretBox(webhooks.secretsKey)
     const sender = new WebhookSender(webhooks.timeoutMs, webhooks.allowPrivateUrls)
+    const load = new EventLoopLoad(app.server)
     const worker = new DeliveryWorker(
       store,
       sender,
@@ -41,16 +45,18 @@ export default fp(
         timeoutMs: webhooks.timeoutMs,
         maxInFlight: 64,
         maxInFlightPerEndpoint: 8,
+        maxInFlightWhenBusy: 4,
         failingLimitMs: FAILING_LIMIT_MS
       },
-      app.log
+      app.log,
+      load
     )
-    const dispatcher = new Dispatcher(store, app.changeFeed, nowIso)
+    const dispatcher = new Dispatcher(store, app.changeFeed, nowIso, () => load.busy)
     const dispatching = new SerialTask(
       async () => {
         const round = await dispatcher.run()
         if (round.queued) worker.poke()
-        dispatching.poke(round.more ? HELD_BACK_RECHECK_MS : DISPATCH_POLL_MS)
+        dispatching.poke(round.more ? (load.busy ? BUSY_BATCH_MS : HELD_BACK_RECHECK_MS) : DISPATCH_POLL_MS)
       },
       (err) => {
         app.log.error({ err }, 'fanning out webhook deliveries failed')
@@ -68,7 +74,7 @@ export default fp(
       { production: config.production, feedEnd: () => app.changeFeed.end(), onQueued: () => worker.poke() },
       nowIso
     )
-    const unsubscribe = app.orgChanges.subscribe(() => dispatching.poke())
+    const unsubscribe = app.orgChanges.subscribe(() => dispatching.poke(load.busy ? BUSY_BATCH_MS : 0))
     app.addHook('onReady', async () => {
       dispatching.poke()
       worker.poke()
@@ -79,6 +85,7 @@ export default fp(
       await dispatching.stop()
       await worker.close(2_000)
       sender.close()
+      load.stop()
     })
 
     const policy = { production: config.production, allowPrivate: webhooks.allowPrivateUrls }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import { isoMinus, isoSeconds } from '../clock.js'
 import type { Database, Dialect } from '../db/connect.js'
 import type { EventType } from '../events/schemas.js'
@@ -9,6 +9,7 @@ import {
   type DeliveryView,
   type EndpointChanges,
   type EndpointRecord,
+  type FanOut,
   type NewDelivery,
   TEST_EVENT_TYPE,
   type WebhookStore
@@ -20,6 +21,9 @@ const INSERT_CHUNK = 100
 /** The WebhookStore on Kysely: the same queries on SQLite and PostgreSQL, but for the claim's SKIP LOCKED. */
 export class KyselyWebhookStore implements WebhookStore {
   private readonly db: Kysely<WebhookTables>
+  /** SQLite only: deliveries leased by this process (see leaseInMemory). */
+  private readonly leases = new Map<number, { id: string; until: number; endpointId: string }>()
+  private turn = 0
 
   constructor(
     db: Kysely<Database>,
@@ -81,23 +85,28 @@ export class KyselyWebhookStore implements WebhookStore {
     return Number(result.numUpdatedRows) === 1
   }
 
-  async fanOut(endpointId: string, from: string, to: string, deliveries: NewDelivery[]): Promise<boolean> {
+  async fanOut(moves: FanOut[]): Promise<string[]> {
+    if (moves.length === 0) return []
     return this.db.transaction().execute(async (trx) => {
-      const moved = await trx
-        .updateTable('webhook_endpoints')
-        .set({ cursor: to })
-        .where('id', '=', endpointId)
-        .where('cursor', '=', from)
-        .executeTakeFirst()
-      if (Number(moved.numUpdatedRows) !== 1) return false
-      for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
-        await trx
-          .insertInto('webhook_deliveries')
-          .values(deliveries.slice(i, i + INSERT_CHUNK).map(pendingRow))
-          .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
-          .execute()
+      const moved: string[] = []
+      for (const { endpointId, from, to, deliveries } of moves) {
+        const result = await trx
+          .updateTable('webhook_endpoints')
+          .set({ cursor: to })
+          .where('id', '=', endpointId)
+          .where('cursor', '=', from)
+          .executeTakeFirst()
+        if (Number(result.numUpdatedRows) !== 1) continue
+        moved.push(endpointId)
+        for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
+          await trx
+            .insertInto('webhook_deliveries')
+            .values(deliveries.slice(i, i + INSERT_CHUNK).map(pendingRow))
+            .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
+            .execute()
+        }
       }
-      return true
+      return moved
     })
   }
 
@@ -105,116 +114,179 @@ export class KyselyWebhookStore implements WebhookStore {
     await this.db.insertInto('webhook_deliveries').values(pendingRow(delivery)).execute()
   }
 
-  async claimDue(now: number, limit: number, leaseMs: number, busyEndpoints: string[], nowIso: string): Promise<ClaimedDelivery[]> {
+  async claimDue(now: number, limit: number, leaseMs: number, slotsOf: (endpointId: string) => number, nowIso: string): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return []
     const leaseId = randomUUID()
-    const notBusy = busyEndpoints.length === 0 ? sql`` : sql`and d.endpoint_id not in (${sql.join(busyEndpoints)})`
-    // Another instance's claim skips the rows this one has locked, and the other way round.
-    const skipLocked = this.dialect === 'postgres' ? sql`for update of d skip locked` : sql``
-    const { rows } = await sql<{ id: number | string; endpoint_id: string; event_id: string; event_type: string; payload: string; attempts: number }>`
-      update webhook_deliveries set lease_id = ${leaseId}, lease_until = ${now + leaseMs}
-      where id in (
-        select d.id from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
-        where d.status = 'pending' and d.next_attempt_at <= ${now}
-          and (d.lease_until is null or d.lease_until < ${now})
-          and (e.enabled = ${this.dialect === 'postgres' ? sql`true` : sql`1`} or d.event_type = ${TEST_EVENT_TYPE})
-          ${notBusy}
-        order by d.next_attempt_at
-        limit ${limit}
-        ${skipLocked}
-      )
-      returning id, endpoint_id, event_id, event_type, payload, attempts
-    `.execute(this.db)
-    if (rows.length === 0) return []
     const endpoints = await this.db
       .selectFrom('webhook_endpoints')
-      .select(['id', 'url', 'secret', 'previous_secret', 'previous_secret_until'])
-      .where('id', 'in', [...new Set(rows.map((row) => row.endpoint_id))])
+      .select(['id', 'url', 'enabled', 'secret', 'previous_secret', 'previous_secret_until'])
+      .orderBy('id')
       .execute()
-    const byId = new Map(endpoints.map((e) => [e.id, e]))
-    return rows.flatMap((row) => {
-      const endpoint = byId.get(row.endpoint_id)
-      if (!endpoint) return []
+    // Each endpoint's due deliveries by its own index, as many as it has free slots; the first
+    // endpoint asked turns round, so none waits behind the others when room is short.
+    this.turn = (this.turn + 1) % Math.max(endpoints.length, 1)
+    const claimed: ClaimedDelivery[] = []
+    for (const endpoint of [...endpoints.slice(this.turn), ...endpoints.slice(0, this.turn)]) {
+      const room = Math.min(slotsOf(endpoint.id), limit - claimed.length)
+      if (room <= 0) continue
+      // A disabled endpoint still gets the test events it is sent.
+      const onlyTests = !endpoint.enabled
+      const rows =
+        this.dialect === 'postgres'
+          ? await this.leaseInDatabase(endpoint.id, onlyTests, now, room, leaseMs, leaseId)
+          : await this.leaseInMemory(endpoint.id, onlyTests, now, room, leaseMs, leaseId)
       const previousSigns = endpoint.previous_secret !== null && (endpoint.previous_secret_until ?? '') > nowIso
-      return [
-        {
+      const secrets = previousSigns ? [endpoint.secret, endpoint.previous_secret!] : [endpoint.secret]
+      for (const row of rows) {
+        claimed.push({
           id: Number(row.id),
           lease_id: leaseId,
-          endpoint_id: row.endpoint_id,
+          endpoint_id: endpoint.id,
           event_id: row.event_id,
           event_type: row.event_type,
           payload: row.payload,
           attempts: Number(row.attempts),
           url: endpoint.url,
-          secrets: previousSigns ? [endpoint.secret, endpoint.previous_secret!] : [endpoint.secret]
-        }
-      ]
-    })
+          secrets
+        })
+      }
+    }
+    return claimed
+  }
+
+  /**
+   * PostgreSQL: several instances claim from one table. The lease is written in the claim itself,
+   * and another instance's claim skips the rows this one has locked (FOR UPDATE SKIP LOCKED).
+   */
+  private async leaseInDatabase(endpointId: string, onlyTests: boolean, now: number, limit: number, leaseMs: number, leaseId: string) {
+    const { rows } = await sql<DueRow>`
+      update webhook_deliveries set lease_id = ${leaseId}, lease_until = ${now + leaseMs}
+      where id in (
+        select id from webhook_deliveries
+        where endpoint_id = ${endpointId} and status = 'pending' and next_attempt_at <= ${now}
+          and (lease_until is null or lease_until < ${now})
+          ${onlyTests ? sql`and event_type = ${TEST_EVENT_TYPE}` : sql``}
+        order by next_attempt_at
+        limit ${limit}
+        for update skip locked
+      )
+      returning id, event_id, event_type, payload, attempts
+    `.execute(this.db)
+    return rows
+  }
+
+  /**
+   * SQLite: this process is the only one (a second on the same file is not supported), so leases
+   * live in memory and a claim writes nothing: no commit, no fsync per claim.
+   */
+  private async leaseInMemory(endpointId: string, onlyTests: boolean, now: number, limit: number, leaseMs: number, leaseId: string) {
+    const leased: number[] = []
+    for (const [id, lease] of this.leases) {
+      if (lease.until < now) this.leases.delete(id)
+      else if (lease.endpointId === endpointId) leased.push(id)
+    }
+    const { rows } = await sql<DueRow>`
+      select id, event_id, event_type, payload, attempts from webhook_deliveries
+      where endpoint_id = ${endpointId} and status = 'pending' and next_attempt_at <= ${now}
+        ${onlyTests ? sql`and event_type = ${TEST_EVENT_TYPE}` : sql``}
+        ${leased.length === 0 ? sql`` : sql`and id not in (${sql.join(leased)})`}
+      order by next_attempt_at
+      limit ${limit}
+    `.execute(this.db)
+    for (const row of rows) this.leases.set(Number(row.id), { id: leaseId, until: now + leaseMs, endpointId })
+    return rows
   }
 
   async record(outcomes: AttemptOutcome[], failingLimitMs: number): Promise<void> {
-    if (outcomes.length === 0) return
+    const held = outcomes.filter((outcome) => this.holdsLease(outcome.delivery))
+    if (held.length === 0) return
     await this.db.transaction().execute(async (trx) => {
-      const lastByEndpoint = new Map<string, AttemptOutcome>()
-      for (const outcome of outcomes) {
-        const { delivery } = outcome
-        const attempt = delivery.attempts + 1
-        const finished = outcome.succeeded || outcome.next_attempt_at === undefined
-        const updated = await trx
+      const recorded: AttemptOutcome[] = []
+      // Successes (nearly all attempts) in one statement; a retry or a final failure each in its own.
+      const succeeded = held.filter((outcome) => outcome.succeeded)
+      if (succeeded.length > 0) {
+        const finishedAt = succeeded.map((o) => o.attempted_at).sort().at(-1)!
+        const ids = await trx
+          .updateTable('webhook_deliveries')
+          .set({ status: 'succeeded', attempts: sql`attempts + 1`, lease_id: null, lease_until: null, finished_at: finishedAt })
+          .where(this.leaseHeld(succeeded))
+          .returning('id')
+          .execute()
+        const updated = new Set(ids.map((row) => Number(row.id)))
+        recorded.push(...succeeded.filter((o) => updated.has(o.delivery.id)))
+      }
+      for (const outcome of held.filter((o) => !o.succeeded)) {
+        const finished = outcome.next_attempt_at === undefined
+        const result = await trx
           .updateTable('webhook_deliveries')
           .set({
-            status: outcome.succeeded ? 'succeeded' : finished ? 'failed' : 'pending',
-            attempts: attempt,
+            status: finished ? 'failed' : 'pending',
+            attempts: sql`attempts + 1`,
             next_attempt_at: outcome.next_attempt_at ?? Date.parse(outcome.attempted_at),
             lease_id: null,
             lease_until: null,
             finished_at: finished ? outcome.attempted_at : null
           })
-          .where('id', '=', delivery.id)
-          .where('lease_id', '=', delivery.lease_id)
+          .where(this.leaseHeld([outcome]))
           .executeTakeFirst()
-        // The lease ran out and another instance took the delivery over: its record stands.
-        if (Number(updated.numUpdatedRows) !== 1) continue
-        await trx
-          .insertInto('webhook_attempts')
-          .values({
-            delivery_id: delivery.id,
-            endpoint_id: delivery.endpoint_id,
-            event_id: delivery.event_id,
-            event_type: delivery.event_type,
-            attempt,
-            status: outcome.succeeded ? 'succeeded' : 'failed',
-            response_status: outcome.response_status,
-            error: outcome.error,
-            attempted_at: outcome.attempted_at,
-            duration_ms: outcome.duration_ms,
-            next_attempt_at: outcome.next_attempt_at === undefined ? null : isoSeconds(outcome.next_attempt_at)
-          })
-          .execute()
-        if (delivery.event_type !== TEST_EVENT_TYPE) lastByEndpoint.set(delivery.endpoint_id, outcome)
+        if (Number(result.numUpdatedRows) === 1) recorded.push(outcome)
       }
-      for (const [endpointId, outcome] of lastByEndpoint) {
-        if (outcome.succeeded) {
-          await trx.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', endpointId).execute()
-          continue
-        }
-        await trx
-          .updateTable('webhook_endpoints')
-          .set({ failing_since: sql`coalesce(failing_since, ${outcome.attempted_at})` })
-          .where('id', '=', endpointId)
-          .execute()
-        await trx
-          .updateTable('webhook_endpoints')
-          .set({
-            enabled: 0,
-            disabled_reason: sql`${'Disabled after failing for 5 days straight, since '} || failing_since || ${`; last error: ${outcome.error ?? 'unknown'}`}`,
-            updated_at: outcome.attempted_at
-          })
-          .where('id', '=', endpointId)
-          .where('failing_since', '<=', isoMinus(outcome.attempted_at, failingLimitMs))
-          .execute()
+      // A delivery whose lease ran out was taken over by another instance: its record stands, not this one.
+      for (let i = 0; i < recorded.length; i += INSERT_CHUNK) {
+        await trx.insertInto('webhook_attempts').values(recorded.slice(i, i + INSERT_CHUNK).map(attemptRow)).execute()
       }
+      await this.recordHealth(trx, recorded, failingLimitMs)
     })
+  }
+
+  /** The deliveries, while this process still holds their leases (PostgreSQL: checked in the statement). */
+  private leaseHeld(outcomes: AttemptOutcome[]) {
+    if (this.dialect !== 'postgres') return sql<boolean>`id in (${sql.join(outcomes.map((o) => o.delivery.id))})`
+    return sql<boolean>`(id, lease_id) in (${sql.join(outcomes.map((o) => sql`(${o.delivery.id}, ${o.delivery.lease_id})`))})`
+  }
+
+  /** A success ends an endpoint's failing streak; a failure starts one, or disables it after 5 days straight. */
+  private async recordHealth(trx: Transaction<WebhookTables>, recorded: AttemptOutcome[], failingLimitMs: number) {
+    const lastByEndpoint = new Map<string, AttemptOutcome>()
+    for (const outcome of recorded) {
+      if (outcome.delivery.event_type !== TEST_EVENT_TYPE) lastByEndpoint.set(outcome.delivery.endpoint_id, outcome)
+    }
+    for (const [endpointId, outcome] of lastByEndpoint) {
+      if (outcome.succeeded) {
+        await trx
+          .updateTable('webhook_endpoints')
+          .set({ failing_since: null })
+          .where('id', '=', endpointId)
+          .where('failing_since', 'is not', null)
+          .execute()
+        continue
+      }
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({ failing_since: outcome.attempted_at })
+        .where('id', '=', endpointId)
+        .where('failing_since', 'is', null)
+        .execute()
+      await trx
+        .updateTable('webhook_endpoints')
+        .set({
+          enabled: 0,
+          disabled_reason: sql`${'Disabled after failing for 5 days straight, since '} || failing_since || ${`; last error: ${outcome.error ?? 'unknown'}`}`,
+          updated_at: outcome.attempted_at
+        })
+        .where('id', '=', endpointId)
+        .where('failing_since', '<=', isoMinus(outcome.attempted_at, failingLimitMs))
+        .execute()
+    }
+  }
+
+  /** SQLite: the lease is this process's own; it ends with the record. (PostgreSQL checks it in the update.) */
+  private holdsLease(delivery: ClaimedDelivery): boolean {
+    if (this.dialect === 'postgres') return true
+    const lease = this.leases.get(delivery.id)
+    if (lease?.id !== delivery.lease_id) return false
+    this.leases.delete(delivery.id)
+    return true
   }
 
   async nextDue(): Promise<number | undefined> {
@@ -266,6 +338,31 @@ export class KyselyWebhookStore implements WebhookStore {
     await this.db.deleteFrom('webhook_attempts').where('attempted_at', '<', before).execute()
     await this.db.deleteFrom('webhook_deliveries').where('finished_at', '<', before).execute()
   }
+}
+
+function attemptRow(outcome: AttemptOutcome) {
+  const { delivery } = outcome
+  return {
+    delivery_id: delivery.id,
+    endpoint_id: delivery.endpoint_id,
+    event_id: delivery.event_id,
+    event_type: delivery.event_type,
+    attempt: delivery.attempts + 1,
+    status: outcome.succeeded ? ('succeeded' as const) : ('failed' as const),
+    response_status: outcome.response_status,
+    error: outcome.error,
+    attempted_at: outcome.attempted_at,
+    duration_ms: outcome.duration_ms,
+    next_attempt_at: outcome.next_attempt_at === undefined ? null : isoSeconds(outcome.next_attempt_at)
+  }
+}
+
+interface DueRow {
+  id: number | string
+  event_id: string
+  event_type: string
+  payload: string
+  attempts: number
 }
 
 function pendingRow(delivery: NewDelivery) {

@@ -33,6 +33,13 @@ export interface NewDelivery {
   created_at: string
 }
 
+export interface FanOut {
+  endpointId: string
+  from: string
+  to: string
+  deliveries: NewDelivery[]
+}
+
 /** A delivery claimed for one attempt, with what sending it needs. */
 export interface ClaimedDelivery {
   id: number
@@ -80,11 +87,17 @@ export interface WebhookStore {
   deleteEndpoint(id: string, at: string): Promise<boolean>
   rotateSecret(id: string, secret: string, previous: string, previousUntil: string, at: string): Promise<boolean>
 
-  /** Moves the endpoint's cursor from `from` to `to` and queues the deliveries, at once; false if the cursor had moved. */
-  fanOut(endpointId: string, from: string, to: string, deliveries: NewDelivery[]): Promise<boolean>
+  /**
+   * In one transaction, for each endpoint: moves its cursor from `from` to `to` and queues its
+   * deliveries; an endpoint whose cursor had moved meanwhile is left alone. Answers the endpoints moved.
+   */
+  fanOut(moves: FanOut[]): Promise<string[]>
   queue(delivery: NewDelivery): Promise<void>
-  /** Leases up to `limit` due deliveries (of enabled endpoints, or test events) for one attempt each. */
-  claimDue(now: number, limit: number, leaseMs: number, busyEndpoints: string[], nowIso: string): Promise<ClaimedDelivery[]>
+  /**
+   * Leases up to `limit` due deliveries (of enabled endpoints, or test events) for one attempt
+   * each, at most `slotsOf(endpoint)` of each endpoint's.
+   */
+  claimDue(now: number, limit: number, leaseMs: number, slotsOf: (endpointId: string) => number, nowIso: string): Promise<ClaimedDelivery[]>
   /** Records attempts whose lease is still held, and each endpoint's health, in one transaction. */
   record(outcomes: AttemptOutcome[], failingLimitMs: number): Promise<void>
   /** Epoch ms of the next pending attempt, if any. */

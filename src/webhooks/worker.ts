@@ -1,4 +1,5 @@
 import { isoSeconds } from '../clock.js'
+import type { EventLoopLoad } from './backpressure.js'
 import { nextAttemptDelay } from './retry-schedule.js'
 import type { SecretBox } from './secrets.js'
 import type { WebhookSender } from './sender.js'
@@ -9,9 +10,10 @@ import type { AttemptOutcome, ClaimedDelivery, WebhookStore } from './store.js'
 export interface WorkerOptions {
   retryScheduleMs: number[]
   timeoutMs: number
-  /** Attempts under way at once on this instance, and per endpoint. */
+  /** Attempts under way at once on this instance, and per endpoint; and while the API keeps the loop busy. */
   maxInFlight: number
   maxInFlightPerEndpoint: number
+  maxInFlightWhenBusy: number
   /** An endpoint failing this long straight is disabled. */
   failingLimitMs: number
 }
@@ -20,6 +22,8 @@ type Log = { warn(obj: object, msg: string): void; error(obj: object, msg: strin
 
 const IDLE_POLL_MS = 1_000
 const MIN_POLL_MS = 25
+// While the API is busy, claims and records are gathered over this long (fewer, larger transactions).
+const BUSY_BATCH_MS = 50
 // A lease outlives the attempt it covers: no other instance takes the delivery over meanwhile.
 const LEASE_MARGIN_MS = 5_000
 
@@ -42,6 +46,7 @@ export class DeliveryWorker {
     private readonly box: SecretBox,
     private readonly options: WorkerOptions,
     private readonly log: Log,
+    private readonly load: EventLoopLoad,
     private readonly observe: (outcome: AttemptOutcome) => void = () => undefined
   ) {
     this.claimer = new SerialTask(() => this.claim(), (err) => this.log.error({ err }, 'claiming webhook deliveries failed'))
@@ -69,10 +74,12 @@ export class DeliveryWorker {
 
   private async claim(): Promise<void> {
     if (this.closing) return
-    const capacity = this.options.maxInFlight - this.running.size
-    const busy = [...this.inFlight].filter(([, n]) => n >= this.options.maxInFlightPerEndpoint).map(([id]) => id)
+    const limit = this.load.busy ? this.options.maxInFlightWhenBusy : this.options.maxInFlight
+    const capacity = limit - this.running.size
+    if (capacity <= 0) return
+    const slotsOf = (endpointId: string) => this.options.maxInFlightPerEndpoint - (this.inFlight.get(endpointId) ?? 0)
     const now = Date.now()
-    const claimed = await this.store.claimDue(now, capacity, this.options.timeoutMs + LEASE_MARGIN_MS, busy, isoSeconds(now))
+    const claimed = await this.store.claimDue(now, capacity, this.options.timeoutMs + LEASE_MARGIN_MS, slotsOf, isoSeconds(now))
     for (const delivery of claimed) this.start(delivery)
     // Claimed as much as there was room for: there may be more.
     if (claimed.length > 0 && claimed.length === capacity) return
@@ -88,7 +95,7 @@ export class DeliveryWorker {
       const left = (this.inFlight.get(delivery.endpoint_id) ?? 1) - 1
       if (left === 0) this.inFlight.delete(delivery.endpoint_id)
       else this.inFlight.set(delivery.endpoint_id, left)
-      this.claimer.poke()
+      this.claimer.poke(this.load.busy ? BUSY_BATCH_MS : 0)
     })
     this.running.add(attempt)
   }
@@ -126,7 +133,7 @@ export class DeliveryWorker {
     if (!result.ok) this.log.warn({ webhook: delivery.endpoint_id, event: delivery.event_id, attempt: number, error: result.error }, 'webhook delivery failed')
     this.observe(outcome)
     this.outcomes.push(outcome)
-    this.recorder.poke()
+    this.recorder.poke(this.load.busy ? BUSY_BATCH_MS : 0)
   }
 
   private async record(): Promise<void> {

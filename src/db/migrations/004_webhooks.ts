@@ -45,6 +45,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('finished_at', 'text')
     .addUniqueConstraint('webhook_deliveries_endpoint_event', ['endpoint_id', 'event_id'])
     .execute()
+  // What each endpoint has due (claims go endpoint by endpoint), and the next due of all.
+  await db.schema
+    .createIndex('webhook_deliveries_endpoint_due')
+    .on('webhook_deliveries')
+    .columns(['endpoint_id', 'next_attempt_at'])
+    .where(sql.ref('status'), '=', 'pending')
+    .execute()
   await db.schema
     .createIndex('webhook_deliveries_due')
     .on('webhook_deliveries')
