@@ -16,7 +16,8 @@ export interface ServiceProcess {
 /** The node arguments of `npm start` (flags and script), so benchmarks run what users run. */
 function startArgs(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
-  const [node, ...args] = pkg.scripts.start.split(/\s+/)
+  // `exec node …`: the shell becomes node, so the signal a supervisor sends reaches the server.
+  const [node, ...args] = pkg.scripts.start.replace(/^exec\s+/, '').split(/\s+/)
   if (node !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`)
   return args
 }

@@ -49,6 +49,13 @@ describeEachStore('GET /api/v1/vipps-orgs/:org_id', (ctx) => {
     problemOf(await ctx().request({ method: 'GET', url: `${BASE}/${'a'.repeat(300)}` }), 414, 'uri_too_long')
   })
 
+  it('caps the instance of a problem: a 300-character path is not echoed back whole', async () => {
+    const path = `${BASE}/${'a'.repeat(300)}`
+    const res = await ctx().request({ method: 'GET', url: path })
+    const { instance } = problemOf(res, 414, 'uri_too_long') as { instance?: string }
+    expect(instance).toBe(`${path.slice(0, 200)}…`)
+  })
+
   it('answers 404 after a delete', async () => {
     const orgId = uniqueOrgId()
     await createOrg(ctx(), orgId)
