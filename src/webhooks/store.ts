@@ -9,9 +9,12 @@ export interface EndpointRecord {
   description: string
   event_types: EventType[]
   enabled: boolean
+  /** Sealed (see secrets.ts). */
   secret: string
   previous_secret: string | null
+  /** Until when the previous secret signs too (RFC 3339). */
   previous_secret_until: string | null
+  /** The change feed position after which events are still to be fanned out to this endpoint. */
   cursor: string
   failing_since: string | null
   disabled_reason: string | null

@@ -1,25 +1,15 @@
 import type { Generated } from 'kysely'
+import type { EndpointRecord } from './store.js'
 
-/** The webhooks feature's tables as Kysely sees them (SQLite and PostgreSQL alike). */
-export interface WebhookEndpointTable {
-  id: string
-  url: string
-  description: string
+/**
+ * The webhooks feature's tables as Kysely sees them (SQLite and PostgreSQL alike). An endpoint's
+ * row is its record (store.ts) but for the two columns each database encodes its own way.
+ */
+export type WebhookEndpointTable = Omit<EndpointRecord, 'event_types' | 'enabled'> & {
   /** JSON array of event types. */
   event_types: string
   /** SQLite answers 0/1, PostgreSQL a boolean. */
   enabled: number | boolean
-  /** Sealed (see secrets.ts). */
-  secret: string
-  previous_secret: string | null
-  /** Until when the previous secret signs too (RFC 3339). */
-  previous_secret_until: string | null
-  /** The change feed position after which events are still to be fanned out to this endpoint. */
-  cursor: string
-  failing_since: string | null
-  disabled_reason: string | null
-  created_at: string
-  updated_at: string
 }
 
 export interface WebhookDeliveryTable {
