@@ -46,6 +46,12 @@ export class OrgReadCache {
     return this.read(this.configs, orgId, load)
   }
 
+  /** The cached view of a live org, without a promise (the hot path); undefined when not cached as live. */
+  peekView(orgId: string): OrgView | undefined {
+    if (!this.configs || this.suspended) return undefined
+    return this.configs.entries.get(orgId)?.value
+  }
+
   list(key: string, load: () => Promise<Page<OrgSummary>>): Promise<Page<OrgSummary>> {
     return this.read(this.lists, key, load)
   }

@@ -56,6 +56,11 @@ export class OrgService {
     return view
   }
 
+  /** The live config as served when the read cache holds it; undefined means: ask getLiveView. */
+  cachedLiveView(orgId: string): OrgView | undefined {
+    return this.cache.peekView(orgId)
+  }
+
   private async loadView(orgId: string): Promise<OrgView | undefined> {
     const record = await this.store.findLive(orgId)
     return record && toView(record)
