@@ -20,6 +20,8 @@ const RETRY_MAX_MS = 5_000
 
 export interface ChangeListener {
   stop(): Promise<void>
+  /** Times the connection was lost and made again; whether it listens now. */
+  stats(): { reconnects: number; connected: boolean }
 }
 
 /**
@@ -37,6 +39,7 @@ export async function startChangeListener(
   let stopped = false
   let retryMs = RETRY_MIN_MS
   let retryTimer: NodeJS.Timeout | undefined
+  let reconnects = 0
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 2_000 })
@@ -75,7 +78,10 @@ export async function startChangeListener(
     retryTimer = setTimeout(() => {
       retryTimer = undefined
       connect().then(
-        () => log.info({}, 'cache invalidation listener is back'),
+        () => {
+          reconnects++
+          log.info({}, 'cache invalidation listener is back')
+        },
         () => {
           retryMs = Math.min(retryMs * 2, RETRY_MAX_MS)
           scheduleReconnect()
@@ -87,6 +93,7 @@ export async function startChangeListener(
 
   await connect()
   return {
+    stats: () => ({ reconnects, connected: client !== undefined }),
     async stop() {
       stopped = true
       clearTimeout(retryTimer)
