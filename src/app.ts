@@ -14,6 +14,7 @@ import { requestContext } from './http/request-context.js'
 import { serverOptions } from './http/server-options.js'
 import { validatorCompiler } from './http/validation.js'
 import events from './events/index.js'
+import metrics from './metrics/index.js'
 import orgs from './orgs/index.js'
 import webhooks from './webhooks/index.js'
 
@@ -37,7 +38,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(openapi, { config })
     await app.register(database, { config })
     await app.register(healthRoutes)
-    // The features.
+    // The features. Metrics first: it times every route registered after it.
+    await app.register(metrics, { config })
     await app.register(orgs, { config })
     await app.register(events, { config })
     await app.register(webhooks, { config })

@@ -33,6 +33,8 @@ export interface Config {
     /** AES-256-GCM key for webhook secrets at rest. */
     secretsKey?: Buffer
   }
+  /** GET /metrics (on unless METRICS_ENABLED=false); METRICS_TOKEN, when set, as the bearer token it needs (digest). */
+  metrics: { enabled: boolean; tokenDigest?: Buffer }
   /** How long a SQLite write waits for a lock held by another connection before a 503. */
   sqliteBusyTimeoutMs: number
   shutdownGraceMs: number
@@ -179,6 +181,10 @@ export function loadConfig(env: Env = process.env): Config {
       retryScheduleMs: durations(env, 'WEBHOOK_RETRY_SCHEDULE', '5s,5m,30m,2h,5h,10h,10h'),
       allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS === undefined || env.WEBHOOK_ALLOW_PRIVATE_URLS === '' ? !production : flag(env, 'WEBHOOK_ALLOW_PRIVATE_URLS'),
       ...(env.SECRETS_KEY ? { secretsKey: secretsKey(env.SECRETS_KEY) } : {})
+    },
+    metrics: {
+      enabled: env.METRICS_ENABLED === undefined || env.METRICS_ENABLED === '' ? true : flag(env, 'METRICS_ENABLED'),
+      ...(env.METRICS_TOKEN ? { tokenDigest: digestToken(env.METRICS_TOKEN) } : {})
     },
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 5_000, 0, 600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000)

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, describeEachStore } from './support/app.js'
+import { BASE, createOrg, describeEachStore } from './support/app.js'
 
 describeEachStore('operations: health, readiness, OpenAPI, docs, request ids', (ctx) => {
   it('GET /healthz answers ok', async () => {
@@ -65,5 +65,25 @@ describeEachStore('operations: health, readiness, OpenAPI, docs, request ids', (
     expect(res.headers['x-frame-options']).toBe('DENY')
     expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')
     expect(res.headers['referrer-policy']).toBe('no-referrer')
+  })
+
+  it('sends them and a request id on the cached hot reads, on 304s and on problems too', async () => {
+    await createOrg(ctx(), 'org_headers')
+    const status = await ctx().request({ method: 'GET', url: `${BASE}/org_headers/status` })
+    const cached = await ctx().request({ method: 'GET', url: `${BASE}/org_headers/status` })
+    const notModified = await ctx().request({
+      method: 'GET',
+      url: `${BASE}/org_headers`,
+      headers: { 'if-none-match': String(status.headers.etag) }
+    })
+    const missing = await ctx().request({ method: 'GET', url: `${BASE}/org_nobody/status` })
+    expect([status.statusCode, cached.statusCode, notModified.statusCode, missing.statusCode]).toEqual([200, 200, 304, 404])
+    for (const res of [status, cached, notModified, missing]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff')
+      expect(res.headers['x-frame-options']).toBe('DENY')
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains')
+      expect(res.headers['referrer-policy']).toBe('no-referrer')
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
+    }
   })
 })

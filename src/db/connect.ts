@@ -18,7 +18,17 @@ export interface DatabaseHandle {
   dialect: Dialect
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
+  /** The connection pool now (PostgreSQL); SQLite has one connection and no pool. */
+  poolStats(): PoolStats | undefined
   close(): Promise<void>
+}
+
+export interface PoolStats {
+  max: number
+  total: number
+  idle: number
+  /** Queries waiting for a connection. */
+  waiting: number
 }
 
 type Logger = { warn(obj: object, msg: string): void }
@@ -40,7 +50,7 @@ function openSqlite(path: string, busyTimeoutMs: number): DatabaseHandle {
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
-  return { db, dialect: 'sqlite', ping: () => ping(db), close: () => db.destroy() }
+  return { db, dialect: 'sqlite', ping: () => ping(db), poolStats: () => undefined, close: () => db.destroy() }
 }
 
 /**
@@ -75,7 +85,8 @@ function openPostgres(url: string, pgConfig: Config['pg'], log: Logger): Databas
   // An idle client that loses its server emits here; without a listener the process would die.
   pool.on('error', (err) => log.warn({ err }, 'idle PostgreSQL connection lost'))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-  return { db, dialect: 'postgres', ping: () => ping(db), close: () => db.destroy() }
+  const poolStats = () => ({ max: pgConfig.poolMax, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
+  return { db, dialect: 'postgres', ping: () => ping(db), poolStats, close: () => db.destroy() }
 }
 
 async function ping(db: Kysely<Database>): Promise<void> {

@@ -2,6 +2,7 @@ import type { FastifyServerOptions } from 'fastify'
 import type { Config } from '../config.js'
 import { sendProblem } from './error-handler.js'
 import { BODY_LIMIT } from './json-body.js'
+import { lazyChildLogger } from './lazy-logger.js'
 import { problems } from './problems.js'
 import { requestIdOf } from './request-context.js'
 
@@ -12,6 +13,7 @@ export function serverOptions(config: Config, logger?: FastifyServerOptions['log
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers["idempotency-key"]']
     },
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: BODY_LIMIT,
     // While shutting down, requests already accepted are served, not answered 503.
     return503OnClosing: false,

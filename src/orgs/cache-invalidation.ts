@@ -1,5 +1,11 @@
 import pg from 'pg'
-import type { OrgReadCache } from './read-cache.js'
+
+/** What the listener keeps fresh: the read cache and the list index. */
+export interface InvalidationTarget {
+  invalidate(orgId: string): void
+  suspend(): void
+  resume(): void
+}
 
 /**
  * The channel on which PostgreSQL announces the org_id of every committed change of a config row;
@@ -14,6 +20,8 @@ const RETRY_MAX_MS = 5_000
 
 export interface ChangeListener {
   stop(): Promise<void>
+  /** Times the connection was lost and made again; whether it listens now. */
+  stats(): { reconnects: number; connected: boolean }
 }
 
 /**
@@ -23,7 +31,7 @@ export interface ChangeListener {
  */
 export async function startChangeListener(
   url: string,
-  cache: OrgReadCache,
+  cache: InvalidationTarget,
   log: Logger,
   onChange: (orgId: string) => void = () => undefined
 ): Promise<ChangeListener> {
@@ -31,6 +39,7 @@ export async function startChangeListener(
   let stopped = false
   let retryMs = RETRY_MIN_MS
   let retryTimer: NodeJS.Timeout | undefined
+  let reconnects = 0
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 2_000 })
@@ -69,7 +78,10 @@ export async function startChangeListener(
     retryTimer = setTimeout(() => {
       retryTimer = undefined
       connect().then(
-        () => log.info({}, 'cache invalidation listener is back'),
+        () => {
+          reconnects++
+          log.info({}, 'cache invalidation listener is back')
+        },
         () => {
           retryMs = Math.min(retryMs * 2, RETRY_MAX_MS)
           scheduleReconnect()
@@ -81,6 +93,7 @@ export async function startChangeListener(
 
   await connect()
   return {
+    stats: () => ({ reconnects, connected: client !== undefined }),
     async stop() {
       stopped = true
       clearTimeout(retryTimer)

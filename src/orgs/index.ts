@@ -5,17 +5,34 @@ import { validatorCompiler } from '../http/validation.js'
 import { startChangeListener } from './cache-invalidation.js'
 import { OrgChanges } from './changes.js'
 import { KyselyOrgStore } from './kysely-store.js'
-import { OrgReadCache } from './read-cache.js'
+import { LiveOrgIndex } from './live-index.js'
+import { OrgReadCache, type ReadCacheStats } from './read-cache.js'
 import { redirectUriShapeError } from './redirect-uri.js'
 import { BASE_PATH, orgRoutes } from './routes.js'
 import { OrgService } from './service.js'
+
+/** How the orgs feature's in-memory parts are doing, for the metrics. */
+export interface OrgStats {
+  cache: ReadCacheStats
+  listIndexEntries: number
+  /** PostgreSQL only: the change listener's reconnects, and whether it listens. */
+  listener?: { reconnects: number; connected: boolean }
+  /**
+   * PostgreSQL only: milliseconds from this instance's last write (committed) to its NOTIFY
+   * coming back on the listener: how late other instances hear of a change, at least.
+   */
+  lastInvalidationLagMs?: number
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Committed changes of org configs, from this instance and (PostgreSQL) every other. */
     orgChanges: OrgChanges
+    orgStats(): OrgStats
   }
 }
+
+const MAX_TIMED_WRITES = 10_000
 
 /**
  * The orgs feature's front door: builds its store, read cache, change listener and service
@@ -27,13 +44,56 @@ export default fp(
     const { database } = app
     const cache = new OrgReadCache(config.cache)
     const changes = new OrgChanges()
-    const service = new OrgService(new KyselyOrgStore(database.db), cache, undefined, changes)
+    const store = new KyselyOrgStore(database.db)
+    const listIndex = new LiveOrgIndex(store)
+    const service = new OrgService(store, cache, undefined, changes, listIndex)
     app.decorate('orgChanges', changes)
     // On PostgreSQL other instances write too: hear their changes. (SQLite has one writer: this process.)
+    // The listener (re)loads the list index whenever it (re)connects.
+    const stats = (): OrgStats => ({ cache: cache.stats(), listIndexEntries: listIndex.size })
     if (database.dialect === 'postgres') {
-      const listener = await startChangeListener(config.databaseUrl, cache, app.log, (orgId) => changes.emit(orgId))
+      const targets = [cache, listIndex]
+      // This instance's writes, by org_id, timed until their notification comes back.
+      const timedWrites = new Map<string, number>()
+      let notified: string | undefined
+      let lastLagMs: number | undefined
+      changes.subscribe((orgId) => {
+        if (orgId === notified) return
+        if (timedWrites.size >= MAX_TIMED_WRITES) timedWrites.clear()
+        timedWrites.set(orgId, performance.now())
+      })
+      const listener = await startChangeListener(
+        config.databaseUrl,
+        {
+          invalidate: (orgId) => {
+            notified = orgId
+            const wroteAt = timedWrites.get(orgId)
+            if (wroteAt !== undefined) {
+              lastLagMs = performance.now() - wroteAt
+              timedWrites.delete(orgId)
+            }
+            targets.forEach((t) => t.invalidate(orgId))
+          },
+          suspend: () => targets.forEach((t) => t.suspend()),
+          resume: () => targets.forEach((t) => t.resume())
+        },
+        app.log,
+        (orgId) => {
+          changes.emit(orgId)
+          notified = undefined
+        }
+      )
       app.addHook('preClose', () => listener.stop())
+      app.decorate('orgStats', () => ({
+        ...stats(),
+        listener: listener.stats(),
+        ...(lastLagMs === undefined ? {} : { lastInvalidationLagMs: lastLagMs })
+      }))
+    } else {
+      listIndex.start()
+      app.decorate('orgStats', stats)
     }
+    await listIndex.ready()
     await app.register(
       async (scope) => {
         scope.setValidatorCompiler(validatorCompiler({ 'redirect-uri': redirectUriShapeError }))

@@ -24,6 +24,20 @@ const HELD_BACK_RECHECK_MS = 20
 const BUSY_BATCH_MS = 50
 const PURGE_EVERY_MS = 60 * 60 * 1000
 
+/** What the delivery machinery has done, for the metrics: attempts by outcome, and the queue. */
+export interface WebhookStats {
+  /** Attempts made by this instance: succeeded, failed (retried later), gave_up (failed, the last). */
+  attempts: { succeeded: number; failed: number; gave_up: number }
+  /** Deliveries waiting for an attempt, on every instance (asks the database). */
+  queueDepth(): Promise<number>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    webhookStats: WebhookStats
+  }
+}
+
 /**
  * The webhooks feature's front door: management routes under /api/v1/webhooks, and the delivery
  * machinery: a dispatcher that fans the change feed out to endpoints (woken by every committed
@@ -36,6 +50,11 @@ export default fp(
     const box = new SecretBox(webhooks.secretsKey)
     const sender = new WebhookSender(webhooks.timeoutMs, webhooks.allowPrivateUrls)
     const load = new EventLoopLoad(app.server)
+    const stats: WebhookStats = {
+      attempts: { succeeded: 0, failed: 0, gave_up: 0 },
+      queueDepth: () => store.pendingCount()
+    }
+    app.decorate('webhookStats', stats)
     const worker = new DeliveryWorker(
       store,
       sender,
@@ -49,7 +68,10 @@ export default fp(
         failingLimitMs: FAILING_LIMIT_MS
       },
       app.log,
-      load
+      load,
+      (outcome) => {
+        stats.attempts[outcome.succeeded ? 'succeeded' : outcome.next_attempt_at === undefined ? 'gave_up' : 'failed']++
+      }
     )
     const dispatcher = new Dispatcher(store, app.changeFeed, nowIso, () => load.busy)
     const dispatching = new SerialTask(

@@ -300,6 +300,15 @@ export class KyselyWebhookStore implements WebhookStore {
     return row?.due === null || row?.due === undefined ? undefined : Number(row.due)
   }
 
+  async pendingCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .select((eb) => eb.fn.countAll().as('pending'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow()
+    return Number(row.pending)
+  }
+
   async deliveries(endpointId: string, limit: number): Promise<DeliveryView[]> {
     const pending = await this.db
       .selectFrom('webhook_deliveries')

@@ -105,6 +105,8 @@ export interface WebhookStore {
   record(outcomes: AttemptOutcome[], failingLimitMs: number): Promise<void>
   /** Epoch ms of the next pending attempt, if any. */
   nextDue(): Promise<number | undefined>
+  /** Deliveries waiting for an attempt (the queue's depth). */
+  pendingCount(): Promise<number>
   deliveries(endpointId: string, limit: number): Promise<DeliveryView[]>
   /** Drops finished deliveries and attempts older than `before` (RFC 3339). */
   purge(before: string): Promise<void>
