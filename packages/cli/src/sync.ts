@@ -1,0 +1,257 @@
+import { type OrgConfig, ProblemError, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
+
+/** The fields of an org a file sets, in the order `export` writes them. Timestamps are the server's. */
+export const CONFIG_FIELDS = ['org_id', 'client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'environment', 'vipps_enabled'] as const
+const SERVER_FIELDS = new Set(['created_at', 'updated_at'])
+const UPDATABLE = ['client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'environment', 'vipps_enabled'] as const
+
+export type ConfigLine = Pick<OrgConfig, (typeof CONFIG_FIELDS)[number]>
+
+/** An org's config as one export line: the seven settable fields, always in the same order. */
+export function exportLine(org: OrgConfig): string {
+  return JSON.stringify(Object.fromEntries(CONFIG_FIELDS.map((f) => [f, org[f]])))
+}
+
+/** Runs `work` over `items` with at most `concurrency` at a time; results in the items' order. */
+export async function pool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await work(items[i]!, i)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker))
+  return results
+}
+
+/** Every live org's config (enabled ones, or all with `includeDisabled`), sorted by org_id. */
+export async function exportOrgs(client: VippsOrgsClient, includeDisabled: boolean, concurrency = 16): Promise<OrgConfig[]> {
+  const ids: string[] = []
+  for await (const summary of client.listAllOrgs({ vipps_enabled: includeDisabled ? 'any' : 'true' })) ids.push(summary.org_id)
+  ids.sort()
+  const configs = await pool(ids, concurrency, async (id) => {
+    try {
+      return await client.getOrg(id)
+    } catch (err) {
+      // Deleted between the list and the read: not live any more.
+      if (err instanceof ProblemError && err.status === 404) return undefined
+      throw err
+    }
+  })
+  return configs.filter((c): c is OrgConfig => c !== undefined)
+}
+
+export interface LineFailure {
+  line: number
+  org_id: string
+  field: string
+  message: string
+}
+
+export type Planned =
+  | { action: 'create'; line: number; org_id: string }
+  | { action: 'update'; line: number; org_id: string; fields: string[] }
+  | { action: 'delete'; org_id: string }
+
+export interface ImportReport {
+  created: number
+  updated: number
+  unchanged: number
+  deleted: number
+  failed: number
+  failures: LineFailure[]
+  /** What was (or, with dryRun, would be) changed. */
+  changes: Planned[]
+  dryRun: boolean
+}
+
+export interface ImportOptions {
+  dryRun: boolean
+  concurrency: number
+  prune: boolean
+  /** Asked before pruning (unless dryRun); false stops the import before any write. */
+  confirmPrune: (count: number) => Promise<boolean>
+  onStart?: (total: number) => void
+  onProgress?: () => void
+}
+
+type Parsed = { line: number; org_id: string; config: ConfigLine } | { line: number; failures: LineFailure[]; org_id?: string }
+
+/** Reads one NDJSON line into a complete config (defaults filled in), or the reasons it cannot be one. */
+export function parseLine(text: string, line: number): Parsed {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    return { line, failures: [{ line, org_id: '?', field: '-', message: `malformed JSON (${(err as Error).message})` }] }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { line, failures: [{ line, org_id: '?', field: '-', message: 'expected a JSON object' }] }
+  }
+  const obj = value as Record<string, unknown>
+  if (typeof obj.org_id !== 'string' || obj.org_id === '') {
+    return { line, failures: [{ line, org_id: '?', field: 'org_id', message: 'required (a string)' }] }
+  }
+  const orgId = obj.org_id
+  const unknown = Object.keys(obj).filter((k) => !(CONFIG_FIELDS as readonly string[]).includes(k) && !SERVER_FIELDS.has(k))
+  if (unknown.length > 0) {
+    return { line, org_id: orgId, failures: unknown.map((field) => ({ line, org_id: orgId, field, message: 'unknown field' })) }
+  }
+  const config = {
+    org_id: orgId,
+    client_id: obj.client_id,
+    client_secret_ref: obj.client_secret_ref,
+    redirect_uri: obj.redirect_uri,
+    scopes: obj.scopes ?? ['openid'],
+    environment: obj.environment ?? 'test',
+    vipps_enabled: obj.vipps_enabled ?? true
+  } as ConfigLine
+  return { line, org_id: orgId, config }
+}
+
+/** The fields where the server's config differs from the file's. */
+function differences(current: OrgConfig, wanted: ConfigLine): UpdateOrgRequest {
+  const changes: Record<string, unknown> = {}
+  for (const field of UPDATABLE) {
+    if (JSON.stringify(current[field]) !== JSON.stringify(wanted[field])) changes[field] = wanted[field]
+  }
+  return changes as UpdateOrgRequest
+}
+
+function failuresOf(err: unknown, line: number, orgId: string): LineFailure[] {
+  if (err instanceof ProblemError) {
+    if (err.errors.length > 0) return err.errors.map((e) => ({ line, org_id: orgId, field: e.field, message: e.message }))
+    return [{ line, org_id: orgId, field: '-', message: `${err.status} ${err.code}: ${err.problem?.detail ?? err.message}` }]
+  }
+  return [{ line, org_id: orgId, field: '-', message: err instanceof Error ? err.message : String(err) }]
+}
+
+/**
+ * Makes the service match the file: creates orgs it lacks, updates (with If-Match, only the fields
+ * that differ) orgs that differ, leaves identical ones untouched (no write, so no history event),
+ * and with `prune` soft-deletes live orgs the file does not name. A bad line is reported and the
+ * others still applied.
+ */
+export async function importOrgs(client: VippsOrgsClient, text: string, options: ImportOptions): Promise<ImportReport> {
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, failures: [], changes: [], dryRun: options.dryRun }
+  const parsed: Parsed[] = []
+  const firstLineOf = new Map<string, number>()
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (raw.trim() === '') return
+    const entry = parseLine(raw, i + 1)
+    const orgId = 'config' in entry ? entry.org_id : entry.org_id
+    if (orgId !== undefined && 'config' in entry) {
+      const first = firstLineOf.get(orgId)
+      if (first !== undefined) {
+        parsed.push({ line: i + 1, org_id: orgId, failures: [{ line: i + 1, org_id: orgId, field: 'org_id', message: `already on line ${first}` }] })
+        return
+      }
+      firstLineOf.set(orgId, i + 1)
+    }
+    parsed.push(entry)
+  })
+
+  const live = new Set<string>()
+  for await (const summary of client.listAllOrgs({ vipps_enabled: 'any' })) live.add(summary.org_id)
+  // Orgs the file names, even on a bad line: a typo must never get an org deleted.
+  const named = new Set(parsed.map((p) => p.org_id).filter((id): id is string => id !== undefined))
+  const toPrune = options.prune ? [...live].filter((id) => !named.has(id)).sort() : []
+  if (toPrune.length > 0 && !options.dryRun && !(await options.confirmPrune(toPrune.length))) {
+    throw new PruneRefused(toPrune.length)
+  }
+
+  options.onStart?.(parsed.length + toPrune.length)
+  const fail = (failures: LineFailure[]) => {
+    report.failed += 1
+    report.failures.push(...failures)
+  }
+
+  await pool(parsed, options.concurrency, async (entry) => {
+    try {
+      if (!('config' in entry)) return fail(entry.failures)
+      const wanted = entry.config
+      if (!live.has(wanted.org_id)) {
+        if (options.dryRun) {
+          report.changes.push({ action: 'create', line: entry.line, org_id: wanted.org_id })
+          report.created += 1
+          return
+        }
+        try {
+          await client.createOrg(wanted)
+          report.changes.push({ action: 'create', line: entry.line, org_id: wanted.org_id })
+          report.created += 1
+          return
+        } catch (err) {
+          // Created by someone else since the listing: compare and update it like any other.
+          if (!(err instanceof ProblemError && err.code === 'already_exists')) throw err
+        }
+      }
+      for (let attempt = 1; ; attempt++) {
+        const { org, etag } = await client.getOrgForUpdate(wanted.org_id)
+        const changes = differences(org, wanted)
+        const fields = Object.keys(changes)
+        if (fields.length === 0) {
+          report.unchanged += 1
+          return
+        }
+        if (!options.dryRun) {
+          try {
+            await client.updateOrg(wanted.org_id, changes, { ifMatch: etag })
+          } catch (err) {
+            // Changed by someone else between our read and our write: read again.
+            if (err instanceof ProblemError && err.code === 'precondition_failed' && attempt < 3) continue
+            throw err
+          }
+        }
+        report.changes.push({ action: 'update', line: entry.line, org_id: wanted.org_id, fields })
+        report.updated += 1
+        return
+      }
+    } catch (err) {
+      fail(failuresOf(err, entry.line, entry.org_id ?? '?'))
+    } finally {
+      options.onProgress?.()
+    }
+  })
+
+  await pool(toPrune, options.concurrency, async (orgId) => {
+    try {
+      if (!options.dryRun) {
+        try {
+          await client.deleteOrg(orgId)
+        } catch (err) {
+          if (!(err instanceof ProblemError && err.status === 404)) throw err
+          return
+        }
+      }
+      report.changes.push({ action: 'delete', org_id: orgId })
+      report.deleted += 1
+    } catch (err) {
+      report.failures.push(...failuresOf(err, 0, orgId))
+      report.failed += 1
+    } finally {
+      options.onProgress?.()
+    }
+  })
+  report.failures.sort((a, b) => a.line - b.line)
+  return report
+}
+
+export class PruneRefused extends Error {
+  constructor(readonly count: number) {
+    super(`--prune would delete ${count} org(s) not in the file: not confirmed (pass --yes to confirm in scripts)`)
+  }
+}
+
+export function summaryLine(report: ImportReport): string {
+  const parts = [`created ${report.created}`, `updated ${report.updated}`, `unchanged ${report.unchanged}`]
+  if (report.deleted > 0 || report.changes.some((c) => c.action === 'delete')) parts.push(`deleted ${report.deleted}`)
+  parts.push(`failed ${report.failed}`)
+  return `${report.dryRun ? 'dry run: would have ' : ''}${parts.join(', ')}`
+}
+
+export function failureLine(f: LineFailure): string {
+  return f.line > 0 ? `line ${f.line}: ${f.org_id}: ${f.field}: ${f.message}` : `prune: ${f.org_id}: ${f.field}: ${f.message}`
+}
