@@ -13,12 +13,15 @@ import securityHeaders from './http/plugins/security-headers.js'
 import { requestContext } from './http/request-context.js'
 import { serverOptions } from './http/server-options.js'
 import { validatorCompiler } from './http/validation.js'
+import adminConsole from './console/index.js'
 import events from './events/index.js'
 import orgs from './orgs/index.js'
 import webhooks from './webhooks/index.js'
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger']
+  /** The built admin console to serve at /console/ (default: where `npm run build` puts it). */
+  consoleDir?: string
 }
 
 /** The whole service as a Fastify instance: used by the server and, without a port, by the tests. */
@@ -41,6 +44,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(orgs, { config })
     await app.register(events, { config })
     await app.register(webhooks, { config })
+    await app.register(adminConsole, { dir: options.consoleDir })
     // Last: every known path answers other methods with 405.
     await app.register(answerOtherMethods)
     await app.ready()

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process'
-import { accessSync, constants, readFileSync } from 'node:fs'
+import { accessSync, constants, mkdtempSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import { networkInterfaces } from 'node:os'
+import { networkInterfaces, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { type Browser, type Page, chromium } from 'playwright-core'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -25,6 +26,8 @@ export interface FoundBrowser {
   source: BrowserSource
   executablePath: string
 }
+
+const ROOT = join(import.meta.dirname, '..', '..')
 
 const DEBIAN_PATHS = ['/usr/bin/chromium', '/usr/lib/chromium/chromium']
 
@@ -167,11 +170,31 @@ export interface ListeningApp {
  * The real app (src/app.ts, a fresh SQLite database) listening on a real port, for a browser.
  * `host` 0.0.0.0 makes it reachable at the machine's other addresses too.
  */
-export async function listenApp(env: Record<string, string> = {}, host = '127.0.0.1'): Promise<ListeningApp> {
+export async function listenApp(
+  env: Record<string, string> = {},
+  host = '127.0.0.1',
+  options: { consoleDir?: string } = {}
+): Promise<ListeningApp> {
   const databaseUrl = await newDatabaseUrl('sqlite')
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, HOST: host, PORT: '0', DATABASE_URL: databaseUrl })
-  const app = await buildApp(config, { logger: false })
+  const app = await buildApp(config, { logger: false, consoleDir: options.consoleDir })
   await app.listen({ host, port: 0 })
   const port = (app.server.address() as AddressInfo).port
   return { base: `http://127.0.0.1:${port}`, port, databaseUrl, close: () => app.close() }
+}
+
+/**
+ * Builds the console (src/console/app, with its vite.config.ts: the bundle budget holds here too)
+ * into a fresh temp directory and returns it: a fresh clone needs no `npm run build` before the
+ * tests, and tests never race on dist/.
+ */
+export async function buildConsole(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'vipps-orgs-console-'))
+  const { build } = await import('vite')
+  await build({
+    configFile: join(ROOT, 'src', 'console', 'vite.config.ts'),
+    logLevel: 'error',
+    build: { outDir, emptyOutDir: true }
+  })
+  return outDir
 }
