@@ -60,6 +60,19 @@ describe.runIf(storeNames().includes('postgres'))('two instances on one PostgreS
     delays.push(await within(1_000, async () => (await status(b, orgId)).statusCode === 200))
   })
 
+  it("a create and a delete through one show in the other's list and search within 1 s", async () => {
+    const orgId = uniqueOrgId('listed')
+    const found = async () => {
+      const res = await b.request({ method: 'GET', url: `${BASE}?q=${orgId}&vipps_enabled=any` })
+      return (res.json() as { pagination: { total: number } }).pagination.total
+    }
+    expect(await found()).toBe(0)
+    await createOrg(a, orgId)
+    delays.push(await within(1_000, async () => (await found()) === 1))
+    await a.request({ method: 'DELETE', url: `${BASE}/${orgId}` })
+    delays.push(await within(1_000, async () => (await found()) === 0))
+  })
+
   it('after its listener connection is killed, an instance reconnects and stays correct', async () => {
     const orgId = uniqueOrgId()
     await createOrg(a, orgId)

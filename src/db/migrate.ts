@@ -1,20 +1,24 @@
 import { type Kysely, type Migration, Migrator } from 'kysely'
 import * as initial from './migrations/001_initial.js'
+import * as listSearch from './migrations/002_list_search.js'
 import * as changeFeed from './migrations/003_change_feed.js'
 import * as webhooks from './migrations/004_webhooks.js'
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '002_list_search': listSearch,
   '003_change_feed': changeFeed,
   '004_webhooks': webhooks
 }
 
 /**
  * Applies every pending migration. Kysely's Migrator holds a lock while it runs (a row lock on
- * PostgreSQL), so instances starting together apply each migration exactly once.
+ * PostgreSQL), so instances starting together apply each migration exactly once. Unordered
+ * migrations are allowed: 002 was written after 003 and 004, and a database already at 004
+ * must get it too (each migration stands on its own; none depends on a later one).
  */
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true })
   const { error, results } = await migrator.migrateToLatest()
   const failed = results?.find((r) => r.status === 'Error')
   if (error || failed) {

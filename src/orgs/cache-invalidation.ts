@@ -1,5 +1,11 @@
 import pg from 'pg'
-import type { OrgReadCache } from './read-cache.js'
+
+/** What the listener keeps fresh: the read cache and the list index. */
+export interface InvalidationTarget {
+  invalidate(orgId: string): void
+  suspend(): void
+  resume(): void
+}
 
 /**
  * The channel on which PostgreSQL announces the org_id of every committed change of a config row;
@@ -23,7 +29,7 @@ export interface ChangeListener {
  */
 export async function startChangeListener(
   url: string,
-  cache: OrgReadCache,
+  cache: InvalidationTarget,
   log: Logger,
   onChange: (orgId: string) => void = () => undefined
 ): Promise<ChangeListener> {

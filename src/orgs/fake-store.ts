@@ -1,5 +1,6 @@
 import type { StoredResponse } from '../http/idempotency.js'
 import type { ConfigFields } from './fields.js'
+import { searchKey } from './live-index.js'
 import type { Changes, OrgEvent, OrgSummary } from './schemas.js'
 import {
   AlreadyExistsError,
@@ -31,15 +32,15 @@ export class FakeOrgStore implements OrgStore {
     const matches = [...this.live.values()]
       .filter((r) => filter.environment === undefined || r.environment === filter.environment)
       .filter((r) => filter.vipps_enabled === undefined || r.vipps_enabled === filter.vipps_enabled)
+      .filter((r) => filter.q === undefined || startsWithKey(r, filter.q))
       .sort((a, b) => (a.created_at === b.created_at ? compare(a.org_id, b.org_id) : compare(a.created_at, b.created_at)))
-    const items = matches.slice(filter.offset, filter.offset + filter.limit).map((r) => ({
-      org_id: r.org_id,
-      client_id: r.client_id,
-      vipps_enabled: r.vipps_enabled,
-      environment: r.environment,
-      created_at: r.created_at
-    }))
+    const items = matches.slice(filter.offset, filter.offset + filter.limit).map(summaryOf)
     return { items, total: matches.length }
+  }
+
+  async liveSummaries(orgIds?: readonly string[]): Promise<OrgSummary[]> {
+    const records = orgIds === undefined ? [...this.live.values()] : orgIds.flatMap((id) => this.live.get(id) ?? [])
+    return records.map(summaryOf)
   }
 
   async create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord> {
@@ -94,6 +95,15 @@ export class FakeOrgStore implements OrgStore {
   private record(orgId: string, version: number, action: OrgEvent['action'], changes: Changes, ctx: WriteContext): void {
     this.events.push({ org_id: orgId, version, action, at: ctx.at, actor: ctx.actor, changes })
   }
+}
+
+function summaryOf(r: OrgRecord): OrgSummary {
+  return { org_id: r.org_id, client_id: r.client_id, vipps_enabled: r.vipps_enabled, environment: r.environment, created_at: r.created_at }
+}
+
+function startsWithKey(r: OrgRecord, q: string): boolean {
+  const prefix = searchKey(q)
+  return r.org_id.startsWith(prefix) || searchKey(r.client_id).startsWith(prefix)
 }
 
 function idempotencyId(actor: string, key: string): string {

@@ -5,6 +5,7 @@ import { validatorCompiler } from '../http/validation.js'
 import { startChangeListener } from './cache-invalidation.js'
 import { OrgChanges } from './changes.js'
 import { KyselyOrgStore } from './kysely-store.js'
+import { LiveOrgIndex } from './live-index.js'
 import { OrgReadCache } from './read-cache.js'
 import { redirectUriShapeError } from './redirect-uri.js'
 import { BASE_PATH, orgRoutes } from './routes.js'
@@ -27,13 +28,29 @@ export default fp(
     const { database } = app
     const cache = new OrgReadCache(config.cache)
     const changes = new OrgChanges()
-    const service = new OrgService(new KyselyOrgStore(database.db), cache, undefined, changes)
+    const store = new KyselyOrgStore(database.db)
+    const listIndex = new LiveOrgIndex(store)
+    const service = new OrgService(store, cache, undefined, changes, listIndex)
     app.decorate('orgChanges', changes)
     // On PostgreSQL other instances write too: hear their changes. (SQLite has one writer: this process.)
+    // The listener (re)loads the list index whenever it (re)connects.
     if (database.dialect === 'postgres') {
-      const listener = await startChangeListener(config.databaseUrl, cache, app.log, (orgId) => changes.emit(orgId))
+      const targets = [cache, listIndex]
+      const listener = await startChangeListener(
+        config.databaseUrl,
+        {
+          invalidate: (orgId) => targets.forEach((t) => t.invalidate(orgId)),
+          suspend: () => targets.forEach((t) => t.suspend()),
+          resume: () => targets.forEach((t) => t.resume())
+        },
+        app.log,
+        (orgId) => changes.emit(orgId)
+      )
       app.addHook('preClose', () => listener.stop())
+    } else {
+      listIndex.start()
     }
+    await listIndex.ready()
     await app.register(
       async (scope) => {
         scope.setValidatorCompiler(validatorCompiler({ 'redirect-uri': redirectUriShapeError }))

@@ -1,8 +1,9 @@
-import { type Kysely, type Selectable, type Transaction, sql } from 'kysely'
+import { type Kysely, PostgresAdapter, type RawBuilder, type Selectable, type Transaction, sql } from 'kysely'
 import type { Database } from '../db/connect.js'
 import { isUniqueViolation } from '../db/errors.js'
 import type { StoredResponse } from '../http/idempotency.js'
 import type { ConfigFields } from './fields.js'
+import { searchKey } from './live-index.js'
 import type { Changes, OrgEvent, OrgSummary } from './schemas.js'
 import {
   AlreadyExistsError,
@@ -22,9 +23,13 @@ type Db = Kysely<OrgTables>
 /** The OrgStore on Kysely: the same queries serve SQLite and PostgreSQL. */
 export class KyselyOrgStore implements OrgStore {
   private readonly db: Db
+  // The prefix search compares bytes (code points) on both databases: the indexes of migration
+  // 002 are built so (PostgreSQL's default collation would order by language rules instead).
+  private readonly bytewise: RawBuilder<unknown>
 
   constructor(db: Kysely<Database>) {
     this.db = db.withTables<OrgTables>()
+    this.bytewise = db.getExecutor().adapter instanceof PostgresAdapter ? sql` collate "C"` : sql``
   }
 
   async findLive(orgId: string): Promise<OrgRecord | undefined> {
@@ -41,6 +46,14 @@ export class KyselyOrgStore implements OrgStore {
     let query = this.db.selectFrom('vipps_org_configs').where('deleted_at', 'is', null)
     if (filter.vipps_enabled !== undefined) query = query.where('vipps_enabled', '=', filter.vipps_enabled ? 1 : 0)
     if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment)
+    if (filter.q !== undefined) {
+      const from = searchKey(filter.q)
+      const to = prefixEnd(from)
+      const c = this.bytewise
+      query = query.where(
+        sql<boolean>`((org_id${c} >= ${from} and org_id${c} < ${to}) or (lower(client_id)${c} >= ${from} and lower(client_id)${c} < ${to}))`
+      )
+    }
     const [rows, count] = await Promise.all([
       query
         .select(['org_id', 'client_id', 'vipps_enabled', 'environment', 'created_at'])
@@ -55,6 +68,17 @@ export class KyselyOrgStore implements OrgStore {
       items: rows.map((row) => ({ ...row, vipps_enabled: Boolean(row.vipps_enabled) })),
       total: Number(count.total)
     }
+  }
+
+  async liveSummaries(orgIds?: readonly string[]): Promise<OrgSummary[]> {
+    if (orgIds !== undefined && orgIds.length === 0) return []
+    let query = this.db
+      .selectFrom('vipps_org_configs')
+      .select(['org_id', 'client_id', 'vipps_enabled', 'environment', 'created_at'])
+      .where('deleted_at', 'is', null)
+    if (orgIds !== undefined) query = query.where('org_id', 'in', orgIds)
+    const rows = await query.execute()
+    return rows.map((row) => ({ ...row, vipps_enabled: Boolean(row.vipps_enabled) }))
   }
 
   async create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord> {
@@ -170,6 +194,13 @@ async function saveIdempotentResponse(trx: Transaction<OrgTables>, record: Idemp
       created_at: at
     })
     .execute()
+}
+
+/** The smallest string after every string that starts with `prefix` (by code point). */
+function prefixEnd(prefix: string): string {
+  const chars = [...prefix]
+  const last = chars.pop()!.codePointAt(0)!
+  return last >= 0x10ffff ? `${chars.join('')}\u{10ffff}\u{10ffff}` : chars.join('') + String.fromCodePoint(last + 1)
 }
 
 function toRecord(row: Selectable<OrgConfigTable>): OrgRecord {

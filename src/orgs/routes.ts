@@ -77,11 +77,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       }
     },
     async (request) => {
-      const { page = 1, limit = 20, environment, vipps_enabled = 'true' } = request.query
+      const { page = 1, limit = 20, environment, vipps_enabled = 'true', q } = request.query
       return service.list({
         page,
         limit,
         ...(environment ? { environment } : {}),
+        ...(q !== undefined ? { q } : {}),
         ...(vipps_enabled === 'any' ? {} : { vipps_enabled: vipps_enabled === 'true' })
       })
     }

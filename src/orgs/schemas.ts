@@ -120,6 +120,15 @@ export const ListOrgsQuery = Type.Object(
         description: 'Filter on the switch; default true',
         ...withMessages({ enum: 'must be true, false or any' })
       })
+    ),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Search: org_id or client_id starts with this (A–Z match a–z; % and _ are plain characters)',
+        examples: ['klin'],
+        ...withMessages({ '*': 'must be 1–64 characters' })
+      })
     )
   },
   { additionalProperties: false }

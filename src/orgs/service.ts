@@ -4,6 +4,7 @@ import { idempotencyCutoff, replayOf, requestHash } from '../http/idempotency.js
 import { problems } from '../http/problems.js'
 import { CONFIG_FIELDS, type ConfigFields, type Environment, FIELD_DEFAULTS, isOrgId } from './fields.js'
 import { OrgChanges } from './changes.js'
+import type { LiveOrgIndex } from './live-index.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
 import type { CreateOrgBody, OrgSummary, UpdateOrgBody } from './schemas.js'
@@ -14,6 +15,7 @@ import {
   type ListFilter,
   type OrgRecord,
   type OrgStore,
+  type Page,
   type WriteContext
 } from './store.js'
 import { type OrgView, toView } from './views.js'
@@ -33,6 +35,7 @@ export interface ListQuery {
   limit: number
   environment?: Environment
   vipps_enabled?: boolean
+  q?: string
 }
 
 /** The rules of the contract: defaults, cross-field checks, soft delete, history, idempotency. */
@@ -41,7 +44,9 @@ export class OrgService {
     private readonly store: OrgStore,
     private readonly cache: OrgReadCache,
     private readonly now: Clock = nowIso,
-    private readonly changes: OrgChanges = new OrgChanges()
+    private readonly changes: OrgChanges = new OrgChanges(),
+    /** Order and totals of the lists in memory; without it (or while it cannot answer) lists page in SQL. */
+    private readonly listIndex?: LiveOrgIndex
   ) {}
 
   /** The live config as served, from the read cache; 404 when unknown or deleted. */
@@ -61,11 +66,26 @@ export class OrgService {
       offset: (query.page - 1) * query.limit,
       limit: query.limit,
       ...(query.environment ? { environment: query.environment } : {}),
-      ...(query.vipps_enabled !== undefined ? { vipps_enabled: query.vipps_enabled } : {})
+      ...(query.vipps_enabled !== undefined ? { vipps_enabled: query.vipps_enabled } : {}),
+      ...(query.q !== undefined ? { q: query.q } : {})
     }
-    const key = `${filter.offset}:${filter.limit}:${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}`
-    const { items, total } = await this.cache.list(key, () => this.store.list(filter))
+    const key = `${filter.offset}:${filter.limit}:${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}:${filter.q ?? ''}`
+    const { items, total } = await this.cache.list(key, () => this.page(filter))
     return { data: items, pagination: { page: query.page, limit: query.limit, total } }
+  }
+
+  /** The index picks the page's org_ids and counts (O(limit)); the database gives their rows. */
+  private async page(filter: ListFilter): Promise<Page<OrgSummary>> {
+    const found = await this.listIndex?.page(filter, filter.offset, filter.limit)
+    if (!found) return this.store.list(filter)
+    const rows = new Map((await this.store.liveSummaries(found.orgIds)).map((row) => [row.org_id, row]))
+    // An org changed by another instance a moment ago may be gone from its page until the
+    // notification arrives: left out rather than shown out of its filter.
+    const items = found.orgIds.flatMap((orgId) => {
+      const row = rows.get(orgId)
+      return row && matches(row, filter) ? [row] : []
+    })
+    return { items, total: found.total }
   }
 
   async create(body: CreateOrgBody, actor: string, idempotencyKey?: string): Promise<CreateResult> {
@@ -158,6 +178,7 @@ export class OrgService {
   /** A write committed: the cache drops the org at once, and listeners hear of it. */
   private changed(orgId: string): void {
     this.cache.invalidate(orgId)
+    this.listIndex?.invalidate(orgId)
     this.changes.emit(orgId)
   }
 
@@ -180,6 +201,13 @@ export class OrgService {
   private context(actor: string): WriteContext {
     return { at: this.now(), actor }
   }
+}
+
+function matches(row: OrgSummary, filter: ListFilter): boolean {
+  return (
+    (filter.environment === undefined || row.environment === filter.environment) &&
+    (filter.vipps_enabled === undefined || row.vipps_enabled === filter.vipps_enabled)
+  )
 }
 
 function notFound(orgId: string) {

@@ -15,6 +15,8 @@ export interface ListFilter {
   environment?: Environment
   /** undefined: both */
   vipps_enabled?: boolean
+  /** org_id or client_id starts with this (A–Z match a–z); `%` and `_` are plain characters. */
+  q?: string
   offset: number
   limit: number
 }
@@ -45,6 +47,8 @@ export interface WriteContext {
 export interface OrgStore {
   findLive(orgId: string): Promise<OrgRecord | undefined>
   list(filter: ListFilter): Promise<Page<OrgSummary>>
+  /** List items of the live orgs among orgIds (any order; the others are gone), or of every live org. */
+  liveSummaries(orgIds?: readonly string[]): Promise<OrgSummary[]>
   /** Throws AlreadyExistsError when a live config with that org_id exists. */
   create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord>
   /** Applies the change if `current.version` is still the live version; undefined if it moved. */

@@ -1,0 +1,261 @@
+import type { Environment } from './fields.js'
+import type { OrgSummary } from './schemas.js'
+import type { ListFilter } from './store.js'
+
+/** What the index keeps of a live org: enough to filter, order and search, nothing to serve. */
+interface Entry {
+  org_id: string
+  created_at: string
+  environment: Environment
+  vipps_enabled: boolean
+  /** client_id with A–Z as a–z (as SQL lower() does on SQLite): what `q` is matched against. */
+  client_key: string
+}
+
+/** Where the index reads live orgs from: all of them, or those of some org_ids (the others are gone). */
+export interface LiveOrgSource {
+  liveSummaries(orgIds?: readonly string[]): Promise<OrgSummary[]>
+}
+
+export type SearchFilter = Pick<ListFilter, 'environment' | 'vipps_enabled' | 'q'>
+
+/** The org_ids of one page, in list order, and the number of all matches. */
+export interface IndexPage {
+  orgIds: string[]
+  total: number
+}
+
+const ENVIRONMENTS = ['', 'production', 'test'] as const
+const SWITCHES = ['', 'true', 'false'] as const
+const MAX_BATCH = 500
+/** A list waits for at most this many rounds of refreshes under a stream of writes, then answers. */
+const MAX_SETTLE_ROUNDS = 4
+
+/** A–Z to a–z only: the same on both databases' lower() for ASCII, and stable across locales. */
+export function searchKey(value: string): string {
+  return /[A-Z]/.test(value) ? value.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : value
+}
+
+const byListOrder = (a: Entry, b: Entry) =>
+  a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.org_id < b.org_id ? -1 : a.org_id > b.org_id ? 1 : 0
+const byOrgId = (a: Entry, b: Entry) => (a.org_id < b.org_id ? -1 : a.org_id > b.org_id ? 1 : 0)
+const byClientKey = (a: Entry, b: Entry) =>
+  a.client_key < b.client_key ? -1 : a.client_key > b.client_key ? 1 : byOrgId(a, b)
+
+/** Index of the first element not before `item` (binary search). */
+function lowerBound<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (compare(sorted[mid]!, item) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+function insertSorted<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): void {
+  // New orgs are the newest: appending is the common case.
+  if (sorted.length === 0 || compare(sorted[sorted.length - 1]!, item) < 0) sorted.push(item)
+  else sorted.splice(lowerBound(sorted, item, compare), 0, item)
+}
+
+function removeSorted<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): void {
+  const at = lowerBound(sorted, item, compare)
+  if (sorted[at] === item) sorted.splice(at, 1)
+  else {
+    const found = sorted.indexOf(item)
+    if (found >= 0) sorted.splice(found, 1)
+  }
+}
+
+/** The first index whose key starts with `prefix` or comes after it; keys are sorted. */
+function prefixStart(sorted: Entry[], prefix: string, key: (e: Entry) => string): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (key(sorted[mid]!) < prefix) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * The live orgs in list order, in memory, so a page costs O(limit) and its total O(1) whatever the
+ * number of orgs (q: O(matches)). One sorted array per combination of the list's filters, and two
+ * for the prefix search. It holds order and membership only: the rows of a page are read from the
+ * database by org_id. Kept fresh by the read cache's invalidations (this instance's writes and the
+ * change listener's notifications): an invalidated org_id is read again, in batches, and a list
+ * waits for the refreshes heard before it. While suspended (changes may go unheard) or not loaded,
+ * it answers nothing and lists go to the database.
+ */
+export class LiveOrgIndex {
+  private readonly entries = new Map<string, Entry>()
+  private readonly ordered = new Map<string, Entry[]>()
+  private byOrgId: Entry[] = []
+  private byClientKey: Entry[] = []
+  private state: 'off' | 'loading' | 'ready' = 'off'
+  private suspended = false
+  private readonly stale = new Set<string>()
+  private work: Promise<void> | undefined
+  // Bumped by every reload and suspend: work started before must not apply what it read.
+  private epoch = 0
+
+  constructor(private readonly source: LiveOrgSource) {
+    this.reset()
+  }
+
+  /** Loads every live org (in the background); lists use the database until it is done. */
+  start(): void {
+    this.reload()
+  }
+
+  /** Resolves when the load or refresh under way is over (successful or not). */
+  ready(): Promise<void> {
+    return this.settledWork()
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  invalidate(orgId: string): void {
+    if (this.state === 'off') return
+    this.stale.add(orgId)
+    this.kick()
+  }
+
+  suspend(): void {
+    this.suspended = true
+    this.epoch++
+    this.state = 'off'
+    this.stale.clear()
+    this.reset()
+  }
+
+  resume(): void {
+    this.suspended = false
+    this.reload()
+  }
+
+  /**
+   * One page of the matches, once every change heard so far is applied; undefined when the index
+   * cannot answer (suspended, not loaded, or its last read failed: then it loads again).
+   */
+  async page(filter: SearchFilter, offset: number, limit: number): Promise<IndexPage | undefined> {
+    if (this.suspended) return undefined
+    if (this.state === 'off' && !this.work) this.reload()
+    for (let round = 0; round < MAX_SETTLE_ROUNDS && this.work; round++) await this.settledWork()
+    if (this.state !== 'ready') return undefined
+    const matches = filter.q === undefined ? this.orderedFor(filter) : this.search(filter, filter.q)
+    const orgIds: string[] = []
+    for (let i = offset; i < offset + limit && i < matches.length; i++) orgIds.push(matches[i]!.org_id)
+    return { orgIds, total: matches.length }
+  }
+
+  private orderedFor(filter: SearchFilter): Entry[] {
+    const key = `${filter.environment ?? ''}:${filter.vipps_enabled === undefined ? '' : String(filter.vipps_enabled)}`
+    return this.ordered.get(key)!
+  }
+
+  private search(filter: SearchFilter, q: string): Entry[] {
+    const prefix = searchKey(q)
+    const found = new Set<Entry>()
+    for (const [sorted, key] of [
+      [this.byOrgId, (e: Entry) => e.org_id],
+      [this.byClientKey, (e: Entry) => e.client_key]
+    ] as const) {
+      for (let i = prefixStart(sorted, prefix, key); i < sorted.length && key(sorted[i]!).startsWith(prefix); i++) {
+        const entry = sorted[i]!
+        if (filter.environment !== undefined && entry.environment !== filter.environment) continue
+        if (filter.vipps_enabled !== undefined && entry.vipps_enabled !== filter.vipps_enabled) continue
+        found.add(entry)
+      }
+    }
+    return [...found].sort(byListOrder)
+  }
+
+  private reset(): void {
+    this.entries.clear()
+    for (const env of ENVIRONMENTS) for (const on of SWITCHES) this.ordered.set(`${env}:${on}`, [])
+    this.byOrgId = []
+    this.byClientKey = []
+  }
+
+  private add(summary: OrgSummary): void {
+    const entry: Entry = {
+      org_id: summary.org_id,
+      created_at: summary.created_at,
+      environment: summary.environment,
+      vipps_enabled: summary.vipps_enabled,
+      client_key: searchKey(summary.client_id)
+    }
+    this.entries.set(entry.org_id, entry)
+    for (const key of this.keysOf(entry)) insertSorted(this.ordered.get(key)!, entry, byListOrder)
+    insertSorted(this.byOrgId, entry, byOrgId)
+    insertSorted(this.byClientKey, entry, byClientKey)
+  }
+
+  private remove(orgId: string): void {
+    const entry = this.entries.get(orgId)
+    if (!entry) return
+    this.entries.delete(orgId)
+    for (const key of this.keysOf(entry)) removeSorted(this.ordered.get(key)!, entry, byListOrder)
+    removeSorted(this.byOrgId, entry, byOrgId)
+    removeSorted(this.byClientKey, entry, byClientKey)
+  }
+
+  private keysOf(entry: Entry): string[] {
+    const on = String(entry.vipps_enabled)
+    return [':', `${entry.environment}:`, `:${on}`, `${entry.environment}:${on}`]
+  }
+
+  private reload(): void {
+    const epoch = ++this.epoch
+    this.state = 'loading'
+    this.stale.clear()
+    this.run(async () => {
+      const all = await this.source.liveSummaries()
+      if (epoch !== this.epoch) return
+      this.reset()
+      all.sort((a, b) => byListOrder(a as unknown as Entry, b as unknown as Entry))
+      for (const summary of all) this.add(summary)
+      this.state = 'ready'
+    }, epoch)
+  }
+
+  /** Reads the invalidated org_ids again, a batch at a time, one batch in flight. */
+  private kick(): void {
+    if (this.work || this.state !== 'ready' || this.stale.size === 0) return
+    const epoch = this.epoch
+    const batch = [...this.stale].slice(0, MAX_BATCH)
+    for (const orgId of batch) this.stale.delete(orgId)
+    this.run(async () => {
+      const live = await this.source.liveSummaries(batch)
+      if (epoch !== this.epoch) return
+      for (const orgId of batch) this.remove(orgId)
+      for (const summary of live) this.add(summary)
+    }, epoch)
+  }
+
+  private run(task: () => Promise<void>, epoch: number): void {
+    const done: Promise<void> = task()
+      .catch(() => {
+        // What is in memory may now be behind: answer nothing until a full load succeeds.
+        if (epoch === this.epoch) {
+          this.state = 'off'
+          this.reset()
+        }
+      })
+      .finally(() => {
+        if (this.work === done) this.work = undefined
+        this.kick()
+      })
+    this.work = done
+  }
+
+  private async settledWork(): Promise<void> {
+    await this.work
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { LiveOrgIndex, type LiveOrgSource } from '../../src/orgs/live-index.js'
+import type { OrgSummary } from '../../src/orgs/schemas.js'
+
+/** A source whose rows the test changes behind the index's back, as another instance would. */
+function source(rows: OrgSummary[]) {
+  const live = new Map(rows.map((r) => [r.org_id, r]))
+  let reads = 0
+  let failing = false
+  const src: LiveOrgSource = {
+    async liveSummaries(orgIds) {
+      reads++
+      if (failing) throw new Error('database down')
+      return orgIds === undefined ? [...live.values()] : orgIds.flatMap((id) => live.get(id) ?? [])
+    }
+  }
+  return { src, live, reads: () => reads, fail: (on: boolean) => (failing = on) }
+}
+
+const org = (n: number, extra: Partial<OrgSummary> = {}): OrgSummary => ({
+  org_id: `org_${String(n).padStart(4, '0')}`,
+  client_id: `Client-${n}`,
+  vipps_enabled: n % 3 !== 0,
+  environment: n % 2 === 0 ? 'test' : 'production',
+  created_at: `2026-03-26T10:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}Z`,
+  ...extra
+})
+
+describe('LiveOrgIndex', () => {
+  it('pages every filter in list order with the total, as a sort of all rows would', async () => {
+    const rows = Array.from({ length: 500 }, (_, i) => org(499 - i))
+    const { src } = source(rows)
+    const index = new LiveOrgIndex(src)
+    index.start()
+    const ordered = [...rows].sort((a, b) => (a.created_at === b.created_at ? (a.org_id < b.org_id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1))
+    for (const filter of [{}, { vipps_enabled: true }, { vipps_enabled: false, environment: 'test' as const }, { q: 'client-1' }, { q: 'org_00', vipps_enabled: true }]) {
+      const all = ordered.filter(
+        (r) =>
+          (filter.vipps_enabled === undefined || r.vipps_enabled === filter.vipps_enabled) &&
+          (!('environment' in filter) || r.environment === filter.environment) &&
+          (!('q' in filter) || r.org_id.startsWith(filter.q!) || r.client_id.toLowerCase().startsWith(filter.q!))
+      )
+      const page = await index.page(filter, 20, 10)
+      expect(page).toEqual({ orgIds: all.slice(20, 30).map((r) => r.org_id), total: all.length })
+    }
+  })
+
+  it('reads an invalidated org again before the next page; a deleted one leaves', async () => {
+    const { src, live } = source([org(1), org(2)])
+    const index = new LiveOrgIndex(src)
+    index.start()
+    live.set('org_0001', { ...org(1), vipps_enabled: false })
+    live.delete('org_0002')
+    live.set('org_0003', org(4, { org_id: 'org_0003' }))
+    for (const id of ['org_0001', 'org_0002', 'org_0003']) index.invalidate(id)
+    expect(await index.page({ vipps_enabled: false }, 0, 10)).toEqual({ orgIds: ['org_0001'], total: 1 })
+    expect(await index.page({}, 0, 10)).toEqual({ orgIds: ['org_0001', 'org_0003'], total: 2 })
+  })
+
+  it('answers nothing while suspended, and loads again on resume', async () => {
+    const { src, live } = source([org(1)])
+    const index = new LiveOrgIndex(src)
+    index.start()
+    index.suspend()
+    live.set('org_0002', org(2))
+    expect(await index.page({}, 0, 10)).toBeUndefined()
+    index.resume()
+    expect(await index.page({}, 0, 10)).toEqual({ orgIds: ['org_0001', 'org_0002'], total: 2 })
+  })
+
+  it('after a failed read answers nothing, then loads again on the next page', async () => {
+    const { src, live, fail } = source([org(1)])
+    const index = new LiveOrgIndex(src)
+    index.start()
+    await index.ready()
+    fail(true)
+    index.invalidate('org_0001')
+    expect(await index.page({}, 0, 10)).toBeUndefined()
+    fail(false)
+    live.set('org_0002', org(2))
+    expect(await index.page({}, 0, 10)).toEqual({ orgIds: ['org_0001', 'org_0002'], total: 2 })
+  })
+})
