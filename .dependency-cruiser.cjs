@@ -4,6 +4,7 @@
  *   generic   src/db/, src/http/          (know no feature)
  *   features  src/orgs/ < src/events/ < src/webhooks/; src/console/, src/metrics/
  *   wiring    src/app.ts, then src/server.ts
+ *   packages  packages/client (stands alone), packages/cli (on the client only): no server code
  * Type-only imports count: they are the same coupling.
  */
 const FEATURES = '^src/(orgs|events|webhooks|console|metrics)/'
@@ -78,6 +79,26 @@ module.exports = {
       to: { path: '^(test|bench|tools)/' }
     },
     {
+      name: 'client-stands-alone',
+      severity: 'error',
+      comment: 'The typed client is installed without the server: it imports nothing of src/, the tests or the CLI.',
+      from: { path: '^packages/client/' },
+      to: { path: '^(src|test|bench|tools|packages/cli)/' }
+    },
+    {
+      name: 'cli-builds-on-the-client',
+      severity: 'error',
+      comment: 'The CLI talks to the service through the client only, never through server code.',
+      from: { path: '^packages/cli/' },
+      to: { path: '^(src|test|bench|tools)/' }
+    },
+    {
+      name: 'service-does-not-use-the-cli',
+      severity: 'error',
+      from: { path: '^(src|packages/client)/' },
+      to: { path: '^packages/cli/' }
+    },
+    {
       name: 'benchmarks-share-only-support',
       severity: 'error',
       comment: 'What tests and benchmarks share lives in test/support; a benchmark imports no test.',
@@ -90,6 +111,6 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js'] },
-    exclude: { path: '(^|/)node_modules/' }
+    exclude: { path: ['(^|/)node_modules/', '^packages/[^/]+/dist/'] }
   }
 }

@@ -1,0 +1,338 @@
+import createFetchClient from 'openapi-fetch'
+import type { components, paths } from './openapi.js'
+import { ProblemError } from './problem.js'
+import { type RetryOptions, retryingFetch, sleep } from './retry.js'
+import { StatusCache, type StatusFetch } from './status-cache.js'
+
+type Schemas = components['schemas']
+export type OrgConfig = Schemas['OrgConfig']
+export type OrgSummary = Schemas['OrgSummary']
+export type OrgList = Schemas['OrgList']
+export type OrgStatus = Schemas['OrgStatus']
+export type CreateOrgRequest = Schemas['CreateOrgRequest']
+export type UpdateOrgRequest = Schemas['UpdateOrgRequest']
+export type UpdatedOrg = Schemas['UpdatedOrg']
+export type DeletedOrg = Schemas['DeletedOrg']
+export type OrgHistory = Schemas['OrgHistory']
+export type FeedEvent = Schemas['FeedEvent']
+export type EventList = Schemas['EventList']
+export type Webhook = Schemas['Webhook']
+export type CreatedWebhook = Schemas['CreatedWebhook']
+export type CreateWebhookRequest = Schemas['CreateWebhookRequest']
+export type UpdateWebhookRequest = Schemas['UpdateWebhookRequest']
+export type RotatedSecret = Schemas['RotatedSecret']
+export type QueuedTestEvent = Schemas['QueuedTestEvent']
+export type DeliveryList = Schemas['DeliveryList']
+export type Environment = Schemas['Environment']
+export type Scope = Schemas['Scope']
+export type ListOrgsQuery = NonNullable<paths['/api/v1/vipps-orgs']['get']['parameters']['query']>
+export type ListEventsQuery = NonNullable<paths['/api/v1/events']['get']['parameters']['query']>
+export type HistoryQuery = NonNullable<paths['/api/v1/vipps-orgs/{org_id}/history']['get']['parameters']['query']>
+
+export interface ClientOptions {
+  /** Where the service answers, e.g. `https://orgs.example.com` (no `/api/v1`). */
+  baseUrl: string
+  /** Bearer token for writes (and reads when the service runs with `AUTH_READS=true`). */
+  token?: string
+  /** A `fetch` to send requests with (default: the global one); retries wrap it. */
+  fetch?: (input: Request) => Promise<Response>
+  retry?: RetryOptions
+  /** `getStatus` answers from memory this long before revalidating (default 30000 ms). */
+  statusMaxAgeMs?: number
+  /** At most this many statuses kept (default 10000; the oldest go first). */
+  statusCacheSize?: number
+}
+
+export interface FollowOptions {
+  /** A cursor from an earlier `next_cursor`; `now` (default) starts at the current end, `start` at the first event. */
+  after?: string
+  /** Only this org's events. */
+  orgId?: string
+  /** Long-poll time per request in seconds (default 25, at most 30). */
+  waitSeconds?: number
+  signal?: AbortSignal
+  /** Called when a poll fails; the follower waits, then resumes from its cursor. */
+  onError?: (err: unknown) => void
+  /** Called with every cursor the follower reaches (save it to resume after a restart). */
+  onCursor?: (cursor: string) => void
+}
+
+export interface WatchOptions extends Omit<FollowOptions, 'signal'> {
+  onEvent?: (event: FeedEvent) => void
+}
+
+export interface Watcher {
+  /** Resolves once the watcher knows its starting cursor (changes after that invalidate the cache). */
+  readonly ready: Promise<void>
+  /** The last cursor reached. */
+  cursor(): string | undefined
+  stop(): Promise<void>
+}
+
+export interface VersionedOrg {
+  org: OrgConfig
+  /** The org's current version, for `If-Match`. */
+  etag: string
+}
+
+export type VippsOrgsClient = ReturnType<typeof createClient>
+
+/**
+ * The typed client: one method per endpoint of the service, each returning the response body or
+ * throwing a `ProblemError`. Retries 429/503 and connection errors (honouring `Retry-After`);
+ * every create carries an `Idempotency-Key`, so a retried create never makes two orgs.
+ */
+export function createClient(options: ClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '')
+  const userFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
+  const api = createFetchClient<paths>({
+    baseUrl: base,
+    fetch: retryingFetch(userFetch, options.retry),
+    headers: options.token ? { authorization: `Bearer ${options.token}` } : {}
+  })
+  const cache = new StatusCache(options.statusMaxAgeMs ?? 30_000, options.statusCacheSize ?? 10_000)
+
+  function fail(response: Response, body: unknown): never {
+    throw new ProblemError(response.status, body, response.headers.get('x-request-id') ?? undefined)
+  }
+
+  /** Body of a 2xx answer, or a thrown ProblemError. */
+  function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
+    if (!result.response.ok || result.data === undefined) fail(result.response, result.error)
+    return result.data
+  }
+
+  function etagOf(response: Response): string {
+    const etag = response.headers.get('etag')
+    if (!etag) throw new ProblemError(response.status, undefined, response.headers.get('x-request-id') ?? undefined)
+    return etag
+  }
+
+  async function fetchStatus(orgId: string, etag: string | undefined): Promise<StatusFetch> {
+    const result = await api.GET('/api/v1/vipps-orgs/{org_id}/status', {
+      params: { path: { org_id: orgId }, header: etag ? { 'if-none-match': etag } : {} }
+    })
+    if (result.response.status === 304) return { kind: 'not-modified' }
+    return { kind: 'fresh', status: ok(result), etag: result.response.headers.get('etag') ?? undefined }
+  }
+
+  async function getOrgForUpdate(orgId: string): Promise<VersionedOrg> {
+    const result = await api.GET('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId } } })
+    return { org: ok(result), etag: etagOf(result.response) }
+  }
+
+  async function updateOrg(orgId: string, changes: UpdateOrgRequest, opts: { ifMatch?: string } = {}): Promise<UpdatedOrg> {
+    const result = await api.PUT('/api/v1/vipps-orgs/{org_id}', {
+      params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} },
+      body: changes
+    })
+    return ok(result)
+  }
+
+  async function listEvents(query: ListEventsQuery = {}, signal?: AbortSignal): Promise<EventList> {
+    return ok(await api.GET('/api/v1/events', { params: { query }, ...(signal ? { signal } : {}) }))
+  }
+
+  /**
+   * Follows the change feed with long polling: yields every event after `after`, in commit order,
+   * exactly once; after an error it waits (backing off) and resumes from its cursor.
+   */
+  async function* followEvents(opts: FollowOptions = {}): AsyncGenerator<FeedEvent, void, undefined> {
+    let cursor = opts.after ?? 'now'
+    const wait = Math.min(30, Math.max(0, opts.waitSeconds ?? 25))
+    let failures = 0
+    while (!opts.signal?.aborted) {
+      let page: EventList
+      try {
+        const query: ListEventsQuery = { limit: 1000, wait }
+        if (cursor !== 'start') query.after = cursor
+        if (opts.orgId) query.org_id = opts.orgId
+        page = await listEvents(query, opts.signal)
+        failures = 0
+      } catch (err) {
+        if (opts.signal?.aborted) return
+        // A cursor the service cannot read will not get better by waiting.
+        if (err instanceof ProblemError && (err.code === 'invalid_cursor' || err.code === 'validation_failed')) throw err
+        opts.onError?.(err)
+        failures += 1
+        try {
+          await sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)), opts.signal)
+        } catch {
+          return
+        }
+        continue
+      }
+      for (const event of page.data) yield event
+      cursor = page.next_cursor
+      opts.onCursor?.(cursor)
+    }
+  }
+
+  return {
+    /** The underlying openapi-fetch client, for anything not wrapped here. */
+    raw: api,
+
+    // --- orgs ---------------------------------------------------------------------------------
+    async listOrgs(query: ListOrgsQuery = {}): Promise<OrgList> {
+      return ok(await api.GET('/api/v1/vipps-orgs', { params: { query } }))
+    },
+
+    /** Every org matching `query`, page after page (100 a page), in the list's order. */
+    async *listAllOrgs(query: Omit<ListOrgsQuery, 'page' | 'limit'> = {}): AsyncGenerator<OrgSummary, void, undefined> {
+      for (let page = 1; ; page++) {
+        const list = ok(await api.GET('/api/v1/vipps-orgs', { params: { query: { ...query, page, limit: 100 } } }))
+        yield* list.data
+        if (list.data.length === 0 || page * 100 >= list.pagination.total) return
+      }
+    },
+
+    async getOrg(orgId: string): Promise<OrgConfig> {
+      return ok(await api.GET('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId } } }))
+    },
+
+    /** The org with its ETag, to send back as `If-Match` with `updateOrg`/`deleteOrg`. */
+    getOrgForUpdate,
+
+    /** Creates an org; the `Idempotency-Key` (generated unless given) makes retries safe. */
+    async createOrg(body: CreateOrgRequest, opts: { idempotencyKey?: string } = {}): Promise<OrgSummary> {
+      const result = await api.POST('/api/v1/vipps-orgs', {
+        params: { header: { 'idempotency-key': opts.idempotencyKey ?? crypto.randomUUID() } },
+        body
+      })
+      return ok(result)
+    },
+
+    /** Partial update; with `ifMatch` it only applies if nobody changed the org since that ETag (else 412). */
+    updateOrg,
+
+    /**
+     * Read, change, write with `If-Match`: `change` gets the current config and returns the fields
+     * to change (or nothing to leave it as is). A concurrent write (412) makes it read and try again.
+     */
+    async modifyOrg(
+      orgId: string,
+      change: (current: OrgConfig) => UpdateOrgRequest | undefined,
+      opts: { attempts?: number } = {}
+    ): Promise<UpdatedOrg | undefined> {
+      const attempts = opts.attempts ?? 5
+      for (let attempt = 1; ; attempt++) {
+        const { org, etag } = await getOrgForUpdate(orgId)
+        const changes = change(org)
+        if (!changes || Object.keys(changes).length === 0) return undefined
+        try {
+          return await updateOrg(orgId, changes, { ifMatch: etag })
+        } catch (err) {
+          if (!(err instanceof ProblemError) || err.code !== 'precondition_failed' || attempt >= attempts) throw err
+        }
+      }
+    },
+
+    async deleteOrg(orgId: string, opts: { ifMatch?: string } = {}): Promise<DeletedOrg> {
+      const result = await api.DELETE('/api/v1/vipps-orgs/{org_id}', {
+        params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} }
+      })
+      return ok(result)
+    },
+
+    /**
+     * Is Vipps enabled for this org: served from memory for `statusMaxAgeMs`, then revalidated with
+     * `If-None-Match`; dropped at once when `watch()` sees a change to the org.
+     */
+    getStatus(orgId: string): Promise<OrgStatus> {
+      return cache.get(orgId, (etag) => fetchStatus(orgId, etag))
+    },
+
+    /** Drops an org's cached status (the watcher does this on every change). */
+    invalidateStatus(orgId: string): void {
+      cache.invalidate(orgId)
+    },
+
+    async getOrgHistory(orgId: string, query: HistoryQuery = {}): Promise<OrgHistory> {
+      return ok(await api.GET('/api/v1/vipps-orgs/{org_id}/history', { params: { path: { org_id: orgId }, query } }))
+    },
+
+    // --- change feed ----------------------------------------------------------------------------
+    listEvents,
+    followEvents,
+
+    /**
+     * Follows the change feed in the background and drops the cached status of every org that
+     * changes. Resumes from its cursor after errors. `stop()` ends it.
+     */
+    watch(opts: WatchOptions = {}): Watcher {
+      const controller = new AbortController()
+      let cursor: string | undefined
+      let markReady!: () => void
+      const ready = new Promise<void>((resolve) => (markReady = resolve))
+      const run = (async () => {
+        let start = opts.after ?? 'now'
+        // Pin "now" to a real cursor first, so `ready` means "changes from here on are seen".
+        while (start === 'now' && !controller.signal.aborted) {
+          try {
+            start = (await listEvents({ after: 'now', wait: 0, limit: 1 }, controller.signal)).next_cursor
+          } catch (err) {
+            if (controller.signal.aborted) break
+            opts.onError?.(err)
+            await sleep(1000, controller.signal).catch(() => undefined)
+          }
+        }
+        cursor = start === 'now' ? undefined : start
+        markReady()
+        if (controller.signal.aborted) return
+        const events = followEvents({
+          ...opts,
+          after: start,
+          signal: controller.signal,
+          onCursor: (c) => {
+            cursor = c
+            opts.onCursor?.(c)
+          }
+        })
+        try {
+          for await (const event of events) {
+            cache.invalidate(event.org_id)
+            opts.onEvent?.(event)
+          }
+        } catch (err) {
+          if (!controller.signal.aborted) opts.onError?.(err)
+        }
+      })()
+      return {
+        ready,
+        cursor: () => cursor,
+        async stop() {
+          controller.abort()
+          await run
+        }
+      }
+    },
+
+    // --- webhooks -------------------------------------------------------------------------------
+    async listWebhooks(): Promise<Webhook[]> {
+      return ok(await api.GET('/api/v1/webhooks')).data
+    },
+    async getWebhook(id: string): Promise<Webhook> {
+      return ok(await api.GET('/api/v1/webhooks/{id}', { params: { path: { id } } }))
+    },
+    /** The answer carries the signing secret: shown this once. */
+    async createWebhook(body: CreateWebhookRequest): Promise<CreatedWebhook> {
+      return ok(await api.POST('/api/v1/webhooks', { body }))
+    },
+    async updateWebhook(id: string, changes: UpdateWebhookRequest): Promise<Webhook> {
+      return ok(await api.PUT('/api/v1/webhooks/{id}', { params: { path: { id } }, body: changes }))
+    },
+    async deleteWebhook(id: string): Promise<void> {
+      const result = await api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id } } })
+      if (!result.response.ok) fail(result.response, result.error)
+    },
+    async rotateWebhookSecret(id: string): Promise<RotatedSecret> {
+      return ok(await api.POST('/api/v1/webhooks/{id}/rotate-secret', { params: { path: { id } } }))
+    },
+    async sendWebhookTest(id: string): Promise<QueuedTestEvent> {
+      return ok(await api.POST('/api/v1/webhooks/{id}/test', { params: { path: { id } } }))
+    },
+    async listWebhookDeliveries(id: string, query: { limit?: number } = {}): Promise<DeliveryList> {
+      return ok(await api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id }, query } }))
+    }
+  }
+}

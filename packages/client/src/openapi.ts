@@ -1,0 +1,1723 @@
+/**
+ * Generated from the service's OpenAPI document (GET /openapi.json) by openapi-typescript.
+ * Do not edit: run `npm run generate:client`. `npm test` fails when this file is stale.
+ */
+
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vipps-orgs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List active Vipps-enabled organizations
+         * @description Live (not deleted) configs, by default only those with vipps_enabled=true; ordered by created_at, org_id.
+         */
+        get: operations["listOrgs"];
+        put?: never;
+        /** Create the Vipps configuration of an organization */
+        post: operations["createOrg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vipps-orgs/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the Vipps configuration of an organization */
+        get: operations["getOrg"];
+        /**
+         * Change some fields of the Vipps configuration of an organization
+         * @description Partial: send only the fields to change. The response holds org_id, the fields sent and updated_at.
+         */
+        put: operations["updateOrg"];
+        post?: never;
+        /** Remove the Vipps configuration of an organization (soft delete) */
+        delete: operations["deleteOrg"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vipps-orgs/{org_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Is Vipps enabled for an organization */
+        get: operations["getOrgStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vipps-orgs/{org_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every change of an organization’s configuration, oldest first
+         * @description Kept after delete and across re-create.
+         */
+        get: operations["getOrgHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The change feed: every committed create, update and delete, in commit order
+         * @description Follow it by passing `next_cursor` back as `after`: every change is seen exactly once, with no gaps, however many instances and writers. `wait` holds the request until an event commits on any instance.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook endpoint (no secrets) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Register a webhook endpoint; its secret is in this response only */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint (no secret) */
+        get: operations["getWebhook"];
+        /**
+         * Change some of url, description, event_types, enabled
+         * @description Re-enabling an endpoint starts from now: changes made meanwhile are in the change feed.
+         */
+        put: operations["updateWebhook"];
+        post?: never;
+        /** Stop and remove an endpoint (its delivery records are kept 30 days) */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new secret (shown once); the old one also signs for 24 hours */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a webhook.test event to this endpoint (also while it is disabled) */
+        post: operations["sendWebhookTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent attempts, newest first, after the pending ones */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** HealthStatus */
+        HealthStatus: {
+            status: string;
+        };
+        /**
+         * ProblemCode
+         * @description A stable machine word for the problem
+         * @enum {string}
+         */
+        ProblemCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "already_exists" | "precondition_failed" | "idempotency_key_reused" | "unauthorized" | "rate_limited" | "service_unavailable" | "bad_request" | "uri_too_long" | "invalid_cursor" | "secrets_key_required" | "internal_error";
+        /** FieldError */
+        FieldError: {
+            /** @description The field, query parameter or header (as `Idempotency-Key`) */
+            field: string;
+            /** @description What is wrong with it, for people */
+            message: string;
+        };
+        /**
+         * Problem
+         * @description RFC 9457 problem details
+         */
+        Problem: {
+            /** @description urn:vipps-orgs:problem:<code> */
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            code: components["schemas"]["ProblemCode"];
+            /** @description The path the problem is about */
+            instance?: string;
+            /** @description Every bad field, once (validation_failed) */
+            errors?: components["schemas"]["FieldError"][];
+        };
+        /**
+         * Environment
+         * @description test = apitest.vipps.no, production = api.vipps.no
+         * @enum {string}
+         */
+        Environment: "production" | "test";
+        /**
+         * OrgSummary
+         * @description An organization in a list, and what a create answers
+         */
+        OrgSummary: {
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /**
+             * @description The Vipps client id of the organization’s sales unit (opaque, no whitespace)
+             * @example vipps-client-abc123
+             */
+            client_id: string;
+            /** @description Whether "Log in with Vipps" is on for the organization */
+            vipps_enabled: boolean;
+            environment: components["schemas"]["Environment"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             * @example 2026-03-26T10:00:00Z
+             */
+            created_at: string;
+        };
+        /** Pagination */
+        Pagination: {
+            page: number;
+            limit: number;
+            /** @description All matches, on every page */
+            total: number;
+        };
+        /** OrgList */
+        OrgList: {
+            data: components["schemas"]["OrgSummary"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /**
+         * Scope
+         * @description A Vipps Login scope
+         * @enum {string}
+         */
+        Scope: "openid" | "name" | "email" | "address" | "phoneNumber" | "birthDate" | "nin" | "delegatedConsents";
+        /** CreateOrgRequest */
+        CreateOrgRequest: {
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /**
+             * @description The Vipps client id of the organization’s sales unit (opaque, no whitespace)
+             * @example vipps-client-abc123
+             */
+            client_id: string;
+            /**
+             * @description A vault reference to the client secret, never the secret itself
+             * @example vault://orgs/org_helseapp/vipps_secret
+             */
+            client_secret_ref: string;
+            /**
+             * Format: redirect-uri
+             * @description Registered redirect URI: https://…, or an app scheme (myapp://…); http:// only for localhost in test; no fragment
+             * @example myapp://vipps-callback
+             */
+            redirect_uri: string;
+            /**
+             * @description Vipps Login scopes; must contain "openid"
+             * @default [
+             *       "openid"
+             *     ]
+             * @example [
+             *       "openid",
+             *       "phoneNumber",
+             *       "name"
+             *     ]
+             */
+            scopes?: components["schemas"]["Scope"][];
+            /**
+             * @description Whether "Log in with Vipps" is on for the organization
+             * @default true
+             */
+            vipps_enabled?: boolean;
+            /** @default test */
+            environment?: components["schemas"]["Environment"];
+        };
+        /**
+         * OrgConfig
+         * @description The full configuration of one organization
+         */
+        OrgConfig: {
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /**
+             * @description The Vipps client id of the organization’s sales unit (opaque, no whitespace)
+             * @example vipps-client-abc123
+             */
+            client_id: string;
+            /**
+             * @description A vault reference to the client secret, never the secret itself
+             * @example vault://orgs/org_helseapp/vipps_secret
+             */
+            client_secret_ref: string;
+            /**
+             * Format: redirect-uri
+             * @description Registered redirect URI: https://…, or an app scheme (myapp://…); http:// only for localhost in test; no fragment
+             * @example myapp://vipps-callback
+             */
+            redirect_uri: string;
+            /**
+             * @description Vipps Login scopes; must contain "openid"
+             * @example [
+             *       "openid",
+             *       "phoneNumber",
+             *       "name"
+             *     ]
+             */
+            scopes: components["schemas"]["Scope"][];
+            /** @description Whether "Log in with Vipps" is on for the organization */
+            vipps_enabled: boolean;
+            environment: components["schemas"]["Environment"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             * @example 2026-03-26T10:00:00Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             * @example 2026-03-26T10:00:00Z
+             */
+            updated_at: string;
+        };
+        /** UpdateOrgRequest */
+        UpdateOrgRequest: {
+            /**
+             * @description The Vipps client id of the organization’s sales unit (opaque, no whitespace)
+             * @example vipps-client-abc123
+             */
+            client_id?: string;
+            /**
+             * @description A vault reference to the client secret, never the secret itself
+             * @example vault://orgs/org_helseapp/vipps_secret
+             */
+            client_secret_ref?: string;
+            /**
+             * Format: redirect-uri
+             * @description Registered redirect URI: https://…, or an app scheme (myapp://…); http:// only for localhost in test; no fragment
+             * @example myapp://vipps-callback
+             */
+            redirect_uri?: string;
+            /**
+             * @description Vipps Login scopes; must contain "openid"
+             * @example [
+             *       "openid",
+             *       "phoneNumber",
+             *       "name"
+             *     ]
+             */
+            scopes?: components["schemas"]["Scope"][];
+            /** @description Whether "Log in with Vipps" is on for the organization */
+            vipps_enabled?: boolean;
+            environment?: components["schemas"]["Environment"];
+        };
+        /**
+         * UpdatedOrg
+         * @description org_id, the fields sent with their new values, and updated_at
+         */
+        UpdatedOrg: {
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /**
+             * @description The Vipps client id of the organization’s sales unit (opaque, no whitespace)
+             * @example vipps-client-abc123
+             */
+            client_id?: string;
+            /**
+             * @description A vault reference to the client secret, never the secret itself
+             * @example vault://orgs/org_helseapp/vipps_secret
+             */
+            client_secret_ref?: string;
+            /**
+             * Format: redirect-uri
+             * @description Registered redirect URI: https://…, or an app scheme (myapp://…); http:// only for localhost in test; no fragment
+             * @example myapp://vipps-callback
+             */
+            redirect_uri?: string;
+            /**
+             * @description Vipps Login scopes; must contain "openid"
+             * @example [
+             *       "openid",
+             *       "phoneNumber",
+             *       "name"
+             *     ]
+             */
+            scopes?: components["schemas"]["Scope"][];
+            /** @description Whether "Log in with Vipps" is on for the organization */
+            vipps_enabled?: boolean;
+            environment?: components["schemas"]["Environment"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             * @example 2026-03-26T10:00:00Z
+             */
+            updated_at: string;
+        };
+        /** DeletedOrg */
+        DeletedOrg: {
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            deleted: boolean;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             * @example 2026-03-26T10:00:00Z
+             */
+            deleted_at: string;
+        };
+        /**
+         * OrgStatus
+         * @description Whether Vipps is enabled for an organization
+         */
+        OrgStatus: {
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /** @description Whether "Log in with Vipps" is on for the organization */
+            vipps_enabled: boolean;
+            /**
+             * @description The Vipps client id of the organization’s sales unit (opaque, no whitespace)
+             * @example vipps-client-abc123
+             */
+            client_id: string;
+            environment: components["schemas"]["Environment"];
+        };
+        /** FieldChange */
+        FieldChange: {
+            from: unknown;
+            to: unknown;
+        };
+        /** OrgEvent */
+        OrgEvent: {
+            /** @description The version this change made (the ETag after it) */
+            version: number;
+            /** @enum {string} */
+            action: "create" | "update" | "delete";
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             * @example 2026-03-26T10:00:00Z
+             */
+            at: string;
+            /** @description Who made it: the admin token’s name, admin, or anonymous while writes are open */
+            actor: string;
+            /** @description Each changed field with its old and new value */
+            changes: {
+                [key: string]: components["schemas"]["FieldChange"];
+            };
+        };
+        /** OrgHistory */
+        OrgHistory: {
+            data: components["schemas"]["OrgEvent"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /**
+         * EventType
+         * @description What happened to an organization’s configuration
+         * @enum {string}
+         */
+        EventType: "vipps_org.created" | "vipps_org.updated" | "vipps_org.deleted";
+        /** FeedEvent */
+        FeedEvent: {
+            /** @description The cursor of this event: pass it as `after` to read what follows */
+            id: string;
+            type: components["schemas"]["EventType"];
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /** @description The version this change made (the ETag after it) */
+            version: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             * @example 2026-03-26T10:00:00Z
+             */
+            occurred_at: string;
+            /** @description Who made it: the admin token’s name, admin, or anonymous while writes are open */
+            actor: string;
+            /** @description Each changed field with its old and new value */
+            changes: {
+                [key: string]: components["schemas"]["FieldChange"];
+            };
+        };
+        /** EventList */
+        EventList: {
+            data: components["schemas"]["FeedEvent"][];
+            /** @description Pass it back as `after`; equal to `after` when data is empty */
+            next_cursor: string;
+        };
+        /** CreateWebhookRequest */
+        CreateWebhookRequest: {
+            /**
+             * Format: webhook-url
+             * @description Where deliveries are POSTed: https:// (http:// outside production); no private addresses unless allowed
+             * @example https://app.example.com/webhooks/vipps-orgs
+             */
+            url: string;
+            /** @description What this endpoint is for, for people */
+            description?: string;
+            /** @description The event types delivered; default all */
+            event_types?: components["schemas"]["EventType"][];
+            /** @description Deliveries are made while enabled */
+            enabled?: boolean;
+        };
+        /** CreatedWebhook */
+        CreatedWebhook: {
+            /** @description wh_… */
+            id: string;
+            url: string;
+            description: string;
+            event_types: components["schemas"]["EventType"][];
+            enabled: boolean;
+            disabled_reason: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
+            updated_at: string;
+            /** @description whsec_…: verify deliveries with it; shown only now */
+            secret: string;
+        };
+        /**
+         * Webhook
+         * @description A webhook endpoint (its secret is never shown again)
+         */
+        Webhook: {
+            /** @description wh_… */
+            id: string;
+            url: string;
+            description: string;
+            event_types: components["schemas"]["EventType"][];
+            enabled: boolean;
+            disabled_reason: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
+            updated_at: string;
+        };
+        /** WebhookList */
+        WebhookList: {
+            data: components["schemas"]["Webhook"][];
+        };
+        /** UpdateWebhookRequest */
+        UpdateWebhookRequest: {
+            /**
+             * Format: webhook-url
+             * @description Where deliveries are POSTed: https:// (http:// outside production); no private addresses unless allowed
+             * @example https://app.example.com/webhooks/vipps-orgs
+             */
+            url?: string;
+            /** @description What this endpoint is for, for people */
+            description?: string;
+            /** @description The event types delivered; default all */
+            event_types?: components["schemas"]["EventType"][];
+            /** @description Deliveries are made while enabled */
+            enabled?: boolean;
+        };
+        /**
+         * RotatedSecret
+         * @description Until previous_secret_expires_at the old secret signs too (two signatures)
+         */
+        RotatedSecret: {
+            id: string;
+            /** @description The new secret (whsec_…), shown only now */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
+            previous_secret_expires_at: string;
+        };
+        /** QueuedTestEvent */
+        QueuedTestEvent: {
+            event_id: string;
+            /** @enum {string} */
+            type: "webhook.test";
+        };
+        /** DeliveryAttempt */
+        DeliveryAttempt: {
+            /** @description The webhook-id header: the same on every attempt */
+            event_id: string;
+            event_type: string;
+            /** @description Which attempt, from 1 */
+            attempt: number;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            response_status: number | null;
+            error: string | null;
+            attempted_at: string | null;
+            next_attempt_at: string | null;
+        };
+        /** DeliveryList */
+        DeliveryList: {
+            data: components["schemas"]["DeliveryAttempt"][];
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process answers */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The database answers */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrgs: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description test = apitest.vipps.no, production = api.vipps.no */
+                environment?: components["schemas"]["Environment"];
+                /** @description Filter on the switch; default true */
+                vipps_enabled?: "true" | "false" | "any";
+                /**
+                 * @description Search: org_id or client_id starts with this (A–Z match a–z; % and _ are plain characters)
+                 * @example klin
+                 */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of organizations, with the total of all matches */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgList"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createOrg: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried create safe: the same key and body answer the first response again */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrgRequest"];
+            };
+        };
+        responses: {
+            /** @description Created (or, with Idempotent-Replayed, the first response again) */
+            201: {
+                headers: {
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description The version of the resource as a strong entity tag ("3"); send it as If-Match or If-None-Match */
+                    ETag?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgSummary"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrg: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the client holds: 304 without a body while it is current */
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description Organization id */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The full configuration */
+            200: {
+                headers: {
+                    /** @description The version of the resource as a strong entity tag ("3"); send it as If-Match or If-None-Match */
+                    ETag?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgConfig"];
+                };
+            };
+            /** @description Not modified: the copy the client holds is current */
+            304: {
+                headers: {
+                    /** @description The version of the resource as a strong entity tag ("3"); send it as If-Match or If-None-Match */
+                    ETag?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateOrg: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a read: the write happens only if the config is still that version (else 412) */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description Organization id */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrgRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    /** @description The version of the resource as a strong entity tag ("3"); send it as If-Match or If-None-Match */
+                    ETag?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatedOrg"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteOrg: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a read: the write happens only if the config is still that version (else 412) */
+                "if-match"?: string;
+            };
+            path: {
+                /** @description Organization id */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (the row and its history are kept) */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedOrg"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrgStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the copy the client holds: 304 without a body while it is current */
+                "if-none-match"?: string;
+            };
+            path: {
+                /** @description Organization id */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The switch, the client id and the environment */
+            200: {
+                headers: {
+                    /** @description The version of the resource as a strong entity tag ("3"); send it as If-Match or If-None-Match */
+                    ETag?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgStatus"];
+                };
+            };
+            /** @description Not modified: the copy the client holds is current */
+            304: {
+                headers: {
+                    /** @description The version of the resource as a strong entity tag ("3"); send it as If-Match or If-None-Match */
+                    ETag?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrgHistory: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Items per page, 1–100 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Organization id */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the history, with the total */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgHistory"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description A next_cursor (or an event id) to read after; `now` starts at the current end; omitted: from the first event */
+                after?: string;
+                /** @description Events per page, 1–1000 */
+                limit?: number;
+                /** @description Seconds to hold the request while nothing follows the cursor (long polling), 0–30 */
+                wait?: number;
+                /**
+                 * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+                 * @example org_helseapp
+                 */
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events after the cursor (maybe none), and where to go on */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints, oldest first */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered: keep the secret, it is not shown again */
+            201: {
+                headers: {
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id (wh_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id (wh_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as it is now */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id (wh_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id (wh_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSecret"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendWebhookTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id (wh_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued: see its attempts under /deliveries */
+            202: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuedTestEvent"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description How many, newest first (pending ones first), 1–100 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Webhook endpoint id (wh_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pending deliveries and the attempts made */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,287 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createClient, type FeedEvent, ProblemError, type VippsOrgsClient } from '@vipps-orgs/client'
+import { uniqueOrgId, within } from './support/app.js'
+import { type ListeningApp, listenApp, type Proxy, startProxy } from './support/client-server.js'
+
+/** The typed client against the real service over HTTP (SQLite; the client knows no store). */
+
+const TOKEN = 'client-test-token'
+
+function orgBody(orgId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    org_id: orgId,
+    client_id: 'vipps-client-new001',
+    client_secret_ref: `vault://orgs/${orgId}/vipps_secret`,
+    redirect_uri: 'myapp://vipps-callback',
+    scopes: ['openid', 'phoneNumber'] as ('openid' | 'phoneNumber')[],
+    environment: 'production' as const,
+    ...overrides
+  }
+}
+
+async function problemOf(promise: Promise<unknown>): Promise<ProblemError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
+  if (!(err instanceof ProblemError)) throw new Error(`expected a ProblemError, got ${String(err)}`)
+  return err
+}
+
+/** A fetch that records what went out and what came back. */
+function recordingFetch() {
+  const log: { method: string; url: string; headers: Headers; status: number }[] = []
+  const fetch = async (request: Request) => {
+    const headers = new Headers(request.headers)
+    const response = await globalThis.fetch(request)
+    log.push({ method: request.method, url: new URL(request.url).pathname, headers, status: response.status })
+    return response
+  }
+  return { fetch, log }
+}
+
+describe('the typed client', () => {
+  let server: ListeningApp
+  let client: VippsOrgsClient
+  beforeAll(async () => {
+    server = await listenApp('sqlite', { ADMIN_TOKENS: `ops:${TOKEN}` })
+    client = createClient({ baseUrl: server.base, token: TOKEN })
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  describe('orgs', () => {
+    it('creates, reads, lists, updates with If-Match, reads history and deletes', async () => {
+      const id = uniqueOrgId('cl')
+      expect(await client.createOrg(orgBody(id))).toMatchObject({ org_id: id, vipps_enabled: true, environment: 'production' })
+      const org = await client.getOrg(id)
+      expect(org).toMatchObject({ org_id: id, client_secret_ref: `vault://orgs/${id}/vipps_secret`, scopes: ['openid', 'phoneNumber'] })
+      expect(await client.getStatus(id)).toEqual({ org_id: id, vipps_enabled: true, client_id: 'vipps-client-new001', environment: 'production' })
+
+      const all: string[] = []
+      for await (const summary of client.listAllOrgs()) all.push(summary.org_id)
+      expect(all).toContain(id)
+      expect((await client.listOrgs({ limit: 1, page: 1 })).pagination.limit).toBe(1)
+
+      const { etag } = await client.getOrgForUpdate(id)
+      expect(await client.updateOrg(id, { client_id: 'vipps-client-new002' }, { ifMatch: etag })).toMatchObject({ org_id: id, client_id: 'vipps-client-new002' })
+      // The ETag is now stale: a second writer holding it is refused.
+      const stale = await problemOf(client.updateOrg(id, { vipps_enabled: false }, { ifMatch: etag }))
+      expect(stale).toMatchObject({ status: 412, code: 'precondition_failed' })
+
+      expect(await client.modifyOrg(id, (current) => (current.vipps_enabled ? { vipps_enabled: false } : undefined))).toMatchObject({ vipps_enabled: false })
+      expect(await client.modifyOrg(id, (current) => (current.vipps_enabled ? { vipps_enabled: false } : undefined))).toBeUndefined()
+
+      const history = await client.getOrgHistory(id)
+      expect(history.data.map((e) => e.action)).toEqual(['create', 'update', 'update'])
+
+      expect(await client.deleteOrg(id)).toMatchObject({ org_id: id, deleted: true })
+      expect(await problemOf(client.getOrg(id))).toMatchObject({ status: 404, code: 'not_found', errors: [] })
+    })
+  })
+
+  describe('errors', () => {
+    it('throws a ProblemError naming every bad field', async () => {
+      const id = uniqueOrgId('bad')
+      const err = await problemOf(client.createOrg(orgBody(id, { client_secret_ref: 'hunter2', redirect_uri: 'http://evil.example.com/cb' })))
+      expect(err.status).toBe(400)
+      expect(err.code).toBe('validation_failed')
+      expect(err.errors.map((e) => e.field).sort()).toEqual(['client_secret_ref', 'redirect_uri'])
+      expect(err.describe().split('\n')).toHaveLength(3)
+      expect(err.requestId).toBeTruthy()
+    })
+
+    it('throws already_exists on a second create, unauthorized without the token, and never shows the token', async () => {
+      const id = uniqueOrgId('dup')
+      await client.createOrg(orgBody(id))
+      expect(await problemOf(client.createOrg(orgBody(id)))).toMatchObject({ status: 409, code: 'already_exists' })
+      const anonymous = createClient({ baseUrl: server.base, token: 'wrong-token' })
+      const err = await problemOf(anonymous.updateOrg(id, { vipps_enabled: false }))
+      expect(err).toMatchObject({ status: 401, code: 'unauthorized' })
+      expect(JSON.stringify({ ...err, message: err.message, stack: err.stack })).not.toContain('wrong-token')
+    })
+
+    it('throws unexpected_response for an answer that is not a problem', async () => {
+      const proxy = await startProxy(server.base, (_req, res) => {
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>')
+        return true
+      })
+      try {
+        const viaProxy = createClient({ baseUrl: proxy.base, retry: { attempts: 1 } })
+        expect(await problemOf(viaProxy.getOrg('org_helseapp'))).toMatchObject({ status: 502, code: 'unexpected_response', errors: [] })
+      } finally {
+        await proxy.close()
+      }
+    })
+  })
+
+  describe('retries', () => {
+    let proxy: Proxy | undefined
+    afterAll(async () => {
+      await proxy?.close()
+    })
+
+    it('tries a 503 again after its Retry-After', async () => {
+      const id = uniqueOrgId('r503')
+      await client.createOrg(orgBody(id))
+      proxy = await startProxy(server.base, (_req, res, n) => {
+        if (n > 1) return false
+        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' })
+        res.end(JSON.stringify({ type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'busy', code: 'service_unavailable' }))
+        return true
+      })
+      const viaProxy = createClient({ baseUrl: proxy.base, retry: { baseDelayMs: 1 } })
+      expect(await viaProxy.getOrg(id)).toMatchObject({ org_id: id })
+      expect(proxy.seen.map((s) => s.status)).toEqual([503, 200])
+      // The wait came from Retry-After (1 s), not from the 1 ms backoff.
+      expect(proxy.seen[1]!.at - proxy.seen[0]!.at).toBeGreaterThanOrEqual(950)
+    })
+
+    it('gives up after its attempts and throws the last problem', async () => {
+      const always = await startProxy(server.base, (_req, res) => {
+        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '0' })
+        res.end(JSON.stringify({ type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'busy', code: 'service_unavailable' }))
+        return true
+      })
+      try {
+        const viaProxy = createClient({ baseUrl: always.base, retry: { attempts: 3, baseDelayMs: 1 } })
+        expect(await problemOf(viaProxy.getOrg('org_helseapp'))).toMatchObject({ status: 503, code: 'service_unavailable' })
+        expect(always.seen).toHaveLength(3)
+      } finally {
+        await always.close()
+      }
+    })
+
+    it('waits out the service’s own 429 (rate limit) and then succeeds', async () => {
+      const limited = await listenApp('sqlite', { WRITE_RATE_LIMIT: '2', WRITE_RATE_WINDOW_MS: '1000' })
+      try {
+        const { fetch, log } = recordingFetch()
+        const c = createClient({ baseUrl: limited.base, fetch, retry: { attempts: 5 } })
+        for (let i = 0; i < 3; i++) await c.createOrg(orgBody(uniqueOrgId('rl')))
+        const statuses = log.map((l) => l.status)
+        expect(statuses).toContain(429)
+        expect(statuses.filter((s) => s === 201)).toHaveLength(3)
+      } finally {
+        await limited.close()
+      }
+    })
+
+    it('sends one Idempotency-Key per create, so a create retried after a lost answer makes one org', async () => {
+      const id = uniqueOrgId('idem')
+      const attempts: { key: string | null; status: number; replayed: string | null }[] = []
+      // The first answer is lost after the service has acted on the request (a dropped connection).
+      const losingFetch = async (request: Request) => {
+        const response = await globalThis.fetch(request)
+        attempts.push({ key: request.headers.get('idempotency-key'), status: response.status, replayed: response.headers.get('idempotent-replayed') })
+        if (attempts.length === 1) {
+          await response.text()
+          throw new TypeError('fetch failed: connection reset')
+        }
+        return response
+      }
+      const c = createClient({ baseUrl: server.base, token: TOKEN, fetch: losingFetch, retry: { baseDelayMs: 1 } })
+      expect(await c.createOrg(orgBody(id))).toMatchObject({ org_id: id })
+      expect(attempts).toHaveLength(2)
+      expect(attempts[0]!.key).toMatch(/^[0-9a-f-]{36}$/)
+      expect(attempts[1]).toEqual({ key: attempts[0]!.key, status: 201, replayed: 'true' })
+      expect((await client.getOrgHistory(id)).data).toHaveLength(1)
+    })
+
+    it('does not repeat a POST without an Idempotency-Key after a connection error', async () => {
+      let calls = 0
+      const failing = async () => {
+        calls += 1
+        throw new TypeError('fetch failed')
+      }
+      const c = createClient({ baseUrl: server.base, token: TOKEN, fetch: failing, retry: { baseDelayMs: 1 } })
+      await expect(c.createWebhook({ url: 'http://127.0.0.1:9/hook' })).rejects.toThrow('fetch failed')
+      expect(calls).toBe(1)
+      await expect(c.getOrg('org_helseapp')).rejects.toThrow('fetch failed')
+      expect(calls).toBe(1 + 4)
+    })
+  })
+
+  describe('getStatus: the read cache', () => {
+    it('answers from memory, then revalidates with If-None-Match after its max age', async () => {
+      const id = uniqueOrgId('cache')
+      await client.createOrg(orgBody(id))
+      const { fetch, log } = recordingFetch()
+      const c = createClient({ baseUrl: server.base, fetch, statusMaxAgeMs: 200 })
+      const first = await c.getStatus(id)
+      expect(await c.getStatus(id)).toEqual(first)
+      expect(log).toHaveLength(1)
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      expect(await c.getStatus(id)).toEqual(first)
+      expect(log).toHaveLength(2)
+      expect(log[1]!.headers.get('if-none-match')).toBeTruthy()
+      expect(log[1]!.status).toBe(304)
+      // Ten callers at once on a cold org share one request.
+      c.invalidateStatus(id)
+      await Promise.all(Array.from({ length: 10 }, () => c.getStatus(id)))
+      expect(log).toHaveLength(3)
+    })
+
+    it('is invalidated by the change feed within 100 ms of a change', async () => {
+      const id = uniqueOrgId('feed')
+      await client.createOrg(orgBody(id))
+      const { fetch, log } = recordingFetch()
+      const seen: FeedEvent[] = []
+      const app = createClient({ baseUrl: server.base, fetch, statusMaxAgeMs: 3_600_000 })
+      const watcher = app.watch({ onEvent: (e) => seen.push(e) })
+      try {
+        await watcher.ready
+        expect((await app.getStatus(id)).vipps_enabled).toBe(true)
+        await client.updateOrg(id, { vipps_enabled: false })
+        const took = await within(100, async () => (await app.getStatus(id)).vipps_enabled === false)
+        expect(took).toBeLessThan(100)
+        expect(seen.map((e) => [e.type, e.org_id])).toEqual([['vipps_org.updated', id]])
+        const statusReads = log.filter((l) => l.url.endsWith('/status'))
+        expect(statusReads).toHaveLength(2)
+      } finally {
+        await watcher.stop()
+      }
+    })
+
+    it('the watcher resumes from its cursor after errors, missing no change', async () => {
+      const id = uniqueOrgId('resume')
+      await client.createOrg(orgBody(id))
+      let broken = false
+      const errors: unknown[] = []
+      const flaky = async (request: Request) => {
+        if (broken && new URL(request.url).pathname === '/api/v1/events') throw new TypeError('fetch failed: network down')
+        return globalThis.fetch(request)
+      }
+      const app = createClient({ baseUrl: server.base, fetch: flaky, statusMaxAgeMs: 3_600_000, retry: { attempts: 1 } })
+      const watcher = app.watch({ waitSeconds: 1, onError: (err) => errors.push(err) })
+      try {
+        await watcher.ready
+        expect((await app.getStatus(id)).vipps_enabled).toBe(true)
+        broken = true
+        await within(3_000, async () => errors.length > 0, 20)
+        await client.updateOrg(id, { vipps_enabled: false })
+        // Still cached: the feed is down.
+        expect((await app.getStatus(id)).vipps_enabled).toBe(true)
+        broken = false
+        await within(5_000, async () => (await app.getStatus(id)).vipps_enabled === false, 20)
+      } finally {
+        await watcher.stop()
+      }
+    })
+  })
+
+  describe('webhooks', () => {
+    it('creates, lists, rotates, tests and deletes an endpoint', async () => {
+      const created = await client.createWebhook({ url: 'http://127.0.0.1:9/hook', description: 'client test' })
+      expect(created.secret).toMatch(/^whsec_/)
+      expect((await client.listWebhooks()).map((w) => w.id)).toContain(created.id)
+      expect(await client.getWebhook(created.id)).not.toHaveProperty('secret')
+      expect((await client.updateWebhook(created.id, { enabled: false })).enabled).toBe(false)
+      expect((await client.rotateWebhookSecret(created.id)).secret).not.toBe(created.secret)
+      expect((await client.sendWebhookTest(created.id)).type).toBe('webhook.test')
+      expect(Array.isArray((await client.listWebhookDeliveries(created.id)).data)).toBe(true)
+      await client.deleteWebhook(created.id)
+      expect(await problemOf(client.getWebhook(created.id))).toMatchObject({ status: 404, code: 'not_found' })
+    })
+  })
+})

@@ -1,0 +1,70 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { dropDatabase, newDatabaseUrl, type StoreName } from './app.js'
+
+export interface ListeningApp {
+  base: string
+  databaseUrl: string
+  close(): Promise<void>
+}
+
+/** The real app listening on a free port of 127.0.0.1, for tests that talk HTTP (the client, the CLI). */
+export async function listenApp(store: StoreName = 'sqlite', env: Record<string, string> = {}, databaseUrl?: string): Promise<ListeningApp> {
+  const url = databaseUrl ?? (await newDatabaseUrl(store))
+  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env, DATABASE_URL: url }), { logger: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  return {
+    base: `http://127.0.0.1:${port}`,
+    databaseUrl: url,
+    async close() {
+      await app.close()
+      if (!databaseUrl) await dropDatabase(url)
+    }
+  }
+}
+
+export interface Proxy {
+  base: string
+  /** Requests seen, in order: method, path, and the answer's status. */
+  seen: { method: string; url: string; status: number; at: number }[]
+  close(): Promise<void>
+}
+
+/**
+ * A small HTTP proxy in front of `target`: `intercept` may answer a request itself (return true),
+ * otherwise the request is forwarded unchanged and the answer relayed.
+ */
+export async function startProxy(
+  target: string,
+  intercept: (req: IncomingMessage, res: ServerResponse, n: number) => boolean = () => false
+): Promise<Proxy> {
+  const seen: Proxy['seen'] = []
+  let n = 0
+  const server: Server = createServer((req, res) => {
+    n += 1
+    res.on('finish', () => seen.push({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode, at: performance.now() }))
+    if (intercept(req, res, n)) return
+    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(res)
+    })
+    upstream.on('error', () => {
+      res.writeHead(502).end()
+    })
+    req.pipe(upstream)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    base: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
