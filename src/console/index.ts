@@ -61,19 +61,19 @@ export default async function consolePlugin(app: FastifyInstance, options: Conso
   }
 
   if (built) {
+    // The hashed bundles: cacheable for ever (a new build has new names).
     await app.register(fastifyStatic, {
-      root: dir,
-      prefix: CONSOLE_PREFIX,
+      root: join(dir, 'assets'),
+      prefix: `${CONSOLE_PREFIX}assets/`,
       index: false,
       wildcard: false,
       decorateReply: true,
-      cacheControl: false,
-      setHeaders: (reply, path) => {
-        if (path.startsWith(join(dir, 'assets'))) reply.header('cache-control', 'public, max-age=31536000, immutable')
-      }
+      cacheControl: true,
+      maxAge: '365d',
+      immutable: true
     })
   }
-  app.get('/console', { schema: { hide: true } }, async (_request, reply) => reply.redirect(CONSOLE_PREFIX, 301))
+  // The router ignores trailing slashes: this serves /console too.
   app.get(CONSOLE_PREFIX, { schema: { hide: true } }, sendIndex)
   // Client-side routes (/console/orgs/…, /console/webhooks/…) are the same page; a missing asset is a 404.
   app.get(`${CONSOLE_PREFIX}*`, { schema: { hide: true } }, async (request, reply) => {

@@ -35,6 +35,8 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The typed client from its TypeScript source (the workspace package's dist may not be built yet).
+  resolve: { alias: { '@vipps-orgs/client': resolve(import.meta.dirname, '..', '..', 'packages', 'client', 'src', 'index.ts') } },
   build: {
     outDir: resolve(import.meta.dirname, '..', '..', 'dist', 'public', 'console'),
     emptyOutDir: true,

@@ -1,14 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import {
   buildVippsAuthorizeUrl,
-  codeChallengeOf,
   type CreateOrgBody,
+  createPkcePair,
   type Environment,
   type OrgConfig,
   type OrgEvent,
   type OrgFields,
   ProblemError,
-  randomToken,
   SCOPES,
   type Scope
 } from './api'
@@ -451,9 +450,9 @@ export function OrgPage({ orgId }: { orgId: string }) {
   useEffect(() => {
     if (!loaded) return
     let current = true
-    const verifier = randomToken()
-    void codeChallengeOf(verifier).then((codeChallenge) => {
-      if (current) setLoginUrl(buildVippsAuthorizeUrl(loaded.org, { state: randomToken(), nonce: randomToken(), codeChallenge }))
+    // A real authorize request (state, nonce, PKCE S256); the console never completes the login, so the verifier is dropped.
+    void createPkcePair().then(({ challenge }) => {
+      if (current) setLoginUrl(buildVippsAuthorizeUrl(loaded.org, { state: randomString(), nonce: randomString(), codeChallenge: challenge }))
     })
     return () => {
       current = false
@@ -474,11 +473,11 @@ export function OrgPage({ orgId }: { orgId: string }) {
     setBusy(true)
     setFailure(null)
     try {
-      const { etag: next } = await client.updateOrg(orgId, changes, etag)
+      await client.updateOrg(orgId, changes, etag)
       setEditing(false)
       setConflict(null)
       setErrors({})
-      setFlashHere(`Saved: ${Object.keys(changes).join(', ')} (version ${versionOf(next)}).`)
+      setFlashHere(`Saved: ${Object.keys(changes).join(', ')}.`)
       reload()
     } catch (error) {
       if (error instanceof ProblemError && error.status === 412) {
@@ -804,4 +803,8 @@ function pickFields(org: OrgFields): OrgFields {
     environment: org.environment,
     vipps_enabled: org.vipps_enabled
   }
+}
+
+function randomString(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('')
 }

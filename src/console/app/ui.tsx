@@ -1,7 +1,7 @@
 import type { AnchorHTMLAttributes, ComponentChildren } from 'preact'
 import { createContext } from 'preact'
 import { useContext, useEffect, useRef, useState } from 'preact/hooks'
-import { type Client, type FieldError, ProblemError, UnreachableError } from './api'
+import { type Client, ProblemError, UnreachableError } from './api'
 
 /** Routing inside /console/: the History API, so the back button and reload work. */
 export const PREFIX = '/console'
@@ -76,6 +76,7 @@ export function Page({ title, children, actions }: { title: string; children: Co
 export function errorMessage(error: unknown): string {
   if (error instanceof UnreachableError) return error.message
   if (error instanceof ProblemError) {
+    if (!error.problem) return `The service answered ${error.status} without an explanation.`
     const { title, detail, status } = error.problem
     return `${title}${detail && detail !== title ? `: ${detail}` : ''} (${status})`
   }
@@ -136,7 +137,7 @@ export function useLoad<T>(key: string, load: () => Promise<T>): [Load<T>, () =>
 export function fieldErrors(error: unknown): Record<string, string> {
   const byField: Record<string, string> = {}
   if (error instanceof ProblemError) {
-    for (const item of error.problem.errors ?? ([] as FieldError[])) byField[item.field] ??= item.message
+    for (const item of error.errors) byField[item.field] ??= item.message
   }
   return byField
 }
