@@ -13,6 +13,7 @@ import securityHeaders from './http/plugins/security-headers.js'
 import { requestContext } from './http/request-context.js'
 import { serverOptions } from './http/server-options.js'
 import { validatorCompiler } from './http/validation.js'
+import adminConsole from './console/index.js'
 import events from './events/index.js'
 import metrics from './metrics/index.js'
 import orgs from './orgs/index.js'
@@ -20,6 +21,8 @@ import webhooks from './webhooks/index.js'
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger']
+  /** The built admin console to serve at /console/ (default: where `npm run build` puts it). */
+  consoleDir?: string
 }
 
 /** The whole service as a Fastify instance: used by the server and, without a port, by the tests. */
@@ -43,6 +46,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(orgs, { config })
     await app.register(events, { config })
     await app.register(webhooks, { config })
+    await app.register(adminConsole, { dir: options.consoleDir })
     // Last: every known path answers other methods with 405.
     await app.register(answerOtherMethods)
     await app.ready()

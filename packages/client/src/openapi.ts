@@ -831,6 +831,11 @@ export interface operations {
                 environment?: components["schemas"]["Environment"];
                 /** @description Filter on the switch; default true */
                 vipps_enabled?: "true" | "false" | "any";
+                /**
+                 * @description Search: org_id or client_id starts with this (A–Z match a–z; % and _ are plain characters)
+                 * @example klin
+                 */
+                q?: string;
             };
             header?: never;
             path?: never;

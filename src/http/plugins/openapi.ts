@@ -1,9 +1,43 @@
+import { createHash } from 'node:crypto'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../../config.js'
 import { documentRequestIds, hoistTitledSchemas } from '../openapi-document.js'
+
+/**
+ * swagger-ui's one inline style: the <style> element React writes inside the topbar's small logo
+ * (an SVG in swagger-ui-standalone-preset.js). Allowed by its hash, not by 'unsafe-inline'; if an
+ * upgrade of swagger-ui changes it, the /docs browser test sees the CSP error.
+ */
+const SWAGGER_LOGO_STYLE = '.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}'
+const SWAGGER_LOGO_STYLE_HASH = `sha256-${createHash('sha256').update(SWAGGER_LOGO_STYLE).digest('base64')}`
+
+/**
+ * The Content-Security-Policy of the swagger-ui pages at /docs (@fastify/swagger-ui's own `staticCSP`
+ * carries `upgrade-insecure-requests`, which blanks the page over plain HTTP on any host but loopback,
+ * and blocks swagger-ui's one inline style). Scripts: only files of this origin, no inline script, no
+ * event-handler attributes. Styles: files of this origin plus swagger-ui's logo style, by hash.
+ * `upgrade-insecure-requests` only when the page itself came over HTTPS (behind a TLS proxy that
+ * Fastify trusts, request.protocol says so).
+ */
+export function docsCsp(https: boolean): string {
+  return [
+    "default-src 'self'",
+    "base-uri 'self'",
+    "connect-src 'self'",
+    "font-src 'self' data:",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "script-src 'self'",
+    "script-src-attr 'none'",
+    `style-src 'self' '${SWAGGER_LOGO_STYLE_HASH}'`,
+    ...(https ? ['upgrade-insecure-requests'] : [])
+  ].join('; ')
+}
 
 /** The OpenAPI 3.1 document, generated from the route schemas, at /openapi.json; swagger-ui at /docs. */
 export default fp(
@@ -36,7 +70,15 @@ export default fp(
         return documentRequestIds(hoistTitledSchemas(document.openapiObject as Record<string, unknown>))
       }
     })
-    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+    await app.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiHooks: {
+        onRequest: (request, reply, done) => {
+          reply.header('content-security-policy', docsCsp(request.protocol === 'https'))
+          done()
+        }
+      }
+    })
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   },
   { name: 'openapi' }

@@ -1,0 +1,91 @@
+/**
+ * The console's only way to the service: the typed client (packages/client, generated from the
+ * service's OpenAPI document), same origin. This module adapts it to what the pages need (the
+ * ETag beside a read, "the service does not answer" as its own error) and holds no HTTP of its own
+ * except reading the public /openapi.json to learn which operations need a token.
+ */
+import {
+  createClient as createTypedClient,
+  type CreateOrgRequest,
+  type CreateWebhookRequest,
+  type Environment,
+  type ListOrgsQuery,
+  type OrgConfig,
+  type OrgHistory,
+  ProblemError,
+  type Scope,
+  type UpdateOrgRequest
+} from '@vipps-orgs/client'
+
+export { buildVippsAuthorizeUrl, createPkcePair, ProblemError } from '@vipps-orgs/client'
+export type {
+  CreatedWebhook,
+  Environment,
+  OrgConfig,
+  OrgList,
+  OrgSummary,
+  Scope,
+  Webhook
+} from '@vipps-orgs/client'
+export type OrgEvent = OrgHistory['data'][number]
+export type OrgFields = Required<UpdateOrgRequest>
+export type CreateOrgBody = OrgFields & { org_id: string }
+export type Delivery = Awaited<ReturnType<ReturnType<typeof createTypedClient>['listWebhookDeliveries']>>['data'][number]
+export type EventType = 'vipps_org.created' | 'vipps_org.updated' | 'vipps_org.deleted'
+export const EVENT_TYPES: EventType[] = ['vipps_org.created', 'vipps_org.updated', 'vipps_org.deleted']
+export const SCOPES: Scope[] = ['openid', 'name', 'email', 'address', 'phoneNumber', 'birthDate', 'nin', 'delegatedConsents']
+
+/** The service did not answer at all (down, or the network is), or a proxy answered for it. */
+export class UnreachableError extends Error {
+  constructor(readonly baseUrl: string) {
+    super(`The service at ${baseUrl} does not answer. Is it running? Try again in a moment.`)
+    this.name = 'UnreachableError'
+  }
+}
+
+export interface ClientOptions {
+  baseUrl: string
+  token?: string | undefined
+}
+
+export function createClient({ baseUrl, token }: ClientOptions) {
+  // Two attempts at most: an admin waiting on a page wants to hear quickly that the service is down.
+  const client = createTypedClient({ baseUrl, ...(token ? { token } : {}), retry: { attempts: 2, baseDelayMs: 200 } })
+  /** Runs a call; a failed connection or a proxy's 502/503/504 page becomes UnreachableError. */
+  async function call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      if (error instanceof ProblemError) {
+        if (error.code === 'unexpected_response' && error.status >= 502 && error.status <= 504) throw new UnreachableError(baseUrl)
+        throw error
+      }
+      if (error instanceof TypeError) throw new UnreachableError(baseUrl)
+      throw error
+    }
+  }
+
+  return {
+    listOrgs: (query: ListOrgsQuery) => call(() => client.listOrgs(query)),
+    getOrg: (orgId: string) => call(() => client.getOrgForUpdate(orgId)),
+    createOrg: (body: CreateOrgRequest) => call(() => client.createOrg(body)),
+    updateOrg: (orgId: string, changes: UpdateOrgRequest, etag: string) => call(() => client.updateOrg(orgId, changes, { ifMatch: etag })),
+    deleteOrg: (orgId: string, etag: string) => call(() => client.deleteOrg(orgId, { ifMatch: etag })),
+    orgHistory: (orgId: string, page = 1, limit = 100) => call(() => client.getOrgHistory(orgId, { page, limit })),
+    listWebhooks: () => call(() => client.listWebhooks()),
+    getWebhook: (id: string) => call(() => client.getWebhook(id)),
+    createWebhook: (body: CreateWebhookRequest) => call(() => client.createWebhook(body)),
+    deleteWebhook: (id: string) => call(() => client.deleteWebhook(id)),
+    sendWebhookTest: (id: string) => call(() => client.sendWebhookTest(id)),
+    webhookDeliveries: async (id: string, limit = 20) => (await call(() => client.listWebhookDeliveries(id, { limit }))).data,
+    /** The public OpenAPI document: which operations this server opens without a token. */
+    openapi: () =>
+      call(async () => {
+        const response = await fetch(`${baseUrl}/openapi.json`, { credentials: 'omit', cache: 'no-store' })
+        if (!response.ok) throw new ProblemError(response.status, undefined)
+        return (await response.json()) as { paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>> }
+      })
+  }
+}
+
+export type Client = ReturnType<typeof createClient>

@@ -1,0 +1,220 @@
+import { render } from 'preact'
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import { type Client, createClient, ProblemError } from './api'
+import { NewOrgPage, OrgListPage, OrgPage } from './orgs'
+import { ErrorBox, Link, Loading, navigate, Page, PREFIX, type Session, SessionContext, useLocation } from './ui'
+import { WebhookPage, WebhooksPage } from './webhooks'
+import './styles.css'
+
+/** The admin token lives in this tab's sessionStorage only and goes only to this origin. */
+const TOKEN_KEY = 'vipps-orgs-console-token'
+
+interface Access {
+  /** POST/PUT/DELETE of orgs need no token. */
+  writesOpen: boolean
+  /** Webhook management needs no token: no ADMIN_TOKENS on this server at all. */
+  adminOpen: boolean
+}
+
+const isOpen = (security: Record<string, string[]>[] | undefined) => !security || security.some((s) => Object.keys(s).length === 0)
+
+/** What this server lets through without a token, from its public OpenAPI document. */
+async function readAccess(client: Client): Promise<Access> {
+  const { paths } = await client.openapi()
+  return {
+    writesOpen: isOpen(paths['/api/v1/vipps-orgs']?.post?.security),
+    adminOpen: isOpen(paths['/api/v1/webhooks']?.get?.security)
+  }
+}
+
+function SignIn({ onToken, notice }: { onToken: (token: string) => void; notice: string | null }) {
+  const [token, setToken] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [failure, setFailure] = useState<unknown>(null)
+  const [busy, setBusy] = useState(false)
+  const submit = async () => {
+    const value = token.trim()
+    if (!value) {
+      setError('Paste an admin token')
+      return
+    }
+    setBusy(true)
+    setError(null)
+    setFailure(null)
+    try {
+      // Webhook management needs an admin token whenever tokens are configured: a fair test of this one.
+      await createClient({ baseUrl: location.origin, token: value }).listWebhooks()
+      onToken(value)
+    } catch (err) {
+      if (err instanceof ProblemError && err.status === 401) setError('The service does not accept this token')
+      else setFailure(err)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <Page title="Sign in">
+      {notice ? (
+        <p class="flash" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {failure ? <ErrorBox error={failure} title="Could not sign in" /> : null}
+      <form
+        class="card narrow"
+        noValidate
+        aria-label="Sign in"
+        onSubmit={(e) => {
+          e.preventDefault()
+          void submit()
+        }}
+      >
+        <div class={`field${error ? ' invalid' : ''}`}>
+          <label for="token">Admin token</label>
+          <input
+            id="token"
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            value={token}
+            aria-describedby={`token-help${error ? ' token-error' : ''}`}
+            aria-invalid={error ? 'true' : undefined}
+            onInput={(e) => setToken(e.currentTarget.value)}
+          />
+          <p class="help" id="token-help">
+            One of the server’s ADMIN_TOKENS. It stays in this browser tab (sessionStorage) and is sent only to this service.
+          </p>
+          {error ? (
+            <p class="field-error" id="token-error">
+              {error}
+            </p>
+          ) : null}
+        </div>
+        <div class="buttons">
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Checking…' : 'Sign in'}
+          </button>
+        </div>
+      </form>
+    </Page>
+  )
+}
+
+function Routes({ url }: { url: URL }) {
+  const path = url.pathname.replace(/\/+$/, '') || PREFIX
+  let match: RegExpExecArray | null
+  if (path === PREFIX) return <OrgListPage url={url} />
+  if (path === `${PREFIX}/orgs/new`) return <NewOrgPage />
+  if ((match = /^\/console\/orgs\/([^/]+)$/.exec(path))) return <OrgPage key={match[1]} orgId={decodeURIComponent(match[1]!)} />
+  if (path === `${PREFIX}/webhooks`) return <WebhooksPage />
+  if ((match = /^\/console\/webhooks\/([^/]+)$/.exec(path))) return <WebhookPage key={match[1]} id={decodeURIComponent(match[1]!)} />
+  return (
+    <Page title="Not found">
+      <p>
+        There is no such page in the console. <Link href={`${PREFIX}/`}>Go to the organizations</Link>.
+      </p>
+    </Page>
+  )
+}
+
+function App() {
+  const url = useLocation()
+  const [token, setToken] = useState<string | null>(() => sessionStorage.getItem(TOKEN_KEY))
+  const [notice, setNotice] = useState<string | null>(null)
+  const [access, setAccess] = useState<Access | null>(null)
+  const [accessError, setAccessError] = useState<unknown>(null)
+  const [attempt, setAttempt] = useState(0)
+  const client = useMemo(() => createClient({ baseUrl: location.origin, token: token ?? undefined }), [token])
+
+  useEffect(() => {
+    setAccessError(null)
+    readAccess(createClient({ baseUrl: location.origin })).then(setAccess, setAccessError)
+  }, [attempt])
+
+  const session: Session = useMemo(
+    () => ({
+      client,
+      writesOpen: access?.writesOpen ?? false,
+      signOut(message?: string) {
+        sessionStorage.removeItem(TOKEN_KEY)
+        setToken(null)
+        setNotice(message ?? 'Signed out.')
+      }
+    }),
+    [client, access]
+  )
+
+  const needsSignIn = access !== null && !access.adminOpen && !token
+  let body
+  if (accessError) body = <Page title="vipps-orgs console"><ErrorBox error={accessError} retry={() => setAttempt((n) => n + 1)} title="The console cannot start" /></Page>
+  else if (!access) body = <Loading what="the console" />
+  else if (needsSignIn)
+    body = (
+      <SignIn
+        notice={notice}
+        onToken={(value) => {
+          sessionStorage.setItem(TOKEN_KEY, value)
+          setNotice(null)
+          setToken(value)
+        }}
+      />
+    )
+  else body = <Routes url={url} />
+
+  const here = url.pathname
+  const current = (active: boolean) => (active ? ('page' as const) : undefined)
+  return (
+    <SessionContext.Provider value={session}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <Link class="brand" href={`${PREFIX}/`}>
+          vipps-orgs console
+        </Link>
+        {access && !needsSignIn ? (
+          <nav aria-label="Main">
+            <ul>
+              <li>
+                <Link href={`${PREFIX}/`} aria-current={current(here === `${PREFIX}/` || here.startsWith(`${PREFIX}/orgs`))}>
+                  Organizations
+                </Link>
+              </li>
+              <li>
+                <Link href={`${PREFIX}/webhooks`} aria-current={current(here.startsWith(`${PREFIX}/webhooks`))}>
+                  Webhooks
+                </Link>
+              </li>
+              <li>
+                <a href="/docs">API docs</a>
+              </li>
+              {token ? (
+                <li>
+                  <button type="button" class="link" onClick={() => (session.signOut(), navigate(`${PREFIX}/`))}>
+                    Sign out
+                  </button>
+                </li>
+              ) : null}
+            </ul>
+          </nav>
+        ) : null}
+      </header>
+      {access?.writesOpen ? (
+        <p class="banner" role="note">
+          Writes are open on this server: anyone who can reach it can change configurations (no ADMIN_TOKENS, or AUTH_DISABLED=true).
+          Fine for development, never for production.
+        </p>
+      ) : null}
+      <main id="main" tabIndex={-1}>
+        {body}
+      </main>
+      <footer>
+        <p>
+          vipps-orgs · <a href="/docs">API documentation</a>
+        </p>
+      </footer>
+    </SessionContext.Provider>
+  )
+}
+
+render(<App />, document.getElementById('app')!)
