@@ -89,10 +89,11 @@ function runWrk(port: number, script: string, seconds: number): Promise<Measure>
   })
 }
 
-export async function autocannonLoad(port: number, next: () => BenchRequest, seconds: number, amount?: number) {
+export async function autocannonLoad(port: number, next: () => BenchRequest, seconds: number, amount?: number, timeoutSeconds = 10) {
   return autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
+    timeout: timeoutSeconds,
     ...(amount ? { amount } : { duration: seconds }),
     requests: requestsFrom(next)
   })
