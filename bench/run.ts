@@ -1,68 +1,53 @@
 /**
- * npm run bench: the service (its own process) under autocannon (this process), side by side
- * with a bare node:http ceiling measured in the same run. Writes bench/results/<date>.json and
- * the table in bench/README.md.
+ * npm run bench: the service (its own processes: metrics on, and metrics off) under wrk, side by
+ * side with a bare node:http ceiling measured in the same run, in alternating rounds. Writes
+ * bench/results/<date>.json and the table in bench/README.md (a full run), or its own
+ * bench/results/<date>-partial-….json (a partial run; the README is left alone).
  *
- * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_DATABASE_URL=postgres://…
+ * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3
+ * BENCH_DATABASE_URL=postgres://…  (else an embedded PostgreSQL is started)
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
 import pg from 'pg'
 import { freePort, startEmbeddedPostgres } from '../test/support/postgres.js'
-import { benchOrg, benchOrgId } from './orgs.js'
 import { waitReady } from '../test/support/server-process.js'
-import { type BenchRequest, requestsFrom, rssMb, startService, stop } from './service-process.js'
+import { autocannonLoad, CONNECTIONS, type GetLoad, type Measure, measureGet, measureWrites, median, pickReadGenerator } from './load.js'
+import { benchOrg, benchOrgId } from './orgs.js'
+import { saveResults } from './results-file.js'
+import { type BenchRequest, rssMb, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const BASE = '/api/v1/vipps-orgs'
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-const WARMUP_SECONDS = 2
-const CONNECTIONS = 64
-const ROUNDS = 3
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const WARMUP_SECONDS = 1
+const COLD_SAMPLES = 31
+const LIMIT = 20
 
-interface Measure {
-  rps: number
-  p50_ms: number
-  p99_ms: number
-  non2xx: number
-  errors: number
-  rss_mb: number
+/** One org in ten has Vipps switched off, so every value of the vipps_enabled filter has matches. */
+const seedBody = (i: number) => ({ ...benchOrg(i), vipps_enabled: i % 10 !== 9 })
+
+/** The list filters timed cold (one request right after a write), each on page 1 and its last page. */
+const LIST_FILTERS: [string, string][] = [
+  ['default (vipps_enabled=true)', ''],
+  ['vipps_enabled=any', 'vipps_enabled=any'],
+  ['vipps_enabled=false', 'vipps_enabled=false'],
+  ['environment=production', 'environment=production'],
+  ['environment=test&vipps_enabled=any', 'environment=test&vipps_enabled=any'],
+  // 10 matches at every N (bench_org_000010 … 000019).
+  ['q (10 matches)', 'q=bench_org_00001&vipps_enabled=any'],
+  // Grows with N: client ids vipps-client-<base 36>, about half of them start with "1" at 100,000.
+  ['q (broad: vipps-client-1)', 'q=vipps-client-1&vipps_enabled=any']
+]
+
+interface Run extends Measure {
   ratio_to_ceiling?: number
 }
-
-
-
-async function load(port: number, next: () => BenchRequest, seconds: number, amount?: number) {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    ...(amount ? { amount } : { duration: seconds }),
-    requests: requestsFrom(next)
-  })
-  return result
-}
-
-async function measure(pid: number, port: number, next: () => BenchRequest): Promise<Measure> {
-  await load(port, next, WARMUP_SECONDS)
-  const result = await load(port, next, SECONDS)
-  return {
-    rps: Math.round(result.requests.average),
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    rss_mb: rssMb(pid)
-  }
-}
-
-
-
-const random = (n: number) => Math.floor(Math.random() * n)
 
 async function startCeiling(size: number) {
   const port = await freePort()
@@ -72,11 +57,6 @@ async function startCeiling(size: number) {
   })
   if (!(await waitReady(`http://127.0.0.1:${port}`, `${BASE}/${benchOrgId(0)}/status`))) throw new Error('the ceiling did not start')
   return { child, port }
-}
-
-function median(values: Measure[]): Measure {
-  const sorted = [...values].sort((a, b) => a.rps - b.rps)
-  return sorted[Math.floor(sorted.length / 2)]!
 }
 
 async function newPostgresDatabase(adminUrl: string): Promise<string> {
@@ -90,53 +70,122 @@ async function newPostgresDatabase(adminUrl: string): Promise<string> {
   return url.toString()
 }
 
-async function service(store: string, size: number, databaseUrl: string, ceiling: { child: ChildProcess; port: number }) {
-  const { child, pid, port } = await startService({
+const round2 = (x: number) => Math.round(x * 100) / 100
+const random = (n: number) => Math.floor(Math.random() * n)
+
+/** Reads every org's status and config once (the hot reads are measured warm). */
+async function warm(port: number, size: number) {
+  let warmed = 0
+  const next = () => {
+    const i = warmed++
+    return { method: 'GET', path: i < size ? `${BASE}/${benchOrgId(i)}/status` : `${BASE}/${benchOrgId(i - size)}` }
+  }
+  await autocannonLoad(port, next, 0, 2 * size)
+}
+
+async function timeList(port: number, size: number, query: string): Promise<{ page_1_ms: number; last_page_ms: number; total: number; last_page: number }> {
+  const url = (page: number) => `http://127.0.0.1:${port}${BASE}?${query}${query ? '&' : ''}page=${page}&limit=${LIMIT}`
+  const first = (await (await fetch(url(1))).json()) as { pagination: { total: number } }
+  const total = first.pagination.total
+  const lastPage = Math.max(1, Math.ceil(total / LIMIT))
+  const times = async (page: number) => {
+    const ms: number[] = []
+    for (let i = 0; i < COLD_SAMPLES; i++) {
+      // A write first: no list cache can answer the next page.
+      await fetch(`http://127.0.0.1:${port}${BASE}/${benchOrgId(random(size))}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_id: `vipps-client-${random(size).toString(36)}` })
+      })
+      const started = performance.now()
+      const res = await fetch(url(page))
+      await res.text()
+      ms.push(performance.now() - started)
+    }
+    return round2(median(ms))
+  }
+  return { page_1_ms: await times(1), last_page_ms: await times(lastPage), total, last_page: lastPage }
+}
+
+async function service(
+  generator: 'wrk' | 'autocannon',
+  dir: string,
+  store: string,
+  size: number,
+  databaseUrl: string,
+  ceiling: { child: ChildProcess; port: number }
+) {
+  const env = {
     DATABASE_URL: databaseUrl,
     // Room for every org, and no expiry during the run: the hot reads are measured warm.
     CACHE_MAX_ENTRIES: String(Math.max(size * 2, 1000)),
     CACHE_TTL_MS: '0'
-  })
+  }
+  const on = await startService(env)
+  const rssStart = rssMb(on.pid)
 
   let seeded = 0
   const seedStart = performance.now()
-  const seed = await load(
-    port,
-    () => ({ method: 'POST', path: BASE, body: JSON.stringify(benchOrg(seeded++)) }),
-    0,
-    size
-  )
+  // A long timeout: on a loaded machine a commit can wait seconds for the disk.
+  const seed = await autocannonLoad(on.port, () => ({ method: 'POST', path: BASE, body: JSON.stringify(seedBody(seeded++)) }), 0, size, 120)
   const seedSeconds = (performance.now() - seedStart) / 1000
-  if (seed.non2xx > 0 || seed.errors > 0) throw new Error(`seeding ${store} failed: ${seed.non2xx} non-2xx`)
-  // Warm the read cache: one status and one get of every org (the hot reads are measured warm).
-  let warmed = 0
-  await load(port, () => {
-    const i = warmed++
-    return { method: 'GET', path: i < size ? `${BASE}/${benchOrgId(i)}/status` : `${BASE}/${benchOrgId(i - size)}` }
-  }, 0, 2 * size)
-  const pages = Math.ceil(size / 20)
+  if (seed.non2xx > 0 || seed.errors > 0) {
+    // Timed out on the client side (the create may still have committed): fill the gaps one by one.
+    console.warn(`  ${store} N=${size}: seeding had ${seed.non2xx} non-2xx and ${seed.errors + seed.timeouts} errors; filling the gaps`)
+    for (let i = 0; i < size; i++) {
+      const res = await fetch(`http://127.0.0.1:${on.port}${BASE}/${benchOrgId(i)}/status`)
+      await res.text()
+      if (res.status === 404) {
+        const created = await fetch(`http://127.0.0.1:${on.port}${BASE}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(seedBody(i)) })
+        if (created.status !== 201 && created.status !== 409) throw new Error(`seeding ${store} failed: ${created.status} for org ${i}`)
+      }
+    }
+  }
+  await warm(on.port, size)
+  const rssAfterReads = rssMb(on.pid)
+  console.log(`  ${store} N=${size}: seeded at ${Math.round(size / seedSeconds)}/s; RSS ${rssStart} MB at start, ${rssAfterReads} MB after every org created and read once`)
+
+  // The same service with metrics off, on the same database (reads only while both run).
+  const off = await startService({ ...env, METRICS_ENABLED: 'false' })
+  await warm(off.port, size)
+
+  const status: GetLoad = { pattern: `${BASE}/bench_org_%d/status`, n: size }
+  const getOne: GetLoad = { pattern: `${BASE}/bench_org_%d`, n: size }
+  const get = (port: number, load: GetLoad) => measureGet(generator, dir, port, load, SECONDS, WARMUP_SECONDS)
+  // Alternating rounds: the machine is shared and noisy, so what is compared is measured side by
+  // side; each ratio is taken within its round, and the medians are reported.
+  const names = ['ceiling', 'status', 'status_metrics_off', 'get_one', 'get_one_metrics_off'] as const
+  const rounds: Record<(typeof names)[number], Measure[]> = { ceiling: [], status: [], status_metrics_off: [], get_one: [], get_one_metrics_off: [] }
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.ceiling.push(await get(ceiling.port, status))
+    rounds.status.push(await get(on.port, status))
+    rounds.status_metrics_off.push(await get(off.port, status))
+    rounds.get_one.push(await get(on.port, getOne))
+    rounds.get_one_metrics_off.push(await get(off.port, getOne))
+    console.log(`  ${store} N=${size} round ${round + 1}: ${names.map((n) => `${n} ${rounds[n][round]!.rps}`).join(', ')}`)
+  }
+  const rssOff = rssMb(off.pid)
+  await stop(off.child)
+  const pick = (list: Measure[]): Measure => ({
+    rps: median(list.map((m) => m.rps)),
+    p50_ms: median(list.map((m) => m.p50_ms)),
+    p99_ms: median(list.map((m) => m.p99_ms)),
+    non2xx: list.reduce((s, m) => s + m.non2xx, 0),
+    errors: list.reduce((s, m) => s + m.errors, 0)
+  })
+  const ratioOf = (list: Measure[], to: Measure[]) => round2(median(list.map((m, i) => m.rps / to[i]!.rps)))
+  const ceilingRun = pick(rounds.ceiling)
+  const runs: Record<string, Run> = {}
+  for (const name of names.slice(1)) runs[name] = { ...pick(rounds[name]), ratio_to_ceiling: ratioOf(rounds[name], rounds.ceiling) }
+  const metricsCost = {
+    status_on_over_off: ratioOf(rounds.status, rounds.status_metrics_off),
+    get_one_on_over_off: ratioOf(rounds.get_one, rounds.get_one_metrics_off)
+  }
+
+  const pages = Math.ceil(size / LIMIT)
   let created = 0
   const tag = Date.now().toString(36)
-
-  const status = () => ({ method: 'GET', path: `${BASE}/${benchOrgId(random(size))}/status` })
-  const getOne = () => ({ method: 'GET', path: `${BASE}/${benchOrgId(random(size))}` })
-  // The hot reads and the ceiling, interleaved in rounds (median of each): the machine is
-  // shared and noisy, so what is compared is measured side by side.
-  const rounds: Record<string, Measure[]> = { ceiling: [], status: [], get_one: [] }
-  for (let round = 0; round < ROUNDS; round++) {
-    rounds.ceiling!.push(await measure(ceiling.child.pid!, ceiling.port, status))
-    rounds.status!.push(await measure(pid, port, status))
-    rounds.get_one!.push(await measure(pid, port, getOne))
-  }
-  const ceilingStatus = median(rounds.ceiling!)
-  const runs: Record<string, Measure> = {}
-  for (const name of ['status', 'get_one']) {
-    const m = median(rounds[name]!)
-    runs[name] = { ...m, ratio_to_ceiling: Math.round((m.rps / ceilingStatus.rps) * 100) / 100 }
-  }
-  const scenarios: [string, () => BenchRequest][] = [
-    ['list_page_1', () => ({ method: 'GET', path: `${BASE}?page=1&limit=20` })],
-    ['list_deep_page', () => ({ method: 'GET', path: `${BASE}?page=${Math.max(1, Math.floor(pages * 0.9))}&limit=20&vipps_enabled=any` })],
+  const writes: [string, () => BenchRequest][] = [
     [
       'update',
       () => ({
@@ -145,57 +194,96 @@ async function service(store: string, size: number, databaseUrl: string, ceiling
         body: JSON.stringify({ client_id: `vipps-client-${random(1e9).toString(36)}` })
       })
     ],
-    ['create', () => ({ method: 'POST', path: BASE, body: JSON.stringify(benchOrg(0)).replace(benchOrgId(0), `new_${tag}_${created++}`) })]
+    ['create', () => ({ method: 'POST', path: BASE, body: JSON.stringify(seedBody(0)).replace(benchOrgId(0), `new_${tag}_${created++}`) })]
   ]
-  for (const [name, next] of scenarios) runs[name] = await measure(pid, port, next)
-  // A list page right after a write misses the list cache: what one cold page costs.
-  const cold: Record<string, number> = {}
-  for (const [name, page] of [['list_page_1', 1], ['list_deep_page', Math.max(1, Math.floor(pages * 0.9))]] as const) {
-    const times: number[] = []
-    for (let i = 0; i < 21; i++) {
-      await fetch(`http://127.0.0.1:${port}${BASE}/${benchOrgId(random(size))}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_id: `cold-${i}` })
-      })
-      const started = performance.now()
-      const res = await fetch(`http://127.0.0.1:${port}${BASE}?page=${page}&limit=20&vipps_enabled=any`)
-      await res.text()
-      times.push(performance.now() - started)
-    }
-    cold[`${name}_cold_ms`] = Math.round(times.sort((a, b) => a - b)[10]! * 100) / 100
+  // Warm list pages (the list cache answers until a write).
+  runs.list_page_1 = await get(on.port, { pattern: `${BASE}?page=1&limit=${LIMIT}`, n: 1 })
+  runs.list_last_page = await get(on.port, { pattern: `${BASE}?page=${pages}&limit=${LIMIT}&vipps_enabled=any`, n: 1 })
+  for (const [name, next] of writes) runs[name] = await measureWrites(on.port, next, SECONDS, WARMUP_SECONDS)
+  for (const run of Object.values(runs)) run.ratio_to_ceiling ??= round2(run.rps / ceilingRun.rps)
+
+  const lists: Record<string, Awaited<ReturnType<typeof timeList>>> = {}
+  for (const [name, query] of LIST_FILTERS) lists[name] = await timeList(on.port, size, query)
+  const rssEnd = rssMb(on.pid)
+  await stop(on.child)
+
+  for (const [name, m] of Object.entries({ ceiling: ceilingRun, ...runs })) {
+    console.log(`  ${store} N=${size} ${name}: ${m.rps} req/s, p99 ${m.p99_ms} ms${'ratio_to_ceiling' in m ? `, ratio ${m.ratio_to_ceiling}` : ''}`)
   }
-  for (const [name, m] of Object.entries({ ceiling: ceilingStatus, ...runs })) {
-    console.log(`  ${store} N=${size} ${name}: ${m.rps} req/s, p99 ${m.p99_ms} ms, rss ${m.rss_mb} MB`)
+  console.log(`  ${store} N=${size} metrics on/off: ${JSON.stringify(metricsCost)}; cold lists (median ms): ${JSON.stringify(lists)}`)
+  return {
+    seed_per_s: Math.round(size / seedSeconds),
+    rss_mb: { start: rssStart, after_create_and_read_once: rssAfterReads, metrics_off_after_reads: rssOff, end: rssEnd },
+    ceiling: ceilingRun,
+    rounds,
+    runs,
+    metrics_cost: metricsCost,
+    lists
   }
-  await stop(child)
-  console.log(`  ${store} N=${size} cold list pages (median ms): ${JSON.stringify(cold)}`)
-  return { seed_per_s: Math.round(size / seedSeconds), ceiling: ceilingStatus, runs, cold }
 }
 
-function table(results: Awaited<ReturnType<typeof main>>): string {
+type StoreResult = Awaited<ReturnType<typeof service>>
+interface Results {
+  date: string
+  machine: { cpus: number; cpu: string | undefined; node: string }
+  settings: Record<string, unknown>
+  sizes: { n: number; stores: Record<string, StoreResult> }[]
+}
+
+function table(results: Results): string {
   const lines = [
-    '| N | store | scenario | req/s | ratio to ceiling | p50 ms | p99 ms | RSS MB | non-2xx |',
-    '|---|---|---|---|---|---|---|---|---|'
+    '| N | store | scenario | req/s | ratio to ceiling | p50 ms | p99 ms | non-2xx |',
+    '|---|---|---|---|---|---|---|---|'
   ]
   for (const size of results.sizes) {
     for (const [store, data] of Object.entries(size.stores)) {
       const c = data.ceiling
-      lines.push(`| ${size.n} | node:http ceiling (${store} block) | status | ${c.rps} | 1.00 | ${c.p50_ms} | ${c.p99_ms} | ${c.rss_mb} | ${c.non2xx} |`)
-      lines.push(`| ${size.n} | ${store} | seed (create, ${CONNECTIONS} conns) | ${data.seed_per_s} | | | | | |`)
-      for (const [name, ms] of Object.entries(data.cold)) {
-        lines.push(`| ${size.n} | ${store} | ${name.replace('_cold_ms', '')}, cold (one request after a write) | | | ${ms} | | | |`)
-      }
+      lines.push(`| ${size.n} | node:http ceiling (${store} block) | status | ${c.rps} | 1.00 | ${c.p50_ms} | ${c.p99_ms} | ${c.non2xx} |`)
+      lines.push(`| ${size.n} | ${store} | seed (create through the API, ${CONNECTIONS} conns) | ${data.seed_per_s} | | | | |`)
       for (const [name, m] of Object.entries(data.runs)) {
-        const ratio = m.ratio_to_ceiling === undefined ? '' : m.ratio_to_ceiling.toFixed(2)
-        lines.push(`| ${size.n} | ${store} | ${name} | ${m.rps} | ${ratio} | ${m.p50_ms} | ${m.p99_ms} | ${m.rss_mb} | ${m.non2xx} |`)
+        lines.push(`| ${size.n} | ${store} | ${name} | ${m.rps} | ${m.ratio_to_ceiling?.toFixed(2) ?? ''} | ${m.p50_ms} | ${m.p99_ms} | ${m.non2xx} |`)
       }
     }
   }
-  return lines.join('\n')
+  const memory = ['| N | store | RSS at start | after every org created and read once | metrics off, after reads | at the end |', '|---|---|---|---|---|---|']
+  const cost = ['| N | store | status: metrics on / off | get one: metrics on / off |', '|---|---|---|---|']
+  for (const size of results.sizes) {
+    for (const [store, data] of Object.entries(size.stores)) {
+      const r = data.rss_mb
+      memory.push(`| ${size.n} | ${store} | ${r.start} MB | ${r.after_create_and_read_once} MB | ${r.metrics_off_after_reads} MB | ${r.end} MB |`)
+      cost.push(`| ${size.n} | ${store} | ${data.metrics_cost.status_on_over_off.toFixed(2)} | ${data.metrics_cost.get_one_on_over_off.toFixed(2)} |`)
+    }
+  }
+  const small = Math.min(...results.sizes.map((s) => s.n))
+  const large = Math.max(...results.sizes.map((s) => s.n))
+  const listLines = [
+    `| store | filter | page 1 at ${small} | page 1 at ${large} | × | last page at ${small} | last page at ${large} | × |`,
+    '|---|---|---|---|---|---|---|---|'
+  ]
+  const at = (n: number) => results.sizes.find((s) => s.n === n)!
+  for (const store of Object.keys(at(small).stores)) {
+    for (const [filter] of LIST_FILTERS) {
+      const a = at(small).stores[store]?.lists[filter]
+      const b = at(large).stores[store]?.lists[filter]
+      if (!a || !b) continue
+      const x = (p: number, q: number) => (p > 0 ? (q / p).toFixed(1) : '')
+      listLines.push(
+        `| ${store} | ${filter} | ${a.page_1_ms} ms | ${b.page_1_ms} ms | ${x(a.page_1_ms, b.page_1_ms)} | ${a.last_page_ms} ms (p. ${a.last_page}) | ${b.last_page_ms} ms (p. ${b.last_page}) | ${x(a.last_page_ms, b.last_page_ms)} |`
+      )
+    }
+  }
+  return [
+    lines.join('\n'),
+    '\nMemory (RSS of the metrics-on process):\n',
+    memory.join('\n'),
+    '\nCost of metrics (req/s with metrics on over req/s with them off, median of the per-round ratios):\n',
+    cost.join('\n'),
+    `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,
+    listLines.join('\n')
+  ].join('\n')
 }
 
-async function main() {
+async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
   let adminUrl = process.env.BENCH_DATABASE_URL
@@ -208,11 +296,11 @@ async function main() {
   try {
     for (const n of SIZES) {
       const ceiling = await startCeiling(n)
-      const stores: Record<string, Awaited<ReturnType<typeof service>>> = {}
+      const stores: Record<string, StoreResult> = {}
       try {
         for (const store of STORES) {
           const url = store === 'sqlite' ? `sqlite:${join(dir, `bench-${n}.db`)}` : await newPostgresDatabase(adminUrl!)
-          stores[store] = await service(store, n, url, ceiling)
+          stores[store] = await service(generator, dir, store, n, url, ceiling)
         }
       } finally {
         await stop(ceiling.child)
@@ -226,18 +314,31 @@ async function main() {
   return {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-    settings: { connections: CONNECTIONS, seconds: SECONDS, warmup_seconds: WARMUP_SECONDS, rounds: ROUNDS, log_level: 'warn' },
+    settings: {
+      read_load_generator: generator === 'wrk' ? `wrk -t1 -c${CONNECTIONS}` : `autocannon -c ${CONNECTIONS} (wrk missing)`,
+      write_load_generator: `autocannon -c ${CONNECTIONS}`,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      warmup_seconds: WARMUP_SECONDS,
+      rounds: ROUNDS,
+      log_level: 'warn',
+      postgres: process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded (durable defaults)'
+    },
     sizes
   }
 }
 
-const results = await main()
+const generator = pickReadGenerator()
+const results = await main(generator)
 const day = results.date.slice(0, 10)
-writeFileSync(join(ROOT, 'bench', 'results', `${day}.json`), `${JSON.stringify(results, null, 2)}\n`)
-const readmePath = join(ROOT, 'bench', 'README.md')
-const readme = readFileSync(readmePath, 'utf8')
-const start = '<!-- results:start -->'
-const end = '<!-- results:end -->'
-const generated = `${start}\nLatest run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; ${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up). Raw figures: \`bench/results/${day}.json\`.\n\n${table(results)}\n${end}`
-writeFileSync(readmePath, readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), generated))
+const { file, readmeUpdated } = saveResults(
+  join(ROOT, 'bench', 'results'),
+  join(ROOT, 'bench', 'README.md'),
+  day,
+  { sizes: SIZES, stores: STORES },
+  results,
+  (written) =>
+    `Latest full run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; reads with ${results.settings.read_load_generator}, writes with autocannon; ${SECONDS} s after ${WARMUP_SECONDS} s warm-up; ${ROUNDS} alternating rounds). Raw figures: \`bench/results/${written.split('/').pop()}\`.\n\n${table(results)}`
+)
 console.log(table(results))
+console.log(`\nwritten: ${file}${readmeUpdated ? ' and the table in bench/README.md' : ' (a partial run: bench/README.md left as it is)'}`)

@@ -1,12 +1,12 @@
 import { type Kysely, type Migration, Migrator } from 'kysely'
 import * as initial from './migrations/001_initial.js'
-import * as listSearch from './migrations/002_list_search.js'
+import * as listsAndNotify from './migrations/002_lists_and_notify.js'
 import * as changeFeed from './migrations/003_change_feed.js'
 import * as webhooks from './migrations/004_webhooks.js'
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
-  '002_list_search': listSearch,
+  '002_lists_and_notify': listsAndNotify,
   '003_change_feed': changeFeed,
   '004_webhooks': webhooks
 }

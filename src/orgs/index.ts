@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { validatorCompiler } from '../http/validation.js'
-import { startChangeListener } from './cache-invalidation.js'
+import { announceChanges, startChangeListener } from './cache-invalidation.js'
 import { OrgChanges } from './changes.js'
 import { KyselyOrgStore } from './kysely-store.js'
 import { LiveOrgIndex } from './live-index.js'
@@ -57,10 +57,13 @@ export default fp(
       const timedWrites = new Map<string, number>()
       let notified: string | undefined
       let lastLagMs: number | undefined
+      const announcer = announceChanges(database.db, app.log)
+      // This instance's own writes (not the changes it hears of) are announced to the others.
       changes.subscribe((orgId) => {
         if (orgId === notified) return
         if (timedWrites.size >= MAX_TIMED_WRITES) timedWrites.clear()
         timedWrites.set(orgId, performance.now())
+        announcer.announce(orgId)
       })
       const listener = await startChangeListener(
         config.databaseUrl,
@@ -83,7 +86,10 @@ export default fp(
           notified = undefined
         }
       )
-      app.addHook('preClose', () => listener.stop())
+      app.addHook('preClose', async () => {
+        await announcer.flush()
+        await listener.stop()
+      })
       app.decorate('orgStats', () => ({
         ...stats(),
         listener: listener.stats(),

@@ -26,10 +26,12 @@ export class KyselyOrgStore implements OrgStore {
   // The prefix search compares bytes (code points) on both databases: the indexes of migration
   // 002 are built so (PostgreSQL's default collation would order by language rules instead).
   private readonly bytewise: RawBuilder<unknown>
+  private readonly postgres: boolean
 
   constructor(db: Kysely<Database>) {
     this.db = db.withTables<OrgTables>()
-    this.bytewise = db.getExecutor().adapter instanceof PostgresAdapter ? sql` collate "C"` : sql``
+    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter
+    this.bytewise = this.postgres ? sql` collate "C"` : sql``
   }
 
   async findLive(orgId: string): Promise<OrgRecord | undefined> {
@@ -82,23 +84,36 @@ export class KyselyOrgStore implements OrgStore {
   }
 
   async create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord> {
+    const changes: Changes = {}
+    for (const [field, value] of Object.entries(fields)) changes[field] = { from: null, to: value }
+    const columns = {
+      org_id: orgId,
+      ...toColumns(fields),
+      // Versions go on from the org_id's last event, across deletes and re-creates.
+      version: sql<number>`(select coalesce(max(version), 0) + 1 from vipps_org_events where org_id = ${orgId})`,
+      created_at: ctx.at,
+      updated_at: ctx.at,
+      deleted_at: null
+    }
     try {
+      // PostgreSQL: the config and its event in one statement (itself a transaction): one round
+      // trip instead of four (BEGIN, two INSERTs, COMMIT), which is what bounds creates per second.
+      if (this.postgres && !idempotency) {
+        const names = Object.keys(columns)
+        const { rows } = await sql<Selectable<OrgConfigTable>>`
+          with created as (
+            insert into vipps_org_configs (${sql.join(names.map((name) => sql.ref(name)))})
+            values (${sql.join(Object.values(columns))})
+            returning *
+          ), event as (
+            insert into vipps_org_events (org_id, version, action, at, actor, changes)
+            select org_id, version, 'create', ${ctx.at}, ${ctx.actor}, ${JSON.stringify(changes)} from created
+          )
+          select * from created`.execute(this.db)
+        return toRecord(rows[0]!)
+      }
       return await this.db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('vipps_org_configs')
-          .values({
-            org_id: orgId,
-            ...toColumns(fields),
-            // Versions go on from the org_id's last event, across deletes and re-creates.
-            version: sql<number>`(select coalesce(max(version), 0) + 1 from vipps_org_events where org_id = ${orgId})`,
-            created_at: ctx.at,
-            updated_at: ctx.at,
-            deleted_at: null
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow()
-        const changes: Changes = {}
-        for (const [field, value] of Object.entries(fields)) changes[field] = { from: null, to: value }
+        const row = await trx.insertInto('vipps_org_configs').values(columns).returningAll().executeTakeFirstOrThrow()
         await recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx)
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
         return toRecord(row)

@@ -1,0 +1,143 @@
+import { execFileSync, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { type BenchRequest, requestsFrom } from './service-process.js'
+
+export const CONNECTIONS = 64
+
+export interface Measure {
+  rps: number
+  p50_ms: number
+  p99_ms: number
+  non2xx: number
+  errors: number
+}
+
+/** A GET load: `%d` in `pattern`, if any, is a random integer in [0, n) per request, zero-padded to 6. */
+export interface GetLoad {
+  pattern: string
+  n: number
+}
+
+function hasWrk(): boolean {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch (err) {
+    // wrk --version exits 1 after printing its version; only "not found" means it is missing.
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT'
+  }
+}
+
+/**
+ * The load generator for reads: wrk (one thread, 64 connections), which at these rates costs the
+ * shared machine far less than autocannon (that in Node is itself the bottleneck on two cores).
+ * Missing wrk is installed when the bench runs as root with apt-get; otherwise autocannon, said.
+ */
+export function pickReadGenerator(): 'wrk' | 'autocannon' {
+  if (hasWrk()) return 'wrk'
+  if (process.getuid?.() === 0) {
+    try {
+      console.log('wrk is missing: apt-get install -y wrk')
+      execFileSync('apt-get', ['install', '-y', 'wrk'], { stdio: 'inherit' })
+      if (hasWrk()) return 'wrk'
+    } catch {
+      // fall through
+    }
+  }
+  console.warn(
+    'NOTE: wrk is not installed (Debian/Ubuntu: apt-get install wrk); reads are measured with autocannon, ' +
+      'which on a 2-core machine is itself the bottleneck: ratios to the ceiling will read low.'
+  )
+  return 'autocannon'
+}
+
+const UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
+
+function duration(text: string | undefined): number {
+  const m = /([\d.]+)(us|ms|s|m)/.exec(text ?? '')
+  return m ? Math.round(Number(m[1]) * UNITS[m[2]!]! * 100) / 100 : NaN
+}
+
+/** Reads wrk's report (run with --latency). */
+export function parseWrk(out: string): Measure {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN)
+  const p50 = duration(/^\s+50%\s+(\S+)/m.exec(out)?.[1])
+  const p99 = duration(/^\s+99%\s+(\S+)/m.exec(out)?.[1])
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0)
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
+  const errors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0
+  return { rps: Math.round(rps), p50_ms: p50, p99_ms: p99, non2xx, errors }
+}
+
+function wrkScript(dir: string, load: GetLoad): string {
+  const file = join(dir, `load-${Buffer.from(load.pattern).toString('hex').slice(0, 40)}-${load.n}.lua`)
+  const [before, after] = load.pattern.split('%d')
+  const path = after === undefined ? JSON.stringify(before) : `${JSON.stringify(before)} .. string.format("%06d", math.random(0, ${load.n - 1})) .. ${JSON.stringify(after)}`
+  writeFileSync(file, `math.randomseed(os.time())\nrequest = function()\n  return wrk.format("GET", ${path})\nend\n`)
+  return file
+}
+
+function runWrk(port: number, script: string, seconds: number): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', script, `http://127.0.0.1:${port}`])
+    let out = ''
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.on('error', reject)
+    child.on('exit', (code) => (code === 0 ? resolve(parseWrk(out)) : reject(new Error(`wrk exited ${code}: ${out}`))))
+  })
+}
+
+export async function autocannonLoad(port: number, next: () => BenchRequest, seconds: number, amount?: number, timeoutSeconds = 10) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    timeout: timeoutSeconds,
+    ...(amount ? { amount } : { duration: seconds }),
+    requests: requestsFrom(next)
+  })
+}
+
+function fromAutocannon(result: autocannon.Result): Measure {
+  return {
+    rps: Math.round(result.requests.average),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts
+  }
+}
+
+const random = (n: number) => Math.floor(Math.random() * n)
+
+/** A GET load with the chosen generator: a warm-up, then the measured seconds. */
+export async function measureGet(
+  generator: 'wrk' | 'autocannon',
+  dir: string,
+  port: number,
+  load: GetLoad,
+  seconds: number,
+  warmupSeconds: number
+): Promise<Measure> {
+  if (generator === 'wrk') {
+    const script = wrkScript(dir, load)
+    await runWrk(port, script, warmupSeconds)
+    return runWrk(port, script, seconds)
+  }
+  const [before, after] = load.pattern.split('%d')
+  const next = () => ({ method: 'GET', path: after === undefined ? before! : `${before}${String(random(load.n)).padStart(6, '0')}${after}` })
+  await autocannonLoad(port, next, warmupSeconds)
+  return fromAutocannon(await autocannonLoad(port, next, seconds))
+}
+
+/** Writes (bodies differ per request) always go through autocannon: at these rates it keeps up. */
+export async function measureWrites(port: number, next: () => BenchRequest, seconds: number, warmupSeconds: number): Promise<Measure> {
+  await autocannonLoad(port, next, warmupSeconds)
+  return fromAutocannon(await autocannonLoad(port, next, seconds))
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
