@@ -4,7 +4,7 @@ export interface RetryOptions {
   attempts?: number
   /** First backoff delay in ms, doubled on each attempt, with jitter (default 200). */
   baseDelayMs?: number
-  /** Cap on any single wait, `Retry-After` included (default 30000). */
+  /** Cap on any single wait, `Retry-After` included (default 60000). */
   maxDelayMs?: number
 }
 
@@ -21,7 +21,7 @@ const RETRY_STATUSES = new Set([429, 503])
 export function retryingFetch(inner: Fetch, options: RetryOptions = {}): Fetch {
   const attempts = Math.max(1, options.attempts ?? 4)
   const base = options.baseDelayMs ?? 200
-  const max = options.maxDelayMs ?? 30_000
+  const max = options.maxDelayMs ?? 60_000
   return async (request) => {
     const repeatable = request.method !== 'POST' || request.headers.has('idempotency-key')
     for (let attempt = 1; ; attempt++) {
