@@ -276,7 +276,7 @@ export function createClient(options: ClientOptions) {
             await sleep(1000, controller.signal).catch(() => undefined)
           }
         }
-        cursor = start === 'now' ? undefined : start
+        cursor = start === 'now' || start === 'start' ? undefined : start
         markReady()
         if (controller.signal.aborted) return
         const events = followEvents({
