@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
-import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
-import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startService, stop } from './service-process.js'
 
@@ -8,7 +8,8 @@ import { startService, stop } from './service-process.js'
  * `npm run bench:import`: the CLI's import of N orgs (default 10,000) into an empty service on
  * SQLite, as an operator runs it (`vipps-orgs import FILE`), then the same file again (nothing
  * changes: no write, no history event), then a file where 10 % of the orgs differ, then an export
- * that must give the file back. Records `bench/results/import-<date>.json`.
+ * that must give the file back; on the disk, then (as a reference) on /dev/shm where an fsync is
+ * free. Records `bench/results/import-<date>.json`.
  */
 
 const ROOT = join(import.meta.dirname, '..')
@@ -104,10 +105,10 @@ writeFileSync(changedFile, `${lines.map((l, i) => (i % 10 === 0 ? line(i + 1, '-
 /**
  * The ceiling the import runs against: the same N creates sent straight with fetch (same
  * concurrency, an Idempotency-Key each, as the CLI sends), into another empty database. SQLite
- * commits each create with an fsync (synchronous=FULL), so this is mostly the disk's figure.
+ * commits each create with an fsync (synchronous=FULL), so on a disk this is mostly the disk's figure.
  */
-async function createCeiling(): Promise<{ orgs_per_second: number; seconds: number }> {
-  const ceiling = await startService({ DATABASE_URL: `sqlite:${join(work, 'ceiling.db')}` })
+async function createCeiling(dbDir: string): Promise<{ orgs_per_second: number; seconds: number }> {
+  const ceiling = await startService({ DATABASE_URL: `sqlite:${join(dbDir, 'ceiling.db')}` })
   try {
     const url = `http://127.0.0.1:${ceiling.port}/api/v1/vipps-orgs`
     let next = 0
@@ -124,16 +125,16 @@ async function createCeiling(): Promise<{ orgs_per_second: number; seconds: numb
     )
     const seconds = (performance.now() - started) / 1000
     const result = { orgs_per_second: Math.round(N / seconds), seconds: Number(seconds.toFixed(3)) }
-    console.log(`${'ceiling (plain fetch)'.padEnd(22)} ${JSON.stringify(result)}`)
+    console.log(`${'creates by plain fetch'.padEnd(22)} ${JSON.stringify(result)}`)
     return result
   } finally {
     await stop(ceiling.child)
   }
 }
 
-/** How many fsyncs a second the disk under the database gives now (the machine is shared). */
-function fsyncsPerSecond(): number {
-  const fd = openSync(join(work, 'fsync-probe'), 'w')
+/** How many fsyncs a second the file system under the database gives now (the machine is shared). */
+function fsyncsPerSecond(dbDir: string): number {
+  const fd = openSync(join(dbDir, 'fsync-probe'), 'w')
   const block = Buffer.alloc(4096, 1)
   const started = performance.now()
   for (let i = 0; i < 200; i++) {
@@ -144,52 +145,73 @@ function fsyncsPerSecond(): number {
   return Math.round(200 / ((performance.now() - started) / 1000))
 }
 
-const fsyncsBefore = fsyncsPerSecond()
-console.log(`disk: ${fsyncsBefore} fsyncs/s (each create commits with one)`)
-const ceiling = await createCeiling()
-const service = await startService({ DATABASE_URL: `sqlite:${join(work, 'bench.db')}` })
-const base = `http://127.0.0.1:${service.port}`
-try {
-  console.log(`import of ${N} orgs into an empty service on SQLite, --concurrency ${CONCURRENCY}`)
-  const first = await importRun(base, file, 'into an empty service')
-  if (first.created !== N) throw new Error(`expected ${N} created, got ${first.created}`)
-  const eventsAfterFirst = await countEvents(base)
+/** The whole sequence on a SQLite file in `dbDir`. */
+async function scenario(dbDir: string, label: string) {
+  const fsyncsBefore = fsyncsPerSecond(dbDir)
+  console.log(`\n${label}: ${dbDir}, ${fsyncsBefore} fsyncs/s (each create commits with one); ${N} orgs, --concurrency ${CONCURRENCY}`)
+  const ceiling = await createCeiling(dbDir)
+  const service = await startService({ DATABASE_URL: `sqlite:${join(dbDir, 'bench.db')}` })
+  const base = `http://127.0.0.1:${service.port}`
+  try {
+    const first = await importRun(base, file, 'into an empty service')
+    if (first.created !== N) throw new Error(`expected ${N} created, got ${first.created}`)
+    const eventsAfterFirst = await countEvents(base)
 
-  const again = await importRun(base, file, 'the same file again')
-  const eventsAfterAgain = await countEvents(base)
-  if (again.unchanged !== N || eventsAfterAgain !== eventsAfterFirst) {
-    throw new Error(`a second import changed something: ${JSON.stringify(again)}, events ${eventsAfterFirst} → ${eventsAfterAgain}`)
+    const again = await importRun(base, file, 'the same file again')
+    const eventsAfterAgain = await countEvents(base)
+    if (again.unchanged !== N || eventsAfterAgain !== eventsAfterFirst) {
+      throw new Error(`a second import changed something: ${JSON.stringify(again)}, events ${eventsAfterFirst} → ${eventsAfterAgain}`)
+    }
+
+    const changed = await importRun(base, changedFile, '10 % of orgs changed')
+    if (changed.updated !== N / 10) throw new Error(`expected ${N / 10} updated, got ${changed.updated}`)
+
+    const exported = await runCli(base, ['export', '--include-disabled'])
+    const roundTrip = exported.stdout === readFileSync(changedFile, 'utf8')
+    console.log(`export --include-disabled gives the file back: ${roundTrip} (${exported.wallSeconds.toFixed(2)} s)`)
+    if (!roundTrip) throw new Error('export differs from the imported file')
+    return {
+      database_dir: label,
+      fsyncs_per_second: { before: fsyncsBefore, after: fsyncsPerSecond(dbDir) },
+      creates_by_plain_fetch: ceiling,
+      into_empty_service: first,
+      same_file_again: { ...again, history_events_added: eventsAfterAgain - eventsAfterFirst },
+      ten_percent_changed: changed,
+      export_seconds: Number(exported.wallSeconds.toFixed(3)),
+      export_round_trip_identical: roundTrip
+    }
+  } finally {
+    await stop(service.child)
   }
+}
 
-  const changed = await importRun(base, changedFile, '10 % of orgs changed')
-  if (changed.updated !== N / 10) throw new Error(`expected ${N / 10} updated, got ${changed.updated}`)
-
-  const exported = await runCli(base, ['export', '--include-disabled'])
-  const roundTrip = exported.stdout === readFileSync(changedFile, 'utf8')
-  console.log(`export --include-disabled gives the file back: ${roundTrip} (${exported.wallSeconds.toFixed(2)} s)`)
-  if (!roundTrip) throw new Error('export differs from the imported file')
-
+try {
+  const runs = [await scenario(mkdtempSync(join(work, 'disk-')), 'disk')]
+  // The same on a memory-backed file system, where an fsync costs nothing: what the CLI and the
+  // service's CPU allow. Not a way to run the service (a power cut loses the data); a reference.
+  if (process.env.BENCH_IMPORT_TMPFS !== 'false' && existsSync('/dev/shm')) {
+    const shm = mkdtempSync(join('/dev/shm', 'vipps-orgs-bench-import-'))
+    try {
+      runs.push(await scenario(shm, 'tmpfs (/dev/shm)'))
+    } finally {
+      rmSync(shm, { recursive: true, force: true })
+    }
+  }
   const date = new Date().toISOString().slice(0, 10)
   const results = {
     date,
+    command: 'npm run bench:import',
     orgs: N,
     concurrency: CONCURRENCY,
-    store: 'sqlite (file, WAL)',
-    machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    store: 'sqlite (file, WAL, synchronous=FULL)',
+    machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average: loadavg().map((l) => Number(l.toFixed(2))) },
     target_orgs_per_second: 1000,
-    disk_fsyncs_per_second: { before: fsyncsBefore, after: fsyncsPerSecond() },
-    create_ceiling_plain_fetch: ceiling,
-    into_empty_service: first,
-    same_file_again: { ...again, history_events_added: eventsAfterAgain - eventsAfterFirst },
-    ten_percent_changed: changed,
-    export_seconds: Number(exported.wallSeconds.toFixed(3)),
-    export_round_trip_identical: roundTrip
+    runs
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true })
   const out = join(ROOT, 'bench', 'results', `import-${date}.json`)
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
-  console.log(`recorded ${out}`)
+  console.log(`\nrecorded ${out}`)
 } finally {
-  await stop(service.child)
   rmSync(work, { recursive: true, force: true })
 }
