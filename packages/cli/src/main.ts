@@ -301,16 +301,16 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
       .option('--event-types <list>', 'comma-separated: vipps_org.created, vipps_org.updated, vipps_org.deleted (default all)')
   const hookFields = (opts: Record<string, unknown>) => {
     const fields: Record<string, unknown> = {}
-    if (opts.url !== undefined) fields.url = opts.url
+    if (opts.endpoint !== undefined) fields.url = opts.endpoint
     if (opts.description !== undefined) fields.description = opts.description
     if (opts.eventTypes !== undefined) fields.event_types = String(opts.eventTypes).split(',').map((s) => s.trim()).filter(Boolean)
     if (opts.enabled === true) fields.enabled = true
     if (opts.disabled === true) fields.enabled = false
     return fields
   }
-  hookOptions(webhooks.command('create').description('add an endpoint; prints its signing secret once').requiredOption('--url <url>', 'where to POST events').option('--disabled', 'create it turned off')).action(
-    run(async (client, io, _g, ...rest) => {
-      const created = await client.createWebhook(hookFields(rest[0] as Record<string, unknown>) as { url: string })
+  hookOptions(webhooks.command('create').description('add an endpoint; prints its signing secret once').argument('<url>', 'where to POST events').option('--disabled', 'create it turned off')).action(
+    run(async (client, io, _g, url, ...rest) => {
+      const created = await client.createWebhook({ ...hookFields(rest[0] as Record<string, unknown>), url: url as string })
       if (io.json) printJson(io, created)
       else io.out(`${record({ ...created })}\n(the secret is shown only now: store it)`)
     })
@@ -320,7 +320,7 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
       .command('update')
       .argument('<id>')
       .description('change an endpoint')
-      .option('--url <url>', 'where to POST events')
+      .option('--endpoint <url>', 'where to POST events')
       .option('--enabled', 'turn it on')
       .option('--disabled', 'turn it off')
   ).action(

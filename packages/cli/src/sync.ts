@@ -125,7 +125,9 @@ function failuresOf(err: unknown, line: number, orgId: string): LineFailure[] {
     if (err.errors.length > 0) return err.errors.map((e) => ({ line, org_id: orgId, field: e.field, message: e.message }))
     return [{ line, org_id: orgId, field: '-', message: `${err.status} ${err.code}: ${err.problem?.detail ?? err.message}` }]
   }
-  return [{ line, org_id: orgId, field: '-', message: err instanceof Error ? err.message : String(err) }]
+  const cause = (err as { cause?: { code?: string } }).cause?.code
+  const message = err instanceof Error ? err.message : String(err)
+  return [{ line, org_id: orgId, field: '-', message: cause ? `${message} (${cause})` : message }]
 }
 
 /**
@@ -141,7 +143,7 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
   text.split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === '') return
     const entry = parseLine(raw, i + 1)
-    const orgId = 'config' in entry ? entry.org_id : entry.org_id
+    const orgId = entry.org_id
     if (orgId !== undefined && 'config' in entry) {
       const first = firstLineOf.get(orgId)
       if (first !== undefined) {
@@ -235,7 +237,10 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
       options.onProgress?.()
     }
   })
-  report.failures.sort((a, b) => a.line - b.line)
+  // Workers finish in any order; the report reads in the file's order, deletions last.
+  const LAST = Number.MAX_SAFE_INTEGER
+  report.failures.sort((a, b) => (a.line || LAST) - (b.line || LAST))
+  report.changes.sort((a, b) => ('line' in a ? a.line : LAST) - ('line' in b ? b.line : LAST) || a.org_id.localeCompare(b.org_id))
   return report
 }
 

@@ -1,7 +1,7 @@
 import createFetchClient from 'openapi-fetch'
 import type { components, paths } from './openapi.js'
 import { ProblemError } from './problem.js'
-import { type RetryOptions, retryingFetch, sleep } from './retry.js'
+import { type RetryOptions, sleep, withRetries } from './retry.js'
 import { StatusCache, type StatusFetch } from './status-cache.js'
 
 type Schemas = components['schemas']
@@ -34,7 +34,7 @@ export interface ClientOptions {
   baseUrl: string
   /** Bearer token for writes (and reads when the service runs with `AUTH_READS=true`). */
   token?: string
-  /** A `fetch` to send requests with (default: the global one); retries wrap it. */
+  /** A `fetch` to send requests with (default: the global one); each retry calls it again. */
   fetch?: (input: Request) => Promise<Response>
   retry?: RetryOptions
   /** `getStatus` answers from memory this long before revalidating (default 30000 ms). */
@@ -84,12 +84,15 @@ export type VippsOrgsClient = ReturnType<typeof createClient>
  */
 export function createClient(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '')
-  const userFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request))
   const api = createFetchClient<paths>({
     baseUrl: base,
-    fetch: retryingFetch(userFetch, options.retry),
+    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
     headers: options.token ? { authorization: `Bearer ${options.token}` } : {}
   })
+  const retry = options.retry ?? {}
+  /** One request, retried as `withRetries` allows; `repeatable: false` for POSTs without an Idempotency-Key. */
+  const send = <T extends { response: Response }>(call: () => Promise<T>, repeatable = true, signal?: AbortSignal) =>
+    withRetries(call, retry, repeatable, signal)
   const cache = new StatusCache(options.statusMaxAgeMs ?? 30_000, options.statusCacheSize ?? 10_000)
 
   function fail(response: Response, body: unknown): never {
@@ -109,28 +112,28 @@ export function createClient(options: ClientOptions) {
   }
 
   async function fetchStatus(orgId: string, etag: string | undefined): Promise<StatusFetch> {
-    const result = await api.GET('/api/v1/vipps-orgs/{org_id}/status', {
+    const result = await send(() => api.GET('/api/v1/vipps-orgs/{org_id}/status', {
       params: { path: { org_id: orgId }, header: etag ? { 'if-none-match': etag } : {} }
-    })
+    }))
     if (result.response.status === 304) return { kind: 'not-modified' }
     return { kind: 'fresh', status: ok(result), etag: result.response.headers.get('etag') ?? undefined }
   }
 
   async function getOrgForUpdate(orgId: string): Promise<VersionedOrg> {
-    const result = await api.GET('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId } } })
+    const result = await send(() => api.GET('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId } } }))
     return { org: ok(result), etag: etagOf(result.response) }
   }
 
   async function updateOrg(orgId: string, changes: UpdateOrgRequest, opts: { ifMatch?: string } = {}): Promise<UpdatedOrg> {
-    const result = await api.PUT('/api/v1/vipps-orgs/{org_id}', {
+    const result = await send(() => api.PUT('/api/v1/vipps-orgs/{org_id}', {
       params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} },
       body: changes
-    })
+    }))
     return ok(result)
   }
 
   async function listEvents(query: ListEventsQuery = {}, signal?: AbortSignal): Promise<EventList> {
-    return ok(await api.GET('/api/v1/events', { params: { query }, ...(signal ? { signal } : {}) }))
+    return ok(await send(() => api.GET('/api/v1/events', { params: { query }, ...(signal ? { signal } : {}) }), true, signal))
   }
 
   /**
@@ -169,25 +172,25 @@ export function createClient(options: ClientOptions) {
   }
 
   return {
-    /** The underlying openapi-fetch client, for anything not wrapped here. */
+    /** The underlying openapi-fetch client, for anything not wrapped here (no retries, no ProblemError). */
     raw: api,
 
     // --- orgs ---------------------------------------------------------------------------------
     async listOrgs(query: ListOrgsQuery = {}): Promise<OrgList> {
-      return ok(await api.GET('/api/v1/vipps-orgs', { params: { query } }))
+      return ok(await send(() => api.GET('/api/v1/vipps-orgs', { params: { query } })))
     },
 
     /** Every org matching `query`, page after page (100 a page), in the list's order. */
     async *listAllOrgs(query: Omit<ListOrgsQuery, 'page' | 'limit'> = {}): AsyncGenerator<OrgSummary, void, undefined> {
       for (let page = 1; ; page++) {
-        const list = ok(await api.GET('/api/v1/vipps-orgs', { params: { query: { ...query, page, limit: 100 } } }))
+        const list = ok(await send(() => api.GET('/api/v1/vipps-orgs', { params: { query: { ...query, page, limit: 100 } } })))
         yield* list.data
         if (list.data.length === 0 || page * 100 >= list.pagination.total) return
       }
     },
 
     async getOrg(orgId: string): Promise<OrgConfig> {
-      return ok(await api.GET('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId } } }))
+      return ok(await send(() => api.GET('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId } } })))
     },
 
     /** The org with its ETag, to send back as `If-Match` with `updateOrg`/`deleteOrg`. */
@@ -195,10 +198,9 @@ export function createClient(options: ClientOptions) {
 
     /** Creates an org; the `Idempotency-Key` (generated unless given) makes retries safe. */
     async createOrg(body: CreateOrgRequest, opts: { idempotencyKey?: string } = {}): Promise<OrgSummary> {
-      const result = await api.POST('/api/v1/vipps-orgs', {
-        params: { header: { 'idempotency-key': opts.idempotencyKey ?? crypto.randomUUID() } },
-        body
-      })
+      // One key for every attempt: a retry after a lost answer replays the first create.
+      const idempotencyKey = opts.idempotencyKey ?? crypto.randomUUID()
+      const result = await send(() => api.POST('/api/v1/vipps-orgs', { params: { header: { 'idempotency-key': idempotencyKey } }, body }))
       return ok(result)
     },
 
@@ -228,9 +230,9 @@ export function createClient(options: ClientOptions) {
     },
 
     async deleteOrg(orgId: string, opts: { ifMatch?: string } = {}): Promise<DeletedOrg> {
-      const result = await api.DELETE('/api/v1/vipps-orgs/{org_id}', {
+      const result = await send(() => api.DELETE('/api/v1/vipps-orgs/{org_id}', {
         params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} }
-      })
+      }))
       return ok(result)
     },
 
@@ -248,7 +250,7 @@ export function createClient(options: ClientOptions) {
     },
 
     async getOrgHistory(orgId: string, query: HistoryQuery = {}): Promise<OrgHistory> {
-      return ok(await api.GET('/api/v1/vipps-orgs/{org_id}/history', { params: { path: { org_id: orgId }, query } }))
+      return ok(await send(() => api.GET('/api/v1/vipps-orgs/{org_id}/history', { params: { path: { org_id: orgId }, query } })))
     },
 
     // --- change feed ----------------------------------------------------------------------------
@@ -276,7 +278,7 @@ export function createClient(options: ClientOptions) {
             await sleep(1000, controller.signal).catch(() => undefined)
           }
         }
-        cursor = start === 'now' ? undefined : start
+        cursor = start === 'now' || start === 'start' ? undefined : start
         markReady()
         if (controller.signal.aborted) return
         const events = followEvents({
@@ -309,30 +311,30 @@ export function createClient(options: ClientOptions) {
 
     // --- webhooks -------------------------------------------------------------------------------
     async listWebhooks(): Promise<Webhook[]> {
-      return ok(await api.GET('/api/v1/webhooks')).data
+      return ok(await send(() => api.GET('/api/v1/webhooks'))).data
     },
     async getWebhook(id: string): Promise<Webhook> {
-      return ok(await api.GET('/api/v1/webhooks/{id}', { params: { path: { id } } }))
+      return ok(await send(() => api.GET('/api/v1/webhooks/{id}', { params: { path: { id } } })))
     },
     /** The answer carries the signing secret: shown this once. */
     async createWebhook(body: CreateWebhookRequest): Promise<CreatedWebhook> {
-      return ok(await api.POST('/api/v1/webhooks', { body }))
+      return ok(await send(() => api.POST('/api/v1/webhooks', { body }), false))
     },
     async updateWebhook(id: string, changes: UpdateWebhookRequest): Promise<Webhook> {
-      return ok(await api.PUT('/api/v1/webhooks/{id}', { params: { path: { id } }, body: changes }))
+      return ok(await send(() => api.PUT('/api/v1/webhooks/{id}', { params: { path: { id } }, body: changes })))
     },
     async deleteWebhook(id: string): Promise<void> {
-      const result = await api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id } } })
+      const result = await send(() => api.DELETE('/api/v1/webhooks/{id}', { params: { path: { id } } }))
       if (!result.response.ok) fail(result.response, result.error)
     },
     async rotateWebhookSecret(id: string): Promise<RotatedSecret> {
-      return ok(await api.POST('/api/v1/webhooks/{id}/rotate-secret', { params: { path: { id } } }))
+      return ok(await send(() => api.POST('/api/v1/webhooks/{id}/rotate-secret', { params: { path: { id } } }), false))
     },
     async sendWebhookTest(id: string): Promise<QueuedTestEvent> {
-      return ok(await api.POST('/api/v1/webhooks/{id}/test', { params: { path: { id } } }))
+      return ok(await send(() => api.POST('/api/v1/webhooks/{id}/test', { params: { path: { id } } }), false))
     },
     async listWebhookDeliveries(id: string, query: { limit?: number } = {}): Promise<DeliveryList> {
-      return ok(await api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id }, query } }))
+      return ok(await send(() => api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id }, query } })))
     }
   }
 }

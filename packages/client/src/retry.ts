@@ -4,41 +4,41 @@ export interface RetryOptions {
   attempts?: number
   /** First backoff delay in ms, doubled on each attempt, with jitter (default 200). */
   baseDelayMs?: number
-  /** Cap on any single wait, `Retry-After` included (default 30000). */
+  /** Cap on any single wait, `Retry-After` included (default 60000). */
   maxDelayMs?: number
 }
-
-type Fetch = (input: Request) => Promise<Response>
 
 const RETRY_STATUSES = new Set([429, 503])
 
 /**
- * Wraps `fetch` so that 429 and 503 answers are tried again after `Retry-After` (seconds or an
- * HTTP date) or an exponential backoff, and so are connection errors, but only for requests that
- * are safe to repeat: reads, PUT and DELETE, and POSTs that carry an `Idempotency-Key`.
- * A 429 or 503 means the service did not act on the request, so any method may be repeated then.
+ * Runs `call` (one request through openapi-fetch, which builds a fresh Request each time) and
+ * runs it again after a 429 or 503, waiting for `Retry-After` (seconds or an HTTP date) or an
+ * exponential backoff; after a connection error too, but only when the request is `repeatable`
+ * (reads, PUT, DELETE, and POSTs that carry an `Idempotency-Key`). A 429 or 503 means the service
+ * did not act on the request, so any request may be repeated then.
  */
-export function retryingFetch(inner: Fetch, options: RetryOptions = {}): Fetch {
+export async function withRetries<T extends { response: Response }>(
+  call: () => Promise<T>,
+  options: RetryOptions,
+  repeatable: boolean,
+  signal?: AbortSignal
+): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 4)
   const base = options.baseDelayMs ?? 200
-  const max = options.maxDelayMs ?? 30_000
-  return async (request) => {
-    const repeatable = request.method !== 'POST' || request.headers.has('idempotency-key')
-    for (let attempt = 1; ; attempt++) {
-      const last = attempt >= attempts
-      let response: Response
-      try {
-        response = await inner(last ? request : request.clone())
-      } catch (err) {
-        if (last || !repeatable || request.signal.aborted) throw err
-        await sleep(backoff(base, max, attempt), request.signal)
-        continue
-      }
-      if (last || !RETRY_STATUSES.has(response.status)) return response
-      const wait = retryAfterMs(response.headers.get('retry-after')) ?? backoff(base, max, attempt)
-      await response.body?.cancel()
-      await sleep(Math.min(wait, max), request.signal)
+  const max = options.maxDelayMs ?? 60_000
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= attempts
+    let result: T
+    try {
+      result = await call()
+    } catch (err) {
+      if (last || !repeatable || signal?.aborted) throw err
+      await sleep(backoff(base, max, attempt), signal)
+      continue
     }
+    if (last || !RETRY_STATUSES.has(result.response.status)) return result
+    const wait = retryAfterMs(result.response.headers.get('retry-after')) ?? backoff(base, max, attempt)
+    await sleep(Math.min(wait, max), signal)
   }
 }
 
