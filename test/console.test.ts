@@ -29,6 +29,7 @@ let page: Page
 let server: ListeningApp
 let receiver: Awaited<ReturnType<typeof startReceiver>>
 let consoleErrors: string[]
+let consoleDir: string
 
 /** The API as a second writer (another admin, a provisioning script). */
 async function api(method: string, path: string, body?: unknown, token = OPS) {
@@ -51,6 +52,7 @@ const heading = () => page.getByRole('heading', { level: 1 })
 beforeAll(async () => {
   const [dir, started] = await Promise.all([buildConsole(), launchBrowser()])
   browser = started
+  consoleDir = dir
   server = await listenApp({ ADMIN_TOKENS: `alice:${ALICE},ops:${OPS}` }, '127.0.0.1', { consoleDir: dir })
   receiver = await startReceiver()
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
@@ -387,3 +389,42 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Try again' }).waitFor()
   })
 })
+
+describe('the console on servers configured otherwise', () => {
+  it('with writes open (no ADMIN_TOKENS, development): no sign-in, and a visible banner says so', async () => {
+    const open = await listenApp({}, '127.0.0.1', { consoleDir })
+    const tab = await browser.newPage()
+    try {
+      await tab.goto(`${open.base}/console/`)
+      await tab.locator('.count').waitFor()
+      expect(await tab.getByRole('heading', { level: 1 }).textContent()).toBe('Organizations')
+      expect(await tab.locator('.banner').textContent()).toContain('Writes are open')
+      expect(await tab.getByRole('button', { name: 'Sign out' }).count()).toBe(0)
+      await noSeriousA11yOn(tab, 'org list with the open-writes banner')
+    } finally {
+      await tab.close()
+      await open.close()
+    }
+  })
+
+  it('with AUTH_READS=true: reads need the token too, and work once signed in', async () => {
+    const closed = await listenApp({ ADMIN_TOKENS: `alice:${ALICE}`, AUTH_READS: 'true' }, '127.0.0.1', { consoleDir })
+    const tab = await browser.newPage()
+    try {
+      await tab.goto(`${closed.base}/console/`)
+      await tab.getByLabel('Admin token').fill(ALICE)
+      await tab.getByRole('button', { name: 'Sign in' }).click()
+      await tab.locator('.count').waitFor()
+      expect(await tab.locator('.count').textContent()).toContain('No organization matches.')
+      expect(await tab.locator('.banner').count()).toBe(0)
+    } finally {
+      await tab.close()
+      await closed.close()
+    }
+  })
+})
+
+async function noSeriousA11yOn(tab: Page, where: string) {
+  const violations = await seriousA11yViolations(tab)
+  expect(violations, `axe on ${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([])
+}

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { accessSync, constants, mkdtempSync, readFileSync } from 'node:fs'
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
@@ -40,9 +40,34 @@ function executable(path: string): boolean {
   }
 }
 
+/**
+ * @sparticuz/chromium unpacks into the temp directory and takes an existing /tmp/chromium as done,
+ * so two test files starting together could launch a half-written binary: one unpacks at a time.
+ */
 async function fromSparticuz(): Promise<string> {
   const { default: sparticuz } = await import('@sparticuz/chromium')
-  return sparticuz.executablePath()
+  const lock = join(tmpdir(), 'vipps-orgs-chromium-unpack.lock')
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true }) // left by a killed run
+      } catch {
+        // gone already
+      }
+      if (Date.now() > deadline) throw new Error(`waited 3 minutes for ${lock} (another process unpacking Chromium)`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+  try {
+    return await sparticuz.executablePath()
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
 }
 
 function fromDebian(install: boolean): string {
