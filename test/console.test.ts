@@ -96,8 +96,13 @@ describe('the console is served with a strict CSP', () => {
       expect(csp).toContain("frame-ancestors 'none'")
       expect(csp).not.toContain('unsafe-inline')
       expect(csp).not.toContain('unsafe-eval')
+      expect(res.headers.get('cache-control')).toBe('no-cache')
       const html = await res.text()
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
+      const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+      const asset = await fetch(`${server.base}${script}`)
+      expect(asset.status).toBe(200)
+      expect(asset.headers.get('cache-control')).toContain('immutable')
     }
     expect((await fetch(`${server.base}/console`)).status).toBe(200)
     expect((await fetch(`${server.base}/console/assets/nothing-here.js`)).status).toBe(404)

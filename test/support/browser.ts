@@ -93,6 +93,7 @@ export async function findBrowser(): Promise<FoundBrowser> {
     return { source: 'CHROMIUM_PATH', executablePath: chosen }
   }
   const only = process.env.TEST_BROWSER
+  if (only && only !== 'sparticuz' && only !== 'debian') throw new Error(`TEST_BROWSER=${only}: use sparticuz or debian`)
   const reasons: string[] = []
   if (!only || only === 'sparticuz') {
     try {
@@ -216,10 +217,18 @@ export async function listenApp(
 export async function buildConsole(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'vipps-orgs-console-'))
   const { build } = await import('vite')
-  await build({
-    configFile: join(ROOT, 'src', 'console', 'vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true }
-  })
+  // The production build, as npm run build makes it (vitest sets NODE_ENV=test, which Vite would follow).
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({
+      configFile: join(ROOT, 'src', 'console', 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true }
+    })
+  } finally {
+    process.env.NODE_ENV = nodeEnv
+  }
   return outDir
 }
