@@ -386,7 +386,7 @@ describe('the console in Chromium', () => {
   it('says clearly when the service is down, instead of a blank page', async () => {
     await page.goto(`${server.base}/console/`)
     await page.locator('table').waitFor()
-    await server.close()
+    await server.kill()
     await page.getByRole('link', { name: 'console-alpha-1' }).click()
     const alert = page.getByRole('alert')
     await alert.waitFor()

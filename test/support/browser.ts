@@ -190,6 +190,8 @@ export interface ListeningApp {
   port: number
   databaseUrl: string
   close(): Promise<void>
+  /** Stops at once, as a crashed or stopped service would: open (keep-alive) connections are cut too. */
+  kill(): Promise<void>
 }
 
 /**
@@ -206,7 +208,17 @@ export async function listenApp(
   const app = await buildApp(config, { logger: false, consoleDir: options.consoleDir })
   await app.listen({ host, port: 0 })
   const port = (app.server.address() as AddressInfo).port
-  return { base: `http://127.0.0.1:${port}`, port, databaseUrl, close: () => app.close() }
+  return {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    databaseUrl,
+    close: () => app.close(),
+    async kill() {
+      const closed = app.close()
+      app.server.closeAllConnections()
+      await closed
+    }
+  }
 }
 
 /**
