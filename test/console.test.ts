@@ -280,6 +280,19 @@ describe('the console in Chromium', () => {
     await page.locator('text=Last change: version 5, update by alice').waitFor()
   })
 
+  it('after a 412, reload discards the admin’s edits and shows the other writer’s state', async () => {
+    await page.getByRole('button', { name: 'Edit', exact: true }).click()
+    await page.getByLabel('Client id').fill('never-saved')
+    expect((await api('PUT', `/api/v1/vipps-orgs/${ORG}`, { scopes: ['openid', 'name'] })).status).toBe(200)
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.locator('.conflict').waitFor()
+    await page.getByRole('button', { name: 'Reload and discard my changes' }).click()
+    await page.locator('.conflict').waitFor({ state: 'detached' })
+    await page.locator('dd', { hasText: 'openid, name' }).waitFor()
+    expect(await page.locator('dl.fields').textContent()).toContain('client-edited-by-alice')
+    expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.client_id).toBe('client-edited-by-alice')
+  })
+
   it('delete asks for the org id typed out, then removes it', async () => {
     await page.getByRole('button', { name: 'Delete organization…' }).click()
     const dialog = page.getByRole('dialog')
