@@ -29,6 +29,7 @@ let page: Page
 let server: ListeningApp
 let receiver: Awaited<ReturnType<typeof startReceiver>>
 let consoleErrors: string[]
+let consoleDir: string
 
 /** The API as a second writer (another admin, a provisioning script). */
 async function api(method: string, path: string, body?: unknown, token = OPS) {
@@ -51,6 +52,7 @@ const heading = () => page.getByRole('heading', { level: 1 })
 beforeAll(async () => {
   const [dir, started] = await Promise.all([buildConsole(), launchBrowser()])
   browser = started
+  consoleDir = dir
   server = await listenApp({ ADMIN_TOKENS: `alice:${ALICE},ops:${OPS}` }, '127.0.0.1', { consoleDir: dir })
   receiver = await startReceiver()
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
@@ -94,8 +96,13 @@ describe('the console is served with a strict CSP', () => {
       expect(csp).toContain("frame-ancestors 'none'")
       expect(csp).not.toContain('unsafe-inline')
       expect(csp).not.toContain('unsafe-eval')
+      expect(res.headers.get('cache-control')).toBe('no-cache')
       const html = await res.text()
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/)
+      const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+      const asset = await fetch(`${server.base}${script}`)
+      expect(asset.status).toBe(200)
+      expect(asset.headers.get('cache-control')).toContain('immutable')
     }
     expect((await fetch(`${server.base}/console`)).status).toBe(200)
     expect((await fetch(`${server.base}/console/assets/nothing-here.js`)).status).toBe(404)
@@ -273,6 +280,19 @@ describe('the console in Chromium', () => {
     await page.locator('text=Last change: version 5, update by alice').waitFor()
   })
 
+  it('after a 412, reload discards the admin’s edits and shows the other writer’s state', async () => {
+    await page.getByRole('button', { name: 'Edit', exact: true }).click()
+    await page.getByLabel('Client id').fill('never-saved')
+    expect((await api('PUT', `/api/v1/vipps-orgs/${ORG}`, { scopes: ['openid', 'name'] })).status).toBe(200)
+    await page.getByRole('button', { name: 'Save changes' }).click()
+    await page.locator('.conflict').waitFor()
+    await page.getByRole('button', { name: 'Reload and discard my changes' }).click()
+    await page.locator('.conflict').waitFor({ state: 'detached' })
+    await page.locator('dd', { hasText: 'openid, name' }).waitFor()
+    expect(await page.locator('dl.fields').textContent()).toContain('client-edited-by-alice')
+    expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.client_id).toBe('client-edited-by-alice')
+  })
+
   it('delete asks for the org id typed out, then removes it', async () => {
     await page.getByRole('button', { name: 'Delete organization…' }).click()
     const dialog = page.getByRole('dialog')
@@ -379,7 +399,7 @@ describe('the console in Chromium', () => {
   it('says clearly when the service is down, instead of a blank page', async () => {
     await page.goto(`${server.base}/console/`)
     await page.locator('table').waitFor()
-    await server.close()
+    await server.kill()
     await page.getByRole('link', { name: 'console-alpha-1' }).click()
     const alert = page.getByRole('alert')
     await alert.waitFor()
@@ -387,3 +407,42 @@ describe('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Try again' }).waitFor()
   })
 })
+
+describe('the console on servers configured otherwise', () => {
+  it('with writes open (no ADMIN_TOKENS, development): no sign-in, and a visible banner says so', async () => {
+    const open = await listenApp({}, '127.0.0.1', { consoleDir })
+    const tab = await browser.newPage()
+    try {
+      await tab.goto(`${open.base}/console/`)
+      await tab.locator('.count').waitFor()
+      expect(await tab.getByRole('heading', { level: 1 }).textContent()).toBe('Organizations')
+      expect(await tab.locator('.banner').textContent()).toContain('Writes are open')
+      expect(await tab.getByRole('button', { name: 'Sign out' }).count()).toBe(0)
+      await noSeriousA11yOn(tab, 'org list with the open-writes banner')
+    } finally {
+      await tab.close()
+      await open.close()
+    }
+  })
+
+  it('with AUTH_READS=true: reads need the token too, and work once signed in', async () => {
+    const closed = await listenApp({ ADMIN_TOKENS: `alice:${ALICE}`, AUTH_READS: 'true' }, '127.0.0.1', { consoleDir })
+    const tab = await browser.newPage()
+    try {
+      await tab.goto(`${closed.base}/console/`)
+      await tab.getByLabel('Admin token').fill(ALICE)
+      await tab.getByRole('button', { name: 'Sign in' }).click()
+      await tab.locator('.count').waitFor()
+      expect(await tab.locator('.count').textContent()).toContain('No organization matches.')
+      expect(await tab.locator('.banner').count()).toBe(0)
+    } finally {
+      await tab.close()
+      await closed.close()
+    }
+  })
+})
+
+async function noSeriousA11yOn(tab: Page, where: string) {
+  const violations = await seriousA11yViolations(tab)
+  expect(violations, `axe on ${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([])
+}

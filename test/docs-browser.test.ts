@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { docsCsp } from '../src/http/plugins/openapi.js'
 import { collectConsoleErrors, launchBrowser, type ListeningApp, listenApp, nonLoopbackIPv4 } from './support/browser.js'
 
 /**
@@ -54,5 +55,17 @@ describe('/docs in a browser over plain HTTP on a non-loopback address', () => {
     expect(urls.filter((u) => u.startsWith('https:'))).toEqual([])
     expect(urls.some((u) => u.startsWith(`${base}/docs/static/swagger-ui-bundle.js`))).toBe(true)
     await page.close()
+  })
+})
+
+describe('the /docs CSP', () => {
+  it('upgrades insecure requests only on a page that came over HTTPS, and never allows inline scripts', () => {
+    expect(docsCsp(false)).not.toContain('upgrade-insecure-requests')
+    expect(docsCsp(true)).toContain('upgrade-insecure-requests')
+    for (const csp of [docsCsp(false), docsCsp(true)]) {
+      expect(csp).toContain("script-src 'self';")
+      expect(csp).not.toContain('unsafe-inline')
+      expect(csp).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/]{43}='/)
+    }
   })
 })

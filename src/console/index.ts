@@ -57,7 +57,7 @@ export default async function consolePlugin(app: FastifyInstance, options: Conso
         .send('The console is not built: run `npm run build` (npm start does it), then restart.')
     }
     // The page names hashed assets: it must be revalidated, they may be cached for ever.
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', dir)
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', dir, { cacheControl: false })
   }
 
   if (built) {

@@ -84,6 +84,10 @@ function openPostgres(url: string, pgConfig: Config['pg'], log: Logger): Databas
   })
   // An idle client that loses its server emits here; without a listener the process would die.
   pool.on('error', (err) => log.warn({ err }, 'idle PostgreSQL connection lost'))
+  // So does a checked-out client between two queries (pg-pool takes its listener off while it is
+  // lent out): a server restart must not kill the process. Its query fails; on release the pool
+  // drops it, as it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'PostgreSQL connection lost while in use')))
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   const poolStats = () => ({ max: pgConfig.poolMax, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
   return { db, dialect: 'postgres', ping: () => ping(db), poolStats, close: () => db.destroy() }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { accessSync, constants, mkdtempSync, readFileSync } from 'node:fs'
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
@@ -40,9 +40,34 @@ function executable(path: string): boolean {
   }
 }
 
+/**
+ * @sparticuz/chromium unpacks into the temp directory and takes an existing /tmp/chromium as done,
+ * so two test files starting together could launch a half-written binary: one unpacks at a time.
+ */
 async function fromSparticuz(): Promise<string> {
   const { default: sparticuz } = await import('@sparticuz/chromium')
-  return sparticuz.executablePath()
+  const lock = join(tmpdir(), 'vipps-orgs-chromium-unpack.lock')
+  const deadline = Date.now() + 180_000
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true }) // left by a killed run
+      } catch {
+        // gone already
+      }
+      if (Date.now() > deadline) throw new Error(`waited 3 minutes for ${lock} (another process unpacking Chromium)`)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+  try {
+    return await sparticuz.executablePath()
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
 }
 
 function fromDebian(install: boolean): string {
@@ -68,6 +93,7 @@ export async function findBrowser(): Promise<FoundBrowser> {
     return { source: 'CHROMIUM_PATH', executablePath: chosen }
   }
   const only = process.env.TEST_BROWSER
+  if (only && only !== 'sparticuz' && only !== 'debian') throw new Error(`TEST_BROWSER=${only}: use sparticuz or debian`)
   const reasons: string[] = []
   if (!only || only === 'sparticuz') {
     try {
@@ -164,6 +190,8 @@ export interface ListeningApp {
   port: number
   databaseUrl: string
   close(): Promise<void>
+  /** Stops at once, as a crashed or stopped service would: open (keep-alive) connections are cut too. */
+  kill(): Promise<void>
 }
 
 /**
@@ -180,7 +208,17 @@ export async function listenApp(
   const app = await buildApp(config, { logger: false, consoleDir: options.consoleDir })
   await app.listen({ host, port: 0 })
   const port = (app.server.address() as AddressInfo).port
-  return { base: `http://127.0.0.1:${port}`, port, databaseUrl, close: () => app.close() }
+  return {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    databaseUrl,
+    close: () => app.close(),
+    async kill() {
+      const closed = app.close()
+      app.server.closeAllConnections()
+      await closed
+    }
+  }
 }
 
 /**
@@ -191,10 +229,18 @@ export async function listenApp(
 export async function buildConsole(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'vipps-orgs-console-'))
   const { build } = await import('vite')
-  await build({
-    configFile: join(ROOT, 'src', 'console', 'vite.config.ts'),
-    logLevel: 'error',
-    build: { outDir, emptyOutDir: true }
-  })
+  // The production build, as npm run build makes it (vitest sets NODE_ENV=test, which Vite would follow).
+  const nodeEnv = process.env.NODE_ENV
+  process.env.NODE_ENV = 'production'
+  try {
+    await build({
+      configFile: join(ROOT, 'src', 'console', 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'error',
+      build: { outDir, emptyOutDir: true }
+    })
+  } finally {
+    process.env.NODE_ENV = nodeEnv
+  }
   return outDir
 }
