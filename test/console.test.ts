@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -82,6 +82,7 @@ afterAll(async () => {
   await browser?.close()
   await server?.close()
   await receiver?.close()
+  if (consoleDir) rmSync(consoleDir, { recursive: true, force: true })
 })
 
 describe('the console is served with a strict CSP', () => {
