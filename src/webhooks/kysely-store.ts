@@ -237,6 +237,9 @@ export class KyselyWebhookStore implements WebhookStore {
       }
       await this.recordHealth(trx, recorded, failingLimitMs)
     })
+    // Only now, the outcomes committed: a claim made while they were being written must not take
+    // these deliveries again (they were still pending and due in the database until the commit).
+    this.release(held)
   }
 
   /** The deliveries, while this process still holds their leases (PostgreSQL: checked in the statement). */
@@ -283,10 +286,15 @@ export class KyselyWebhookStore implements WebhookStore {
   /** SQLite: the lease is this process's own; it ends with the record. (PostgreSQL checks it in the update.) */
   private holdsLease(delivery: ClaimedDelivery): boolean {
     if (this.dialect === 'postgres') return true
-    const lease = this.leases.get(delivery.id)
-    if (lease?.id !== delivery.lease_id) return false
-    this.leases.delete(delivery.id)
-    return true
+    return this.leases.get(delivery.id)?.id === delivery.lease_id
+  }
+
+  /** SQLite: drops the in-memory leases of recorded deliveries (PostgreSQL's were cleared in their rows). */
+  private release(outcomes: AttemptOutcome[]): void {
+    if (this.dialect === 'postgres') return
+    for (const { delivery } of outcomes) {
+      if (this.leases.get(delivery.id)?.id === delivery.lease_id) this.leases.delete(delivery.id)
+    }
   }
 
   async nextDue(): Promise<number | undefined> {
