@@ -42,6 +42,16 @@ const byOrgId = (a: Entry, b: Entry) => (a.org_id < b.org_id ? -1 : a.org_id > b
 const byClientKey = (a: Entry, b: Entry) =>
   a.client_key < b.client_key ? -1 : a.client_key > b.client_key ? 1 : byOrgId(a, b)
 
+function entryOf(summary: OrgSummary): Entry {
+  return {
+    org_id: summary.org_id,
+    created_at: summary.created_at,
+    environment: summary.environment,
+    vipps_enabled: summary.vipps_enabled,
+    client_key: searchKey(summary.client_id)
+  }
+}
+
 /** Index of the first element not before `item` (binary search). */
 function lowerBound<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): number {
   let lo = 0
@@ -184,13 +194,7 @@ export class LiveOrgIndex {
   }
 
   private add(summary: OrgSummary): void {
-    const entry: Entry = {
-      org_id: summary.org_id,
-      created_at: summary.created_at,
-      environment: summary.environment,
-      vipps_enabled: summary.vipps_enabled,
-      client_key: searchKey(summary.client_id)
-    }
+    const entry = entryOf(summary)
     this.entries.set(entry.org_id, entry)
     for (const key of this.keysOf(entry)) insertSorted(this.ordered.get(key)!, entry, byListOrder)
     insertSorted(this.byOrgId, entry, byOrgId)
@@ -219,8 +223,15 @@ export class LiveOrgIndex {
       const all = await this.source.liveSummaries()
       if (epoch !== this.epoch) return
       this.reset()
-      all.sort((a, b) => byListOrder(a as unknown as Entry, b as unknown as Entry))
-      for (const summary of all) this.add(summary)
+      // Sorted once, then appended: inserting 100,000 entries one by one into the org_id and
+      // client id orders moved O(n) elements each time (seconds at start).
+      const entries = all.map(entryOf).sort(byListOrder)
+      for (const entry of entries) {
+        this.entries.set(entry.org_id, entry)
+        for (const key of this.keysOf(entry)) this.ordered.get(key)!.push(entry)
+      }
+      this.byOrgId = [...entries].sort(byOrgId)
+      this.byClientKey = [...entries].sort(byClientKey)
       this.state = 'ready'
     }, epoch)
   }
