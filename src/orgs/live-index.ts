@@ -28,6 +28,8 @@ export interface IndexPage {
 const ENVIRONMENTS = ['', 'production', 'test'] as const
 const SWITCHES = ['', 'true', 'false'] as const
 const MAX_BATCH = 500
+/** Above one org in this many matching by prefix, a search scans the list order instead of sorting the matches. */
+const BROAD_SEARCH_SHARE = 16
 /** A list waits for at most this many rounds of refreshes under a stream of writes, then answers. */
 const MAX_SETTLE_ROUNDS = 4
 
@@ -77,6 +79,18 @@ function removeSorted<T>(sorted: T[], item: T, compare: (a: T, b: T) => number):
     const found = sorted.indexOf(item)
     if (found >= 0) sorted.splice(found, 1)
   }
+}
+
+/** The first index after every key that starts with `prefix`; keys are sorted. */
+function prefixEnd(sorted: Entry[], prefix: string, key: (e: Entry) => string): number {
+  let lo = prefixStart(sorted, prefix, key)
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (key(sorted[mid]!).startsWith(prefix)) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** The first index whose key starts with `prefix` or comes after it; keys are sorted. */
@@ -171,6 +185,15 @@ export class LiveOrgIndex {
 
   private search(filter: SearchFilter, q: string): Entry[] {
     const prefix = searchKey(q)
+    // A broad prefix: one pass over the orgs in list order beats collecting and sorting them.
+    const candidates =
+      prefixEnd(this.byOrgId, prefix, (e) => e.org_id) -
+      prefixStart(this.byOrgId, prefix, (e) => e.org_id) +
+      prefixEnd(this.byClientKey, prefix, (e) => e.client_key) -
+      prefixStart(this.byClientKey, prefix, (e) => e.client_key)
+    if (candidates * BROAD_SEARCH_SHARE > this.entries.size) {
+      return this.orderedFor(filter).filter((e) => e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix))
+    }
     const found = new Set<Entry>()
     for (const [sorted, key] of [
       [this.byOrgId, (e: Entry) => e.org_id],
