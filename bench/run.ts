@@ -45,6 +45,15 @@ const LIST_FILTERS: [string, string][] = [
   ['q (broad: vipps-client-1)', 'q=vipps-client-1&vipps_enabled=any']
 ]
 
+// Every service process this run starts: stopped at the end even when a step fails.
+const started = new Set<ChildProcess>()
+async function startTracked(env: Record<string, string>) {
+  const service = await startService(env)
+  started.add(service.child)
+  service.child.once('exit', () => started.delete(service.child))
+  return service
+}
+
 interface Run extends Measure {
   ratio_to_ceiling?: number
 }
@@ -121,7 +130,7 @@ async function service(
     CACHE_MAX_ENTRIES: String(Math.max(size * 2, 1000)),
     CACHE_TTL_MS: '0'
   }
-  const on = await startService(env)
+  const on = await startTracked(env)
   const rssStart = rssMb(on.pid)
 
   let seeded = 0
@@ -146,7 +155,7 @@ async function service(
   console.log(`  ${store} N=${size}: seeded at ${Math.round(size / seedSeconds)}/s; RSS ${rssStart} MB at start, ${rssAfterReads} MB after every org created and read once`)
 
   // The same service with metrics off, on the same database (reads only while both run).
-  const off = await startService({ ...env, METRICS_ENABLED: 'false' })
+  const off = await startTracked({ ...env, METRICS_ENABLED: 'false' })
   await warm(off.port, size)
 
   const status: GetLoad = { pattern: `${BASE}/bench_org_%d/status`, n: size }
@@ -308,6 +317,7 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       sizes.push({ n, stores })
     }
   } finally {
+    await Promise.all([...started].map((child) => stop(child)))
     await embedded?.destroy()
     rmSync(dir, { recursive: true, force: true })
   }

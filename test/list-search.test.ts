@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { openDatabase, type DatabaseHandle } from '../src/db/connect.js'
 import { KyselyOrgStore } from '../src/orgs/kysely-store.js'
@@ -80,9 +80,9 @@ describeEachStore('GET /api/v1/vipps-orgs?q= (search)', (ctx) => {
     expect(fieldsOf(problemOf(res, 400, 'validation_failed'))).toEqual(['q'])
   })
 
-  describe_sql: {
-    // Lists page in SQL while the in-memory index cannot answer (PostgreSQL listener lost):
-    // the same answers from the database, through the indexes of migration 002.
+  // Lists page in SQL while the in-memory index cannot answer (PostgreSQL listener lost):
+  // the same answers from the database, through the indexes of migration 002.
+  describe('paged in SQL', () => {
     let database: DatabaseHandle
     beforeAll(() => {
       database = openDatabase(loadConfig({ DATABASE_URL: ctx().databaseUrl }), { warn: () => undefined })
@@ -104,5 +104,5 @@ describeEachStore('GET /api/v1/vipps-orgs?q= (search)', (ctx) => {
       expect(sqlPage.items).toEqual(api.data)
       expect(sqlPage.total).toBe(api.pagination.total)
     })
-  }
+  })
 })
