@@ -178,6 +178,14 @@ describe('vipps-orgs (the CLI)', () => {
         expect(refused.stderr).toMatch(/--prune would delete 2 org\(s\) not in the file: not confirmed/)
         await expect(c.getOrg('new_one')).rejects.toMatchObject({ status: 404 })
 
+        // A line too broken to name its org could be any org: --prune refuses and writes nothing.
+        const broken = file('prune-broken.ndjson', [JSON.stringify(keep), JSON.stringify(disabledKeep), '{"org_id":"drop_me", "client_id": "c2",}', JSON.stringify(orgLine('new_one'))].join('\n'))
+        const unsafe = await cli(prunable.base, ['import', broken, '--prune', '--yes'])
+        expect(unsafe.code).toBe(1)
+        expect(unsafe.stderr).toMatch(/--prune refused: line 3 names no org \(fix it first\); nothing was written/)
+        expect((await c.getOrg('drop_me')).org_id).toBe('drop_me')
+        await expect(c.getOrg('new_one')).rejects.toMatchObject({ status: 404 })
+
         const run = await cli(prunable.base, ['import', path, '--prune', '--yes'])
         expect(run.code).toBe(0)
         expect(run.stdout).toMatch(/^created 1, updated 0, unchanged 2, deleted 2, failed 0 /)
@@ -188,6 +196,19 @@ describe('vipps-orgs (the CLI)', () => {
       } finally {
         await prunable.close()
       }
+    })
+
+    it('refuses a line without a required field, for an existing org too: nothing of it is applied', async () => {
+      const id = uniqueOrgId('partial')
+      await targetApi.createOrg(orgLine(id, { environment: 'production', scopes: ['openid', 'email'] }) as never)
+      const run = await cli(target.base, ['import', '-'], { input: JSON.stringify({ org_id: id, vipps_enabled: false }) })
+      expect(run.code).toBe(1)
+      expect(run.stderr.trimEnd().split('\n')).toEqual([
+        `line 1: ${id}: client_id: required`,
+        `line 1: ${id}: client_secret_ref: required`,
+        `line 1: ${id}: redirect_uri: required`
+      ])
+      expect(await targetApi.getOrg(id)).toMatchObject({ environment: 'production', scopes: ['openid', 'email'], vipps_enabled: true })
     })
 
     it('--json gives the report as JSON', async () => {

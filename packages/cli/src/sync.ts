@@ -3,6 +3,8 @@ import { type OrgConfig, ProblemError, type UpdateOrgRequest, type VippsOrgsClie
 /** The fields of an org a file sets, in the order `export` writes them. Timestamps are the server's. */
 export const CONFIG_FIELDS = ['org_id', 'client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'environment', 'vipps_enabled'] as const
 const SERVER_FIELDS = new Set(['created_at', 'updated_at'])
+/** What a create needs: a line without one of them is refused, for a new org and an existing one alike. */
+const REQUIRED_FIELDS = ['client_id', 'client_secret_ref', 'redirect_uri'] as const
 const UPDATABLE = ['client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'environment', 'vipps_enabled'] as const
 
 export type ConfigLine = Pick<OrgConfig, (typeof CONFIG_FIELDS)[number]>
@@ -99,6 +101,12 @@ export function parseLine(text: string, line: number): Parsed {
   if (unknown.length > 0) {
     return { line, org_id: orgId, failures: unknown.map((field) => ({ line, org_id: orgId, field, message: 'unknown field' })) }
   }
+  // A line stands for the whole config: a missing required field is the line's error, never a
+  // field quietly left as it is on the server (or reset to a default).
+  const missing = REQUIRED_FIELDS.filter((field) => obj[field] === undefined)
+  if (missing.length > 0) {
+    return { line, org_id: orgId, failures: missing.map((field) => ({ line, org_id: orgId, field, message: 'required' })) }
+  }
   const config = {
     org_id: orgId,
     client_id: obj.client_id,
@@ -159,6 +167,9 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
   for await (const summary of client.listAllOrgs({ vipps_enabled: 'any' })) live.add(summary.org_id)
   // Orgs the file names, even on a bad line: a typo must never get an org deleted.
   const named = new Set(parsed.map((p) => p.org_id).filter((id): id is string => id !== undefined))
+  // A line too broken to say which org it is (bad JSON, no org_id) could be any org: prune nothing.
+  const unnamed = parsed.filter((p) => p.org_id === undefined).map((p) => p.line)
+  if (options.prune && unnamed.length > 0) throw new PruneUnsafe(unnamed)
   const toPrune = options.prune ? [...live].filter((id) => !named.has(id)).sort() : []
   if (toPrune.length > 0 && !options.dryRun && !(await options.confirmPrune(toPrune.length))) {
     throw new PruneRefused(toPrune.length)
@@ -242,6 +253,13 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
   report.failures.sort((a, b) => (a.line || LAST) - (b.line || LAST))
   report.changes.sort((a, b) => ('line' in a ? a.line : LAST) - ('line' in b ? b.line : LAST) || a.org_id.localeCompare(b.org_id))
   return report
+}
+
+/** --prune with lines that name no org: which orgs the file means is unknown, so nothing is done. */
+export class PruneUnsafe extends Error {
+  constructor(readonly lines: number[]) {
+    super(`--prune refused: line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} name${lines.length > 1 ? '' : 's'} no org (fix ${lines.length > 1 ? 'them' : 'it'} first); nothing was written`)
+  }
 }
 
 export class PruneRefused extends Error {

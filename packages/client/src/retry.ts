@@ -14,8 +14,8 @@ const RETRY_STATUSES = new Set([429, 503])
  * Runs `call` (one request through openapi-fetch, which builds a fresh Request each time) and
  * runs it again after a 429 or 503, waiting for `Retry-After` (seconds or an HTTP date) or an
  * exponential backoff; after a connection error too, but only when the request is `repeatable`
- * (reads, PUT, DELETE, and POSTs that carry an `Idempotency-Key`). A 429 or 503 means the service
- * did not act on the request, so any request may be repeated then.
+ * (reads, PUT, DELETE, and POSTs that carry an `Idempotency-Key`). A 429 means the service did not
+ * act on the request, so any request is repeated then; a 503 only a repeatable one.
  */
 export async function withRetries<T extends { response: Response }>(
   call: () => Promise<T>,
@@ -36,7 +36,10 @@ export async function withRetries<T extends { response: Response }>(
       await sleep(backoff(base, max, attempt), signal)
       continue
     }
-    if (last || !RETRY_STATUSES.has(result.response.status)) return result
+    const status = result.response.status
+    // A 429 is the rate limit refusing before any work; a 503 may come after a commit whose answer
+    // was lost (a dropped database connection, a proxy), so only a request safe to repeat is.
+    if (last || !RETRY_STATUSES.has(status) || (status === 503 && !repeatable)) return result
     const wait = retryAfterMs(result.response.headers.get('retry-after')) ?? backoff(base, max, attempt)
     await sleep(Math.min(wait, max), signal)
   }
