@@ -153,6 +153,21 @@ describe('the typed client', () => {
       }
     })
 
+    it('does not repeat a request that is not safe to repeat after a 503 (the first may have committed)', async () => {
+      const once = await startProxy(server.base, (_req, res) => {
+        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '0' })
+        res.end(JSON.stringify({ type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'busy', code: 'service_unavailable' }))
+        return true
+      })
+      try {
+        const viaProxy = createClient({ baseUrl: once.base, retry: { attempts: 3, baseDelayMs: 1 } })
+        expect(await problemOf(viaProxy.createWebhook({ url: 'https://hooks.example.com/in' } as never))).toMatchObject({ status: 503 })
+        expect(once.seen).toHaveLength(1)
+      } finally {
+        await once.close()
+      }
+    })
+
     it('waits out the service’s own 429 (rate limit) and then succeeds', async () => {
       const limited = await listenApp('sqlite', { WRITE_RATE_LIMIT: '2', WRITE_RATE_WINDOW_MS: '1000' })
       try {
