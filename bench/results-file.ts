@@ -10,8 +10,12 @@ export interface RunShape {
 /** What `npm run bench` covers with no settings: the only run that rewrites the README's table. */
 export const FULL_RUN: RunShape = { sizes: [1_000, 100_000], stores: ['sqlite', 'postgres'] }
 
-const START = '<!-- results:start -->'
-const END = '<!-- results:end -->'
+/** `body` in place of what stands between the `<!-- name:start -->` and `<!-- name:end -->` markers of `readme`. */
+export function replaceSection(readme: string, name: string, body: string): string {
+  const [start, end] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`]
+  if (!readme.includes(start) || !readme.includes(end)) throw new Error(`bench/README.md has no ${start} … ${end} section`)
+  return readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => `${start}\n${body}\n${end}`)
+}
 
 /** Whether `a` covers every size and store of `b`. */
 export function covers(a: RunShape, b: RunShape): boolean {
@@ -62,9 +66,7 @@ export function saveResults(
   const { file, updateReadme } = resultsTarget(resultsDir, day, shape)
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
   if (updateReadme) {
-    const readme = readFileSync(readmePath, 'utf8')
-    const section = `${START}\n${readmeSection(file)}\n${END}`
-    writeFileSync(readmePath, readme.replace(new RegExp(`${START}[\\s\\S]*${END}`), () => section))
+    writeFileSync(readmePath, replaceSection(readFileSync(readmePath, 'utf8'), 'results', readmeSection(file)))
   }
   return { file, readmeUpdated: updateReadme }
 }

@@ -15,6 +15,7 @@ import autocannon from 'autocannon'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '../test/support/postgres.js'
 import { benchOrg } from './orgs.js'
+import { replaceSection } from './results-file.js'
 import { requestsFrom, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -207,8 +208,6 @@ const lines = [
 ]
 if (STORES.length >= 2) {
   const readmePath = join(ROOT, 'bench', 'README.md')
-  const readme = readFileSync(readmePath, 'utf8')
-  const [start, end] = ['<!-- webhooks:start -->', '<!-- webhooks:end -->']
-  writeFileSync(readmePath, readme.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${lines.join('\n')}\n${end}`))
+  writeFileSync(readmePath, replaceSection(readFileSync(readmePath, 'utf8'), 'webhooks', lines.join('\n')))
 }
 console.log(lines.join('\n'))
