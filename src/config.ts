@@ -21,7 +21,7 @@ export interface Config {
   readsNeedToken: boolean
   corsOrigins: string[]
   writeRateLimit: { max: number; windowMs: number }
-  cache: { max: number; ttlMs: number }
+  cache: { max: number; maxBytes: number; ttlMs: number }
   pg: { poolMax: number; statementTimeoutMs: number; connectTimeoutMs: number }
   webhooks: {
     /** A delivery that has not answered 2xx within this long failed. */
@@ -169,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     cache: {
       max: integer(env, 'CACHE_MAX_ENTRIES', 50_000, 0, 10_000_000),
+      maxBytes: integer(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 0, 2 ** 40),
       ttlMs: integer(env, 'CACHE_TTL_MS', 60_000, 0, 86_400_000)
     },
     pg: {

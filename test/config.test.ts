@@ -13,7 +13,7 @@ describe('configuration', () => {
       readsNeedToken: false,
       corsOrigins: [],
       writeRateLimit: { max: 6000, windowMs: 60000 },
-      cache: { max: 50000, ttlMs: 60000 }
+      cache: { max: 50000, maxBytes: 64 * 1024 * 1024, ttlMs: 60000 }
     })
   })
 

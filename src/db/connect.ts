@@ -40,6 +40,8 @@ export function openDatabase(config: Config, log: Logger): DatabaseHandle {
     : openPostgres(url, config.pg, log)
 }
 
+const SQLITE_CACHE_KIB = 4096
+
 function openSqlite(path: string, busyTimeoutMs: number): DatabaseHandle {
   const file = path === ':memory:' || path === '' ? ':memory:' : path
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
@@ -49,6 +51,10 @@ function openSqlite(path: string, busyTimeoutMs: number): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`)
+  // SQLite's page cache, in KiB: 4 MiB holds the interior pages of every index of 100,000 orgs and
+  // the recently written leaves; the rest of the file is in the OS's page cache, a read away. The
+  // driver's default (16 MiB) filled up during 100,000 creates and stayed in the process's RSS.
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   return { db, dialect: 'sqlite', ping: () => ping(db), poolStats: () => undefined, close: () => db.destroy() }
 }

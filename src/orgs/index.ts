@@ -42,10 +42,11 @@ const MAX_TIMED_WRITES = 10_000
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
     const { database } = app
-    const cache = new OrgReadCache(config.cache)
-    const changes = new OrgChanges()
     const store = new KyselyOrgStore(database.db)
     const listIndex = new LiveOrgIndex(store)
+    // The cache keys a config with the index's string of its org_id: one string per org for both.
+    const cache = new OrgReadCache({ ...config.cache, sharedKey: (orgId) => listIndex.orgIdOf(orgId) })
+    const changes = new OrgChanges()
     const service = new OrgService(store, cache, undefined, changes, listIndex)
     app.decorate('orgChanges', changes)
     // On PostgreSQL other instances write too: hear their changes. (SQLite has one writer: this process.)

@@ -44,11 +44,18 @@ const byOrgId = (a: Entry, b: Entry) => (a.org_id < b.org_id ? -1 : a.org_id > b
 const byClientKey = (a: Entry, b: Entry) =>
   a.client_key < b.client_key ? -1 : a.client_key > b.client_key ? 1 : byOrgId(a, b)
 
-function entryOf(summary: OrgSummary): Entry {
+/** The two environments as the constants of this module: an entry's own copy would be a string per org. */
+const ENVIRONMENT_NAMES: Record<string, Environment> = { production: 'production', test: 'test' }
+
+/**
+ * An entry of a summary. `sameSecond` is an entry that may share its created_at: orgs created in
+ * the same second (a bulk import) then hold one timestamp string between them instead of one each.
+ */
+function entryOf(summary: OrgSummary, sameSecond?: Entry): Entry {
   return {
     org_id: summary.org_id,
-    created_at: summary.created_at,
-    environment: summary.environment,
+    created_at: sameSecond?.created_at === summary.created_at ? sameSecond.created_at : summary.created_at,
+    environment: ENVIRONMENT_NAMES[summary.environment] ?? summary.environment,
     vipps_enabled: summary.vipps_enabled,
     client_key: searchKey(summary.client_id)
   }
@@ -115,7 +122,6 @@ function prefixStart(sorted: Entry[], prefix: string, key: (e: Entry) => string)
  * it answers nothing and lists go to the database.
  */
 export class LiveOrgIndex {
-  private readonly entries = new Map<string, Entry>()
   private readonly ordered = new Map<string, Entry[]>()
   private byOrgId: Entry[] = []
   private byClientKey: Entry[] = []
@@ -141,7 +147,7 @@ export class LiveOrgIndex {
   }
 
   get size(): number {
-    return this.entries.size
+    return this.byOrgId.length
   }
 
   invalidate(orgId: string): void {
@@ -191,7 +197,7 @@ export class LiveOrgIndex {
       prefixStart(this.byOrgId, prefix, (e) => e.org_id) +
       prefixEnd(this.byClientKey, prefix, (e) => e.client_key) -
       prefixStart(this.byClientKey, prefix, (e) => e.client_key)
-    if (candidates * BROAD_SEARCH_SHARE > this.entries.size) {
+    if (candidates * BROAD_SEARCH_SHARE > this.byOrgId.length) {
       return this.orderedFor(filter).filter((e) => e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix))
     }
     const found = new Set<Entry>()
@@ -210,27 +216,44 @@ export class LiveOrgIndex {
   }
 
   private reset(): void {
-    this.entries.clear()
     for (const env of ENVIRONMENTS) for (const on of SWITCHES) this.ordered.set(`${env}:${on}`, [])
     this.byOrgId = []
     this.byClientKey = []
   }
 
-  private add(summary: OrgSummary): void {
-    const entry = entryOf(summary)
-    this.entries.set(entry.org_id, entry)
+  /**
+   * The index's own string of a live org's id, for others to share (one string per org, not
+   * one each); undefined when the org is not in the index.
+   */
+  orgIdOf(orgId: string): string | undefined {
+    return this.find(orgId)?.org_id
+  }
+
+  /** The entry of an org_id: a binary search of the org_id order (the index keeps no map besides). */
+  private find(orgId: string): Entry | undefined {
+    const sorted = this.byOrgId
+    const at = prefixStart(sorted, orgId, (e) => e.org_id)
+    return sorted[at]?.org_id === orgId ? sorted[at] : undefined
+  }
+
+  /** `previous`: the entry this org had before its refresh, whose org_id string is kept. */
+  private add(summary: OrgSummary, previous?: Entry): void {
+    const all = this.ordered.get(':')!
+    // New orgs are the newest: the one before is the likeliest to share the second.
+    const entry = entryOf(summary, all[all.length - 1])
+    if (previous) entry.org_id = previous.org_id
     for (const key of this.keysOf(entry)) insertSorted(this.ordered.get(key)!, entry, byListOrder)
     insertSorted(this.byOrgId, entry, byOrgId)
     insertSorted(this.byClientKey, entry, byClientKey)
   }
 
-  private remove(orgId: string): void {
-    const entry = this.entries.get(orgId)
-    if (!entry) return
-    this.entries.delete(orgId)
+  private remove(orgId: string): Entry | undefined {
+    const entry = this.find(orgId)
+    if (!entry) return undefined
     for (const key of this.keysOf(entry)) removeSorted(this.ordered.get(key)!, entry, byListOrder)
     removeSorted(this.byOrgId, entry, byOrgId)
     removeSorted(this.byClientKey, entry, byClientKey)
+    return entry
   }
 
   private keysOf(entry: Entry): string[] {
@@ -248,9 +271,11 @@ export class LiveOrgIndex {
       this.reset()
       // Sorted once, then appended: inserting 100,000 entries one by one into the org_id and
       // client id orders moved O(n) elements each time (seconds at start).
-      const entries = all.map(entryOf).sort(byListOrder)
+      const entries = all.map((summary) => entryOf(summary)).sort(byListOrder)
+      for (let i = 1; i < entries.length; i++) {
+        if (entries[i]!.created_at === entries[i - 1]!.created_at) entries[i]!.created_at = entries[i - 1]!.created_at
+      }
       for (const entry of entries) {
-        this.entries.set(entry.org_id, entry)
         for (const key of this.keysOf(entry)) this.ordered.get(key)!.push(entry)
       }
       this.byOrgId = [...entries].sort(byOrgId)
@@ -268,8 +293,12 @@ export class LiveOrgIndex {
     this.run(async () => {
       const live = await this.source.liveSummaries(batch)
       if (epoch !== this.epoch) return
-      for (const orgId of batch) this.remove(orgId)
-      for (const summary of live) this.add(summary)
+      const removed = new Map<string, Entry>()
+      for (const orgId of batch) {
+        const entry = this.remove(orgId)
+        if (entry) removed.set(orgId, entry)
+      }
+      for (const summary of live) this.add(summary, removed.get(summary.org_id))
     }, epoch)
   }
 

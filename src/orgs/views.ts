@@ -20,6 +20,17 @@ export interface OrgView {
   status: string
 }
 
+/**
+ * The same text as one contiguous string. A serializer builds its JSON by appending, which V8
+ * keeps as a tree of the pieces until the string is first read as a whole (written to a socket):
+ * a cached view would hold that tree (about three times the text) until its first read, and then
+ * the flat copy plus the tree's root for good. The JSON is valid UTF-8 (lone surrogates are
+ * escaped), so the round trip gives the same text.
+ */
+export function flatCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8')
+}
+
 export function toView(record: OrgRecord): OrgView {
-  return { etag: etagOf(record.version), full: serializeConfig(record), status: serializeStatus(record) }
+  return { etag: etagOf(record.version), full: flatCopy(serializeConfig(record)), status: flatCopy(serializeStatus(record)) }
 }

@@ -80,4 +80,26 @@ describe('LiveOrgIndex', () => {
     live.set('org_0002', org(2))
     expect(await index.page({}, 0, 10)).toEqual({ orgIds: ['org_0001', 'org_0002'], total: 2 })
   })
+
+  it('knows each live org by its id (orgIdOf), through creates, changes and deletes', async () => {
+    const rows = Array.from({ length: 200 }, (_, i) => org(i))
+    const { src, live } = source(rows)
+    const index = new LiveOrgIndex(src)
+    index.start()
+    await index.ready()
+    expect(index.size).toBe(200)
+    expect(index.orgIdOf('org_0123')).toBe('org_0123')
+    expect(index.orgIdOf('org_0200')).toBeUndefined()
+    expect(index.orgIdOf('org_01')).toBeUndefined()
+    live.delete('org_0123')
+    live.set('org_0124', { ...org(124), environment: 'production', vipps_enabled: false })
+    live.set('org_0200', org(200))
+    for (const id of ['org_0123', 'org_0124', 'org_0200']) index.invalidate(id)
+    expect(await index.page({ vipps_enabled: false, environment: 'production' }, 0, 100)).toMatchObject({
+      total: [...live.values()].filter((r) => !r.vipps_enabled && r.environment === 'production').length
+    })
+    expect(index.size).toBe(200)
+    expect([index.orgIdOf('org_0123'), index.orgIdOf('org_0124'), index.orgIdOf('org_0200')]).toEqual([undefined, 'org_0124', 'org_0200'])
+    expect((await index.page({}, 0, 500))!.orgIds).toEqual([...live.values()].sort((a, b) => (a.created_at === b.created_at ? (a.org_id < b.org_id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1)).map((r) => r.org_id))
+  })
 })

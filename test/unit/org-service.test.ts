@@ -12,7 +12,7 @@ import type { FieldChanges, OrgRecord, WriteContext } from '../../src/orgs/store
 function setup(store = new FakeOrgStore()) {
   let now = Date.parse('2026-03-26T10:00:00Z')
   const clock = () => isoSeconds(now)
-  const service = new OrgService(store, new OrgReadCache({ max: 100, ttlMs: 0 }), clock)
+  const service = new OrgService(store, new OrgReadCache({ max: 100, maxBytes: 1_000_000, ttlMs: 0 }), clock)
   return { service, store, advance: (ms: number) => (now += ms) }
 }
 
