@@ -5,6 +5,7 @@ import database from './db/plugin.js'
 import { problemHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { jsonBody } from './http/json-body.js'
+import { FastPaths, serverWithFastPaths } from './http/fast-path.js'
 import { answerOtherMethods, collectRoutes } from './http/method-not-allowed.js'
 import cors from './http/plugins/cors.js'
 import openapi from './http/plugins/openapi.js'
@@ -27,7 +28,10 @@ export interface AppOptions {
 
 /** The whole service as a Fastify instance: used by the server and, without a port, by the tests. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(config, options.logger)).withTypeProvider<TypeBoxTypeProvider>()
+  const fastPaths = new FastPaths()
+  const app = Fastify({ ...serverOptions(config, options.logger), serverFactory: serverWithFastPaths(fastPaths) }).withTypeProvider<TypeBoxTypeProvider>()
+  app.decorate('fastPaths', fastPaths)
+  fastPaths.attach(app)
   app.setValidatorCompiler(validatorCompiler())
   try {
     // The HTTP layer: errors, request ids, bodies, headers, limits, the OpenAPI document.

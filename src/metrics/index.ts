@@ -37,6 +37,8 @@ export default fp(
       const existing = route.onResponse
       route.onResponse = existing === undefined ? [observe] : Array.isArray(existing) ? [...existing, observe] : [existing, observe]
     })
+    // Requests answered before routing count under their route, in the same series.
+    app.fastPaths.observe((route, method) => durations.recorder(route, method))
 
     const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void | Promise<void>) =>
       new Gauge({

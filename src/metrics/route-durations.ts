@@ -27,14 +27,22 @@ export class RouteDurations {
   readonly type = 'histogram'
   readonly aggregator = 'sum'
   private readonly series: Series[] = []
+  private readonly recorders = new Map<string, (statusCode: number, seconds: number) => void>()
 
   constructor(
     readonly name: string,
     readonly help: string
   ) {}
 
-  /** A recorder for one route and method; call it with the status code and the seconds taken. */
+  /** The recorder of one route and method (one per pair); call it with the status code and the seconds taken. */
   recorder(route: string, method: string): (statusCode: number, seconds: number) => void {
+    const key = `${method} ${route}`
+    let recorder = this.recorders.get(key)
+    if (!recorder) this.recorders.set(key, (recorder = this.newRecorder(route, method)))
+    return recorder
+  }
+
+  private newRecorder(route: string, method: string): (statusCode: number, seconds: number) => void {
     const byStatus = new Map<number, Series>()
     return (statusCode, seconds) => {
       let series = byStatus.get(statusCode)

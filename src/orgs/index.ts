@@ -4,6 +4,7 @@ import type { Config } from '../config.js'
 import { validatorCompiler } from '../http/validation.js'
 import { announceChanges, startChangeListener } from './cache-invalidation.js'
 import { OrgChanges } from './changes.js'
+import { addFastReads } from './fast-reads.js'
 import { KyselyOrgStore } from './kysely-store.js'
 import { LiveOrgIndex } from './live-index.js'
 import { OrgReadCache, type ReadCacheStats } from './read-cache.js'
@@ -33,6 +34,11 @@ declare module 'fastify' {
 }
 
 const MAX_TIMED_WRITES = 10_000
+
+function logsEveryRequest(app: FastifyInstance): boolean {
+  const log = app.log as Partial<{ isLevelEnabled(level: string): boolean }>
+  return typeof log.isLevelEnabled === 'function' && log.isLevelEnabled('info')
+}
 
 /**
  * The orgs feature's front door: builds its store, read cache, change listener and service
@@ -101,6 +107,9 @@ export default fp(
       app.decorate('orgStats', stats)
     }
     await listIndex.ready()
+    // The cached hot reads skip the router, unless they need a token or every request is logged
+    // (LOG_LEVEL=info or lower: Fastify logs each one, and the fast answers would not be).
+    if (!config.readsNeedToken && !logsEveryRequest(app)) addFastReads(app.fastPaths, service, BASE_PATH)
     await app.register(
       async (scope) => {
         scope.setValidatorCompiler(validatorCompiler({ 'redirect-uri': redirectUriShapeError }))

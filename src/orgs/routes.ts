@@ -22,7 +22,7 @@ import {
   UpdateOrgBody
 } from './schemas.js'
 import type { OrgService } from './service.js'
-import type { OrgView } from './views.js'
+import { VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView } from './views.js'
 
 export const BASE_PATH = '/api/v1/vipps-orgs'
 
@@ -33,7 +33,6 @@ export interface OrgRoutesOptions {
 
 const errors = problemResponses
 const notModified = { 304: notModifiedResponse }
-const JSON_TYPE = 'application/json; charset=utf-8'
 
 const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
@@ -48,9 +47,9 @@ const IfNoneMatchHeaders = Type.Object({
 
 /** Sends a pre-serialized representation, or 304 when the client's copy is current. */
 function sendView(request: FastifyRequest, reply: FastifyReply, view: OrgView, body: string): FastifyReply {
-  reply.header('etag', view.etag).header('cache-control', 'no-cache')
+  reply.header('etag', view.etag).header('cache-control', VIEW_CACHE_CONTROL)
   if (noneMatchHits(request.headers['if-none-match'], view.etag)) return reply.code(304).send()
-  return reply.type(JSON_TYPE).send(body)
+  return reply.type(VIEW_CONTENT_TYPE).send(body)
 }
 
 /**

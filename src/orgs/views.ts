@@ -8,6 +8,10 @@ import type { OrgRecord } from './store.js'
 const serializeConfig = fastJson(OrgConfig)
 const serializeStatus = fastJson(OrgStatus)
 
+/** How both hot reads answer with a view: JSON, revalidated with its ETag before every use. */
+export const VIEW_CONTENT_TYPE = 'application/json; charset=utf-8'
+export const VIEW_CACHE_CONTROL = 'no-cache'
+
 /**
  * A live config as the hot reads serve it: both representations serialized once, when the
  * config enters the read cache, and its ETag. Strings only, so 100,000 of them stay small.

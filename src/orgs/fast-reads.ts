@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { fastHead, type FastPaths } from '../http/fast-path.js'
+import { noneMatchHits } from '../http/etag.js'
+import type { OrgService } from './service.js'
+import { VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView } from './views.js'
+
+/**
+ * GET /:org_id and GET /:org_id/status of a config in the read cache, answered before Fastify
+ * routes them (see FastPaths): the same status, headers and body as the routes in routes.ts
+ * send for a cached view. A miss (not cached, a known miss, an id that needs decoding, a query
+ * string, a trailing slash) goes to those routes.
+ */
+export function addFastReads(fastPaths: FastPaths, service: OrgService, basePath: string): void {
+  const prefix = `${basePath}/`
+  const STATUS = '/status'
+
+  const answer = (req: IncomingMessage, res: ServerResponse, requestId: string, view: OrgView, body: string): true => {
+    if (noneMatchHits(req.headers['if-none-match'], view.etag)) {
+      res.writeHead(304, fastHead(requestId, 'etag', view.etag, 'cache-control', VIEW_CACHE_CONTROL)).end()
+    } else {
+      const length = String(Buffer.byteLength(body))
+      res
+        .writeHead(200, fastHead(requestId, 'etag', view.etag, 'cache-control', VIEW_CACHE_CONTROL, 'content-type', VIEW_CONTENT_TYPE, 'content-length', length))
+        .end(body)
+    }
+    return true
+  }
+
+  fastPaths.add(`${basePath}/:org_id/status`, (req, res, requestId) => {
+    const url = req.url!
+    if (!url.startsWith(prefix) || !url.endsWith(STATUS)) return false
+    // Cache keys are valid org ids: anything else (a "/", "%", "?") is simply not found here.
+    const view = service.cachedLiveView(url.slice(prefix.length, -STATUS.length))
+    return view !== undefined && answer(req, res, requestId, view, view.status)
+  })
+  fastPaths.add(`${basePath}/:org_id`, (req, res, requestId) => {
+    const url = req.url!
+    if (!url.startsWith(prefix)) return false
+    const view = service.cachedLiveView(url.slice(prefix.length))
+    return view !== undefined && answer(req, res, requestId, view, view.full)
+  })
+}
