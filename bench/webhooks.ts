@@ -11,12 +11,12 @@ import { execFileSync, fork } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
 import pg from 'pg'
 import { startEmbeddedPostgres } from '../test/support/postgres.js'
 import { benchOrg } from './orgs.js'
 import { replaceSection } from './results-file.js'
-import { requestsFrom, startService, stop } from './service-process.js'
+import { measureWrites, pickReadGenerator } from './load.js'
+import { startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const BASE = '/api/v1/vipps-orgs'
@@ -65,15 +65,11 @@ async function freshDatabase(store: string, dir: string, adminUrl: string | unde
 }
 
 /** Creates at 64 connections: the rate (after a warm-up), and how many were made in all. */
-async function createRate(port: number, tag: string): Promise<{ rate: number; created: number }> {
-  let n = 0
-  const next = () => ({ method: 'POST', path: BASE, body: JSON.stringify({ ...benchOrg(0), org_id: `${tag}_${n++}` }) })
-  const warm = await autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: 2, requests: requestsFrom(next) })
-  const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: CONNECTIONS, duration: SECONDS, requests: requestsFrom(next) })
-  for (const r of [warm, result]) {
-    if (r.non2xx > 0 || r.errors > 0) throw new Error(`creates failed: ${r.non2xx} non-2xx, ${r.errors} errors`)
-  }
-  return { rate: Math.round(result.requests.average), created: warm['2xx'] + result['2xx'] }
+async function createRate(generator: 'wrk' | 'autocannon', dir: string, port: number, tag: string): Promise<{ rate: number; created: number }> {
+  const body = JSON.stringify({ ...benchOrg(0), org_id: `${tag}_{seq}` })
+  const result = await measureWrites(generator, dir, port, `create-${tag}`, { method: 'POST', path: BASE, body, n: 1 }, SECONDS, 2)
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`creates failed: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return { rate: result.rps, created: result.warmup_ok + result.ok }
 }
 
 async function register(port: number, url: string): Promise<void> {
@@ -121,7 +117,7 @@ async function latency(port: number, receiptsOf: () => Promise<Map<string, numbe
   return { deliveries: delays.length, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: Math.round(delays.at(-1)! * 10) / 10 }
 }
 
-async function measureStore(store: string, dir: string, adminUrl: string | undefined) {
+async function measureStore(generator: 'wrk' | 'autocannon', store: string, dir: string, adminUrl: string | undefined) {
   const receivers = await startReceivers(ENDPOINTS)
   const rounds: { none: number; three: number; drain_s: number }[] = []
   try {
@@ -132,7 +128,7 @@ async function measureStore(store: string, dir: string, adminUrl: string | undef
         try {
           if (mode === 'three') for (const url of receivers.urls) await register(service.port, url)
           const before = await receivers.count()
-          const { rate, created } = await createRate(service.port, `r${round}_${mode}`)
+          const { rate, created } = await createRate(generator, dir, service.port, `r${round}_${mode}`)
           rates[mode] = rate
           if (mode === 'three') {
             // Deliveries yield to the API while it is saturated: how long the backlog takes to arrive once the burst ends.
@@ -169,7 +165,7 @@ async function measureStore(store: string, dir: string, adminUrl: string | undef
   }
 }
 
-async function main() {
+async function main(generator: 'wrk' | 'autocannon') {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
   const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-bench-webhooks-'))
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
@@ -180,7 +176,7 @@ async function main() {
   }
   const stores: Record<string, Awaited<ReturnType<typeof measureStore>>> = {}
   try {
-    for (const store of STORES) stores[store] = await measureStore(store, dir, adminUrl)
+    for (const store of STORES) stores[store] = await measureStore(generator, store, dir, adminUrl)
   } finally {
     await embedded?.destroy()
     rmSync(dir, { recursive: true, force: true })
@@ -188,16 +184,16 @@ async function main() {
   return {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-    settings: { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, endpoints: ENDPOINTS },
+    settings: { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, endpoints: ENDPOINTS, write_load_generator: generator },
     stores
   }
 }
 
-const results = await main()
+const results = await main(pickReadGenerator())
 const file = `webhooks-${results.date.slice(0, 10)}${STORES.length < 2 ? `-${STORES.join('-')}` : ''}.json`
 writeFileSync(join(ROOT, 'bench', 'results', file), `${JSON.stringify(results, null, 2)}\n`)
 const lines = [
-  `Latest run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; creates at ${CONNECTIONS} connections, ${SECONDS} s after 2 s warm-up, ${ROUNDS} rounds alternating, medians). Raw figures: \`bench/results/${file}\`.`,
+  `Latest run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; creates with ${results.settings.write_load_generator} at ${CONNECTIONS} connections, ${SECONDS} s after 2 s warm-up, ${ROUNDS} rounds alternating, medians). Raw figures: \`bench/results/${file}\`.`,
   '',
   '| store | creates/s, no webhooks | creates/s, 3 endpoints | ratio | backlog delivered after the burst, s | delivery p50 ms | delivery p99 ms | max ms |',
   '|---|---|---|---|---|---|---|---|',
