@@ -203,6 +203,57 @@ describe('the typed client', () => {
       expect((await client.getOrgHistory(id)).data).toHaveLength(1)
     })
 
+    /** A fetch whose first `method` request reaches the service but whose answer is lost. */
+    function losingFirst(method: string) {
+      const statuses: number[] = []
+      const fetch = async (request: Request) => {
+        const response = await globalThis.fetch(request)
+        if (request.method !== method) return response
+        statuses.push(response.status)
+        if (statuses.length === 1) {
+          await response.text()
+          throw new TypeError('fetch failed: connection reset')
+        }
+        return response
+      }
+      return { fetch, statuses }
+    }
+
+    it('a conditional update retried after a lost answer reports the update it made, not a 412', async () => {
+      const id = uniqueOrgId('putlost')
+      await client.createOrg(orgBody(id))
+      const { etag } = await client.getOrgForUpdate(id)
+      const { fetch, statuses } = losingFirst('PUT')
+      const c = createClient({ baseUrl: server.base, token: TOKEN, fetch, retry: { baseDelayMs: 1 } })
+      const updated = await c.updateOrg(id, { client_id: 'vipps-client-after-loss', scopes: ['openid'] }, { ifMatch: etag })
+      expect(statuses).toEqual([200, 412]) // done the first time; the second saw its own write
+      expect(updated).toMatchObject({ org_id: id, client_id: 'vipps-client-after-loss', scopes: ['openid'] })
+      expect((await client.getOrgHistory(id)).data.map((e) => e.action)).toEqual(['create', 'update'])
+      // Someone else's write in between is still a 412.
+      const { etag: stale } = await client.getOrgForUpdate(id)
+      await client.updateOrg(id, { client_id: 'vipps-client-someone-else' })
+      const other = losingFirst('PUT')
+      const c2 = createClient({ baseUrl: server.base, token: TOKEN, fetch: other.fetch, retry: { baseDelayMs: 1 } })
+      expect(await problemOf(c2.updateOrg(id, { client_id: 'vipps-client-mine' }, { ifMatch: stale }))).toMatchObject({ status: 412 })
+    })
+
+    it('a delete retried after a lost answer reports the delete it made, not a 404', async () => {
+      for (const conditional of [false, true]) {
+        const id = uniqueOrgId('dellost')
+        await client.createOrg(orgBody(id))
+        const { etag } = await client.getOrgForUpdate(id)
+        const { fetch, statuses } = losingFirst('DELETE')
+        const c = createClient({ baseUrl: server.base, token: TOKEN, fetch, retry: { baseDelayMs: 1 } })
+        const deleted = await c.deleteOrg(id, conditional ? { ifMatch: etag } : {})
+        expect(statuses).toEqual([200, 404])
+        expect(deleted).toMatchObject({ org_id: id, deleted: true })
+      }
+      // An org that was never there is still a 404.
+      const { fetch } = losingFirst('DELETE')
+      const c = createClient({ baseUrl: server.base, token: TOKEN, fetch, retry: { baseDelayMs: 1 } })
+      expect(await problemOf(c.deleteOrg(uniqueOrgId('never')))).toMatchObject({ status: 404 })
+    })
+
     it('does not repeat a POST without an Idempotency-Key after a connection error', async () => {
       let calls = 0
       const failing = async () => {
@@ -282,6 +333,79 @@ describe('the typed client', () => {
       } finally {
         await watcher.stop()
       }
+    })
+    it('the watcher keeps going when its onEvent throws', async () => {
+      const id = uniqueOrgId('throws')
+      await client.createOrg(orgBody(id))
+      const errors: unknown[] = []
+      const app = createClient({ baseUrl: server.base, statusMaxAgeMs: 3_600_000 })
+      const watcher = app.watch({
+        waitSeconds: 1,
+        onEvent: () => {
+          throw new Error('the caller failed')
+        },
+        onError: (err) => errors.push(err)
+      })
+      try {
+        await watcher.ready
+        for (const enabled of [false, true]) {
+          expect((await app.getStatus(id)).vipps_enabled).toBe(!enabled)
+          await client.updateOrg(id, { vipps_enabled: enabled })
+          await within(3_000, async () => (await app.getStatus(id)).vipps_enabled === enabled, 20)
+        }
+        expect(errors.map((e) => (e as Error).message)).toEqual(['the caller failed', 'the caller failed'])
+      } finally {
+        await watcher.stop()
+      }
+    })
+
+    it('a watcher whose cursor the feed refuses starts again from now with an empty cache', async () => {
+      const id = uniqueOrgId('refused')
+      await client.createOrg(orgBody(id))
+      const errors: unknown[] = []
+      const app = createClient({ baseUrl: server.base, statusMaxAgeMs: 3_600_000 })
+      expect((await app.getStatus(id)).vipps_enabled).toBe(true)
+      await client.updateOrg(id, { vipps_enabled: false }) // unseen: the watcher does not run yet
+      const watcher = app.watch({ after: 'not-a-cursor', waitSeconds: 1, onError: (err) => errors.push(err) })
+      try {
+        await within(3_000, async () => watcher.cursor() !== 'not-a-cursor' && watcher.cursor() !== undefined, 20)
+        expect(errors).toHaveLength(1)
+        expect((errors[0] as ProblemError).code).toBe('invalid_cursor')
+        // What was cached before the refusal is dropped…
+        expect((await app.getStatus(id)).vipps_enabled).toBe(false)
+        // …and changes from the new start are seen.
+        await client.updateOrg(id, { vipps_enabled: true })
+        await within(3_000, async () => (await app.getStatus(id)).vipps_enabled === true, 20)
+      } finally {
+        await watcher.stop()
+      }
+    })
+
+    it('a follower starting at now pins its start first: a change made while its first long poll fails is not lost', async () => {
+      const id = uniqueOrgId('pinned')
+      await client.createOrg(orgBody(id))
+      let polls = 0
+      const failOnce = async (request: Request) => {
+        const url = new URL(request.url)
+        if (url.pathname === '/api/v1/events' && url.searchParams.get('wait') !== '0' && ++polls === 1) {
+          await client.updateOrg(id, { client_id: 'vipps-client-during-failure' })
+          throw new TypeError('fetch failed: connection reset')
+        }
+        return globalThis.fetch(request)
+      }
+      const app = createClient({ baseUrl: server.base, fetch: failOnce, retry: { attempts: 1 } })
+      const controller = new AbortController()
+      const seen: FeedEvent[] = []
+      try {
+        for await (const event of app.followEvents({ waitSeconds: 1, signal: controller.signal, onError: () => undefined })) {
+          seen.push(event)
+          if (event.org_id === id) break
+        }
+      } finally {
+        controller.abort()
+      }
+      expect(polls).toBeGreaterThanOrEqual(2)
+      expect(seen.filter((e) => e.org_id === id).map((e) => e.type)).toEqual(['vipps_org.updated'])
     })
   })
 

@@ -77,6 +77,11 @@ export interface VersionedOrg {
 
 export type VippsOrgsClient = ReturnType<typeof createClient>
 
+/** Whether the org holds every value of `changes` (arrays compared element by element). */
+function sameValues(org: OrgConfig, changes: UpdateOrgRequest): boolean {
+  return Object.entries(changes).every(([field, value]) => JSON.stringify((org as Record<string, unknown>)[field]) === JSON.stringify(value))
+}
+
 /**
  * The typed client: one method per endpoint of the service, each returning the response body or
  * throwing a `ProblemError`. Retries 429/503 and connection errors (honouring `Retry-After`);
@@ -91,8 +96,8 @@ export function createClient(options: ClientOptions) {
   })
   const retry = options.retry ?? {}
   /** One request, retried as `withRetries` allows; `repeatable: false` for POSTs without an Idempotency-Key. */
-  const send = <T extends { response: Response }>(call: () => Promise<T>, repeatable = true, signal?: AbortSignal) =>
-    withRetries(call, retry, repeatable, signal)
+  const send = <T extends { response: Response }>(call: () => Promise<T>, repeatable = true, signal?: AbortSignal, onRepeatAfterDoubt?: () => void) =>
+    withRetries(call, retry, repeatable, signal, onRepeatAfterDoubt)
   const cache = new StatusCache(options.statusMaxAgeMs ?? 30_000, options.statusCacheSize ?? 10_000)
 
   function fail(response: Response, body: unknown): never {
@@ -125,11 +130,35 @@ export function createClient(options: ClientOptions) {
   }
 
   async function updateOrg(orgId: string, changes: UpdateOrgRequest, opts: { ifMatch?: string } = {}): Promise<UpdatedOrg> {
-    const result = await send(() => api.PUT('/api/v1/vipps-orgs/{org_id}', {
-      params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} },
-      body: changes
-    }))
+    let doubt = false
+    const result = await send(
+      () => api.PUT('/api/v1/vipps-orgs/{org_id}', {
+        params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} },
+        body: changes
+      }),
+      true,
+      undefined,
+      () => (doubt = true)
+    )
+    // Sent again after an attempt whose answer was lost: a 412 may be this very write, done the
+    // first time. It was if the org is now exactly one version past the one named, with these values.
+    if (doubt && result.response.status === 412 && opts.ifMatch) {
+      const expected = /^"(\d+)"$/.exec(opts.ifMatch)?.[1]
+      const now = await getOrgForUpdate(orgId).catch(() => undefined)
+      if (expected !== undefined && now && now.etag === `"${Number(expected) + 1}"` && sameValues(now.org, changes)) {
+        return { org_id: orgId, ...changes, updated_at: now.org.updated_at } as UpdatedOrg
+      }
+    }
     return ok(result)
+  }
+
+  /** The org's newest history event (history is kept after a delete). */
+  async function newestEvent(orgId: string) {
+    const path = { org_id: orgId }
+    const first = ok(await send(() => api.GET('/api/v1/vipps-orgs/{org_id}/history', { params: { path, query: { page: 1, limit: 1 } } })))
+    const total = first.pagination.total
+    if (total <= 1) return first.data[0]
+    return ok(await send(() => api.GET('/api/v1/vipps-orgs/{org_id}/history', { params: { path, query: { page: total, limit: 1 } } }))).data[0]
   }
 
   async function listEvents(query: ListEventsQuery = {}, signal?: AbortSignal): Promise<EventList> {
@@ -138,7 +167,9 @@ export function createClient(options: ClientOptions) {
 
   /**
    * Follows the change feed with long polling: yields every event after `after`, in commit order,
-   * exactly once; after an error it waits (backing off) and resumes from its cursor.
+   * exactly once; after an error it waits (backing off) and resumes from its cursor. Starting at
+   * `now`, it first pins "now" to a real cursor (reported to onCursor), so a failed first poll
+   * cannot move the start later.
    */
   async function* followEvents(opts: FollowOptions = {}): AsyncGenerator<FeedEvent, void, undefined> {
     let cursor = opts.after ?? 'now'
@@ -147,7 +178,7 @@ export function createClient(options: ClientOptions) {
     while (!opts.signal?.aborted) {
       let page: EventList
       try {
-        const query: ListEventsQuery = { limit: 1000, wait }
+        const query: ListEventsQuery = { limit: 1000, wait: cursor === 'now' ? 0 : wait }
         if (cursor !== 'start') query.after = cursor
         if (opts.orgId) query.org_id = opts.orgId
         page = await listEvents(query, opts.signal)
@@ -230,9 +261,24 @@ export function createClient(options: ClientOptions) {
     },
 
     async deleteOrg(orgId: string, opts: { ifMatch?: string } = {}): Promise<DeletedOrg> {
-      const result = await send(() => api.DELETE('/api/v1/vipps-orgs/{org_id}', {
-        params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} }
-      }))
+      let doubt = false
+      const result = await send(
+        () => api.DELETE('/api/v1/vipps-orgs/{org_id}', {
+          params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} }
+        }),
+        true,
+        undefined,
+        () => (doubt = true)
+      )
+      // Sent again after an attempt whose answer was lost: a 404 may be this very delete, done the
+      // first time. It was if the org's newest change is a delete (on the version named, if any).
+      if (doubt && result.response.status === 404) {
+        const expected = opts.ifMatch === undefined ? undefined : /^"(\d+)"$/.exec(opts.ifMatch)?.[1]
+        const newest = await newestEvent(orgId).catch(() => undefined)
+        if (newest?.action === 'delete' && (expected === undefined || newest.version === Number(expected) + 1)) {
+          return { org_id: orgId, deleted: true, deleted_at: newest.at }
+        }
+      }
       return ok(result)
     },
 
@@ -263,40 +309,50 @@ export function createClient(options: ClientOptions) {
      */
     watch(opts: WatchOptions = {}): Watcher {
       const controller = new AbortController()
-      let cursor: string | undefined
+      let cursor: string | undefined = opts.after === undefined || opts.after === 'now' || opts.after === 'start' ? undefined : opts.after
       let markReady!: () => void
       const ready = new Promise<void>((resolve) => (markReady = resolve))
+      if (cursor !== undefined || opts.after === 'start') markReady()
+      const report = (err: unknown) => {
+        try {
+          opts.onError?.(err)
+        } catch {
+          // The caller's handler failing must not stop the watcher.
+        }
+      }
       const run = (async () => {
-        let start = opts.after ?? 'now'
-        // Pin "now" to a real cursor first, so `ready` means "changes from here on are seen".
-        while (start === 'now' && !controller.signal.aborted) {
+        let after = opts.after ?? 'now'
+        while (!controller.signal.aborted) {
+          const events = followEvents({
+            ...opts,
+            after,
+            signal: controller.signal,
+            onError: report,
+            onCursor: (c) => {
+              cursor = c
+              markReady() // "now" is pinned: changes from here on are seen
+              opts.onCursor?.(c)
+            }
+          })
           try {
-            start = (await listEvents({ after: 'now', wait: 0, limit: 1 }, controller.signal)).next_cursor
+            for await (const event of events) {
+              cache.invalidate(event.org_id)
+              try {
+                opts.onEvent?.(event)
+              } catch (err) {
+                report(err)
+              }
+            }
+            return // aborted
           } catch (err) {
-            if (controller.signal.aborted) break
-            opts.onError?.(err)
+            if (controller.signal.aborted) return
+            // The feed refused the cursor: changes since it may be unseen, so nothing cached can be
+            // trusted. Start again from now, with an empty cache.
+            report(err)
+            cache.clear()
+            after = 'now'
             await sleep(1000, controller.signal).catch(() => undefined)
           }
-        }
-        cursor = start === 'now' || start === 'start' ? undefined : start
-        markReady()
-        if (controller.signal.aborted) return
-        const events = followEvents({
-          ...opts,
-          after: start,
-          signal: controller.signal,
-          onCursor: (c) => {
-            cursor = c
-            opts.onCursor?.(c)
-          }
-        })
-        try {
-          for await (const event of events) {
-            cache.invalidate(event.org_id)
-            opts.onEvent?.(event)
-          }
-        } catch (err) {
-          if (!controller.signal.aborted) opts.onError?.(err)
         }
       })()
       return {
@@ -304,6 +360,7 @@ export function createClient(options: ClientOptions) {
         cursor: () => cursor,
         async stop() {
           controller.abort()
+          markReady()
           await run
         }
       }

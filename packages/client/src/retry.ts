@@ -21,7 +21,9 @@ export async function withRetries<T extends { response: Response }>(
   call: () => Promise<T>,
   options: RetryOptions,
   repeatable: boolean,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  /** Told when a request is sent again after an attempt that may have been carried out (its answer lost, or a 503). */
+  onRepeatAfterDoubt?: () => void
 ): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 4)
   const base = options.baseDelayMs ?? 200
@@ -34,6 +36,7 @@ export async function withRetries<T extends { response: Response }>(
     } catch (err) {
       if (last || !repeatable || signal?.aborted) throw err
       await sleep(backoff(base, max, attempt), signal)
+      onRepeatAfterDoubt?.()
       continue
     }
     const status = result.response.status
@@ -42,6 +45,7 @@ export async function withRetries<T extends { response: Response }>(
     if (last || !RETRY_STATUSES.has(status) || (status === 503 && !repeatable)) return result
     const wait = retryAfterMs(result.response.headers.get('retry-after')) ?? backoff(base, max, attempt)
     await sleep(Math.min(wait, max), signal)
+    if (status === 503) onRepeatAfterDoubt?.()
   }
 }
 

@@ -19,8 +19,9 @@ export type StatusFetch = { kind: 'fresh'; status: OrgStatus; etag: string | und
  */
 export class StatusCache {
   private readonly entries = new Map<string, Entry>()
-  private readonly generations = new Map<string, number>()
-  private readonly inFlight = new Map<string, Promise<OrgStatus>>()
+  // One per fetch under way: `invalidate` marks it stale, so its answer is not stored. Only orgs
+  // with a fetch under way have one (an org invalidated once is not remembered forever).
+  private readonly inFlight = new Map<string, { request: Promise<OrgStatus>; stale: boolean }>()
 
   constructor(
     private readonly maxAgeMs: number,
@@ -36,13 +37,12 @@ export class StatusCache {
     const entry = this.entries.get(orgId)
     if (entry && this.now() - entry.fetchedAt < this.maxAgeMs) return entry.status
     const pending = this.inFlight.get(orgId)
-    if (pending) return pending
-    const generation = this.generations.get(orgId) ?? 0
-    let request!: Promise<OrgStatus>
-    request = (async () => {
+    if (pending) return pending.request
+    const fetching = { request: undefined as unknown as Promise<OrgStatus>, stale: false }
+    fetching.request = (async () => {
       try {
         const result = await fetchStatus(entry?.etag)
-        const current = (this.generations.get(orgId) ?? 0) === generation
+        const current = !fetching.stale
         if (result.kind === 'not-modified') {
           if (!entry) throw new Error('304 without a cached status')
           if (current) this.store(orgId, { ...entry, fetchedAt: this.now() })
@@ -52,18 +52,24 @@ export class StatusCache {
         return result.status
       } catch (err) {
         // A 404 or any failure: nothing stale stays behind.
-        if ((this.generations.get(orgId) ?? 0) === generation) this.entries.delete(orgId)
+        if (!fetching.stale) this.entries.delete(orgId)
         throw err
       } finally {
-        if (this.inFlight.get(orgId) === request) this.inFlight.delete(orgId)
+        if (this.inFlight.get(orgId) === fetching) this.inFlight.delete(orgId)
       }
     })()
-    this.inFlight.set(orgId, request)
-    return request
+    this.inFlight.set(orgId, fetching)
+    return fetching.request
+  }
+
+  /** Fetches under way (each org at most one): for the tests. */
+  get fetching(): number {
+    return this.inFlight.size
   }
 
   invalidate(orgId: string): void {
-    this.generations.set(orgId, (this.generations.get(orgId) ?? 0) + 1)
+    const fetching = this.inFlight.get(orgId)
+    if (fetching) fetching.stale = true
     this.entries.delete(orgId)
     this.inFlight.delete(orgId)
   }
