@@ -42,8 +42,16 @@ export function OrgListPage({ url }: { url: URL }) {
   const enabled = (['yes', 'no'].includes(params.get('enabled') ?? '') ? params.get('enabled') : 'any') as Enabled
   const page = Math.max(1, Math.floor(Number(params.get('page'))) || 1)
   const [flash] = useState(takeFlash)
+  // The field follows the URL (back, reload, a link) while the render happens: an effect would run
+  // after paint and could overwrite what was typed in between.
   const [search, setSearch] = useState(q)
-  useEffect(() => setSearch(q), [q])
+  const searchFor = useRef(q)
+  let searchValue = search
+  if (searchFor.current !== q) {
+    searchFor.current = q
+    searchValue = q
+    setSearch(q)
+  }
 
   const [result, retry] = useLoad(`orgs${url.search}`, () =>
     client.listOrgs({
@@ -96,7 +104,10 @@ export function OrgListPage({ url }: { url: URL }) {
         aria-label="Find organizations"
         onSubmit={(e) => {
           e.preventDefault()
-          go({ q: search.trim() })
+          // What the field holds now: a submit right after typing can come before the re-render
+          // that would bring `search` up to date.
+          const field = e.currentTarget.querySelector<HTMLInputElement>('#search')
+          go({ q: (field?.value ?? search).trim() })
         }}
       >
         <div class="field">
@@ -105,7 +116,7 @@ export function OrgListPage({ url }: { url: URL }) {
             <input
               id="search"
               type="search"
-              value={search}
+              value={searchValue}
               maxLength={64}
               aria-describedby="search-help"
               onInput={(e) => setSearch(e.currentTarget.value)}
@@ -421,9 +432,7 @@ interface Conflict {
 export function OrgPage({ orgId }: { orgId: string }) {
   const { client } = useSession()
   const [flash, setFlashHere] = useState<string | null>(takeFlash)
-  const [reloadKey, setReloadKey] = useState(0)
-  const reload = () => setReloadKey((n) => n + 1)
-  const [result, retry] = useLoad<Loaded>(`org:${orgId}:${reloadKey}`, async () => {
+  const [result, reload] = useLoad<Loaded>(`org:${orgId}`, async () => {
     const { org, etag } = await client.getOrg(orgId)
     const first = await client.orgHistory(orgId, 1, 100)
     let history = first.data
@@ -560,7 +569,7 @@ export function OrgPage({ orgId }: { orgId: string }) {
     const notFound = result.error instanceof ProblemError && result.error.status === 404
     return (
       <Page title={orgId}>
-        <ErrorBox error={result.error} retry={notFound ? undefined : retry} title={notFound ? 'No such organization' : 'Could not load'} />
+        <ErrorBox error={result.error} retry={notFound ? undefined : reload} title={notFound ? 'No such organization' : 'Could not load'} />
         <p>
           <Link href={`${PREFIX}/`}>Back to organizations</Link>
         </p>

@@ -110,27 +110,30 @@ export function Loading({ what }: { what: string }) {
 
 type Load<T> = { state: 'loading' } | { state: 'error'; error: unknown } | { state: 'done'; value: T }
 
-/** Runs `load` whenever `key` changes; a 401 ends the session. */
+/** Runs `load` whenever `key` changes, and again on `reload()`; a 401 ends the session. */
 export function useLoad<T>(key: string, load: () => Promise<T>): [Load<T>, () => void] {
   const session = useSession()
-  const [result, setResult] = useState<Load<T>>({ state: 'loading' })
+  // A result is kept with the key it was loaded for: the render after `key` changes (before the
+  // effect below has run) shows "loading", never the previous key's result under the new key.
+  // A reload of the same key keeps showing what it has until the new result arrives.
+  const [result, setResult] = useState<{ key: string; load: Load<T> }>({ key, load: { state: 'loading' } })
   const [attempt, setAttempt] = useState(0)
   useEffect(() => {
     let current = true
-    setResult({ state: 'loading' })
+    setResult((shown) => (shown.key === key && shown.load.state === 'done' ? shown : { key, load: { state: 'loading' } }))
     load().then(
-      (value) => current && setResult({ state: 'done', value }),
+      (value) => current && setResult({ key, load: { state: 'done', value } }),
       (error: unknown) => {
         if (!current) return
         if (error instanceof ProblemError && error.status === 401) session.signOut('The service refused the token: sign in again.')
-        setResult({ state: 'error', error })
+        setResult({ key, load: { state: 'error', error } })
       }
     )
     return () => {
       current = false
     }
   }, [key, attempt])
-  return [result, () => setAttempt((n) => n + 1)]
+  return [result.key === key ? result.load : { state: 'loading' }, () => setAttempt((n) => n + 1)]
 }
 
 /** The server's `errors[]` by field. */

@@ -34,8 +34,7 @@ function SecretOnce({ created }: { created: CreatedWebhook }) {
 
 export function WebhooksPage() {
   const { client } = useSession()
-  const [reloadKey, setReloadKey] = useState(0)
-  const [result, retry] = useLoad(`webhooks:${reloadKey}`, () => client.listWebhooks())
+  const [result, reload] = useLoad('webhooks', () => client.listWebhooks())
   const [flash] = useState(takeFlash)
   const [url, setUrl] = useState('')
   const [description, setDescription] = useState('')
@@ -56,7 +55,7 @@ export function WebhooksPage() {
       setErrors({})
       setUrl('')
       setDescription('')
-      setReloadKey((n) => n + 1)
+      reload()
     } catch (error) {
       const byField = fieldErrors(error)
       setErrors(byField)
@@ -78,7 +77,7 @@ export function WebhooksPage() {
       <section aria-labelledby="endpoints-heading">
         <h2 id="endpoints-heading">Endpoints</h2>
         {result.state === 'loading' ? <Loading what="webhooks" /> : null}
-        {result.state === 'error' ? <ErrorBox error={result.error} retry={retry} title="Could not load the webhooks" /> : null}
+        {result.state === 'error' ? <ErrorBox error={result.error} retry={reload} title="Could not load the webhooks" /> : null}
         {result.state === 'done' && result.value.length === 0 ? <p>No webhook endpoint yet.</p> : null}
         {result.state === 'done' && result.value.length > 0 ? (
           <div class="table-scroll" tabIndex={0} role="region" aria-label="Webhook endpoints">
@@ -171,8 +170,7 @@ export function WebhooksPage() {
 
 export function WebhookPage({ id }: { id: string }) {
   const { client } = useSession()
-  const [reloadKey, setReloadKey] = useState(0)
-  const [result, retry] = useLoad(`webhook:${id}:${reloadKey}`, async () => ({
+  const [result, reload] = useLoad(`webhook:${id}`, async () => ({
     webhook: await client.getWebhook(id),
     deliveries: await client.webhookDeliveries(id, 20)
   }))
@@ -187,7 +185,7 @@ export function WebhookPage({ id }: { id: string }) {
     try {
       const queued = await client.sendWebhookTest(id)
       setMessage(`Test event ${queued.event_id} queued: it shows below as pending until it is delivered.`)
-      setReloadKey((n) => n + 1)
+      reload()
     } catch (error) {
       setFailure(error)
     } finally {
@@ -218,7 +216,7 @@ export function WebhookPage({ id }: { id: string }) {
     const notFound = result.error instanceof ProblemError && result.error.status === 404
     return (
       <Page title="Webhook endpoint">
-        <ErrorBox error={result.error} retry={notFound ? undefined : retry} title={notFound ? 'No such webhook endpoint' : 'Could not load'} />
+        <ErrorBox error={result.error} retry={notFound ? undefined : reload} title={notFound ? 'No such webhook endpoint' : 'Could not load'} />
         <p>
           <Link href={`${PREFIX}/webhooks`}>Back to webhooks</Link>
         </p>
@@ -265,7 +263,7 @@ export function WebhookPage({ id }: { id: string }) {
       <section aria-labelledby="deliveries-heading">
         <div class="section-head">
           <h2 id="deliveries-heading">Recent deliveries</h2>
-          <button type="button" onClick={() => setReloadKey((n) => n + 1)}>
+          <button type="button" onClick={reload}>
             Refresh
           </button>
         </div>
