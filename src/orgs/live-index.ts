@@ -112,6 +112,17 @@ function prefixStart(sorted: Entry[], prefix: string, key: (e: Entry) => string)
   return lo
 }
 
+/** Whether an entry passes the list's filters other than `q`. */
+function passes(filter: SearchFilter, e: Entry): boolean {
+  return (filter.environment === undefined || e.environment === filter.environment) && (filter.vipps_enabled === undefined || e.vipps_enabled === filter.vipps_enabled)
+}
+
+function pageOf(matches: Entry[], offset: number, limit: number): IndexPage {
+  const orgIds: string[] = []
+  for (let i = offset; i < offset + limit && i < matches.length; i++) orgIds.push(matches[i]!.org_id)
+  return { orgIds, total: matches.length }
+}
+
 /**
  * The live orgs in list order, in memory, so a page costs O(limit) and its total O(1) whatever the
  * number of orgs (q: O(matches)). One sorted array per combination of the list's filters, and two
@@ -178,10 +189,8 @@ export class LiveOrgIndex {
     if (this.state === 'off' && !this.work) this.reload()
     for (let round = 0; round < MAX_SETTLE_ROUNDS && this.work; round++) await this.settledWork()
     if (this.state !== 'ready') return undefined
-    const matches = filter.q === undefined ? this.orderedFor(filter) : this.search(filter, filter.q)
-    const orgIds: string[] = []
-    for (let i = offset; i < offset + limit && i < matches.length; i++) orgIds.push(matches[i]!.org_id)
-    return { orgIds, total: matches.length }
+    if (filter.q !== undefined) return this.search(filter, filter.q, offset, limit)
+    return pageOf(this.orderedFor(filter), offset, limit)
   }
 
   private orderedFor(filter: SearchFilter): Entry[] {
@@ -189,30 +198,55 @@ export class LiveOrgIndex {
     return this.ordered.get(key)!
   }
 
-  private search(filter: SearchFilter, q: string): Entry[] {
+  private search(filter: SearchFilter, q: string, offset: number, limit: number): IndexPage {
     const prefix = searchKey(q)
-    // A broad prefix: one pass over the orgs in list order beats collecting and sorting them.
-    const candidates =
-      prefixEnd(this.byOrgId, prefix, (e) => e.org_id) -
-      prefixStart(this.byOrgId, prefix, (e) => e.org_id) +
-      prefixEnd(this.byClientKey, prefix, (e) => e.client_key) -
-      prefixStart(this.byClientKey, prefix, (e) => e.client_key)
-    if (candidates * BROAD_SEARCH_SHARE > this.byOrgId.length) {
-      return this.orderedFor(filter).filter((e) => e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix))
+    const byId = [prefixStart(this.byOrgId, prefix, (e) => e.org_id), prefixEnd(this.byOrgId, prefix, (e) => e.org_id)] as const
+    const byKey = [prefixStart(this.byClientKey, prefix, (e) => e.client_key), prefixEnd(this.byClientKey, prefix, (e) => e.client_key)] as const
+    if ((byId[1] - byId[0] + byKey[1] - byKey[0]) * BROAD_SEARCH_SHARE > this.byOrgId.length) {
+      return this.broadSearch(filter, prefix, byId, byKey, offset, limit)
     }
     const found = new Set<Entry>()
-    for (const [sorted, key] of [
-      [this.byOrgId, (e: Entry) => e.org_id],
-      [this.byClientKey, (e: Entry) => e.client_key]
+    for (const [sorted, [from, to]] of [
+      [this.byOrgId, byId],
+      [this.byClientKey, byKey]
     ] as const) {
-      for (let i = prefixStart(sorted, prefix, key); i < sorted.length && key(sorted[i]!).startsWith(prefix); i++) {
-        const entry = sorted[i]!
-        if (filter.environment !== undefined && entry.environment !== filter.environment) continue
-        if (filter.vipps_enabled !== undefined && entry.vipps_enabled !== filter.vipps_enabled) continue
-        found.add(entry)
-      }
+      for (let i = from; i < to; i++) if (passes(filter, sorted[i]!)) found.add(sorted[i]!)
     }
-    return [...found].sort(byListOrder)
+    return pageOf([...found].sort(byListOrder), offset, limit)
+  }
+
+  /**
+   * A prefix that many orgs match, without collecting them. The total from the two sorted ranges
+   * (an org matching by both counted once), checking the filter only; the page by walking the
+   * list order from its nearer end until the page is full: page 1 and the last page stop early.
+   */
+  private broadSearch(filter: SearchFilter, prefix: string, byId: readonly [number, number], byKey: readonly [number, number], offset: number, limit: number): IndexPage {
+    let total = 0
+    for (let i = byId[0]; i < byId[1]; i++) if (passes(filter, this.byOrgId[i]!)) total++
+    for (let i = byKey[0]; i < byKey[1]; i++) {
+      const e = this.byClientKey[i]!
+      if (passes(filter, e) && !e.org_id.startsWith(prefix)) total++
+    }
+    const end = Math.min(total, offset + limit)
+    if (offset >= end) return { orgIds: [], total }
+    const ordered = this.orderedFor(filter)
+    const matches = (e: Entry) => e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix)
+    const orgIds: string[] = []
+    if (offset <= total - end) {
+      for (let i = 0, at = 0; i < ordered.length && at < end; i++) {
+        if (!matches(ordered[i]!)) continue
+        if (at >= offset) orgIds.push(ordered[i]!.org_id)
+        at++
+      }
+    } else {
+      for (let i = ordered.length - 1, at = total - 1; i >= 0 && at >= offset; i--) {
+        if (!matches(ordered[i]!)) continue
+        if (at < end) orgIds.push(ordered[i]!.org_id)
+        at--
+      }
+      orgIds.reverse()
+    }
+    return { orgIds, total }
   }
 
   private reset(): void {

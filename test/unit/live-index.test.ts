@@ -28,20 +28,24 @@ const org = (n: number, extra: Partial<OrgSummary> = {}): OrgSummary => ({
 
 describe('LiveOrgIndex', () => {
   it('pages every filter in list order with the total, as a sort of all rows would', async () => {
-    const rows = Array.from({ length: 500 }, (_, i) => org(499 - i))
+    // One org in seven has a client id that starts like its org_id: it matches such a q twice, and counts once.
+    const rows = Array.from({ length: 500 }, (_, i) => org(499 - i)).map((r, i) => (i % 7 === 0 ? { ...r, client_id: `ORG_${r.org_id.slice(4)}-x` } : r))
     const { src } = source(rows)
     const index = new LiveOrgIndex(src)
     index.start()
     const ordered = [...rows].sort((a, b) => (a.created_at === b.created_at ? (a.org_id < b.org_id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1))
-    for (const filter of [{}, { vipps_enabled: true }, { vipps_enabled: false, environment: 'test' as const }, { q: 'client-1' }, { q: 'org_00', vipps_enabled: true }, { q: 'org_042' }, { q: 'client-42', environment: 'test' as const }]) {
+    for (const filter of [{}, { vipps_enabled: true }, { vipps_enabled: false, environment: 'test' as const }, { q: 'client-1' }, { q: 'org_00', vipps_enabled: true }, { q: 'org_042' }, { q: 'client-42', environment: 'test' as const }, { q: 'org_01' }, { q: 'org_01', environment: 'test' as const }, { q: 'org_010' }]) {
       const all = ordered.filter(
         (r) =>
           (filter.vipps_enabled === undefined || r.vipps_enabled === filter.vipps_enabled) &&
           (!('environment' in filter) || r.environment === filter.environment) &&
           (!('q' in filter) || r.org_id.startsWith(filter.q!) || r.client_id.toLowerCase().startsWith(filter.q!))
       )
-      const page = await index.page(filter, 20, 10)
-      expect(page).toEqual({ orgIds: all.slice(20, 30).map((r) => r.org_id), total: all.length })
+      // The first page, one inside, the last (full or not), and one past the end.
+      for (const offset of [0, 20, Math.max(0, all.length - 7), Math.max(0, all.length - 10), all.length + 5]) {
+        const page = await index.page(filter, offset, 10)
+        expect(page, `${JSON.stringify(filter)} at ${offset}`).toEqual({ orgIds: all.slice(offset, offset + 10).map((r) => r.org_id), total: all.length })
+      }
     }
   })
 
