@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -296,6 +296,36 @@ describe('the console in Chromium', () => {
     expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.client_id).toBe('client-edited-by-alice')
   })
 
+  it('a 412 on an org with more than one page of history still shows the other writer’s change', async () => {
+    const LONG = 'history-long'
+    const created = await api('POST', '/api/v1/vipps-orgs', {
+      org_id: LONG,
+      client_id: 'long-0',
+      client_secret_ref: 'vault://orgs/history-long/vipps',
+      redirect_uri: 'https://history-long.example.com/vipps/callback',
+      environment: 'test'
+    })
+    expect(created.status).toBe(201)
+    // Versions 2 … 121: the history's first page (100 events) ends long before the conflict.
+    for (let i = 1; i <= 120; i++) expect((await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { client_id: `long-${i}` })).status).toBe(200)
+    try {
+      await page.goto(`${server.base}/console/orgs/${LONG}`)
+      await page.getByRole('button', { name: 'Edit', exact: true }).click()
+      await page.getByLabel('Client id').fill('long-mine')
+      expect((await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { scopes: ['openid', 'email'] })).status).toBe(200)
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      const conflict = page.locator('.conflict')
+      await conflict.waitFor()
+      const text = (await conflict.textContent()) ?? ''
+      expect(text).toContain('scopes')
+      expect(text).toContain('openid, email')
+      expect(text).not.toContain('no field change')
+    } finally {
+      expect((await api('DELETE', `/api/v1/vipps-orgs/${LONG}`)).status).toBe(200)
+      await page.goto(`${server.base}/console/orgs/${ORG}`)
+    }
+  })
+
   it('delete asks for the org id typed out, then removes it', async () => {
     await page.getByRole('button', { name: 'Delete organization…' }).click()
     const dialog = page.getByRole('dialog')
@@ -388,12 +418,14 @@ describe('the console in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 })
   })
 
-  it('screenshots for the README (UPDATE_SCREENSHOTS=1)', async () => {
-    if (!SHOTS) return
+  it('takes the README screenshot: a PNG of the whole 1280 × 900 view, written to docs/ with UPDATE_SCREENSHOTS=1', async () => {
     await page.goto(`${server.base}/console/`)
     await page.locator('table').waitFor()
-    await page.screenshot({ path: join(DOCS, 'console-orgs.png') })
-    expect(readFileSync(join(DOCS, 'console-orgs.png')).length).toBeGreaterThan(1000)
+    const png = await page.screenshot()
+    // The PNG signature, then the IHDR chunk's width and height.
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 900])
+    if (SHOTS) writeFileSync(join(DOCS, 'console-orgs.png'), png)
   })
 
   it('no console errors (CSP or script) on any page so far', () => {

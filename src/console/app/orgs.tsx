@@ -9,7 +9,8 @@ import {
   type OrgFields,
   ProblemError,
   SCOPES,
-  type Scope
+  type Scope,
+  type Client
 } from './api'
 import {
   ConfirmDialog,
@@ -422,6 +423,9 @@ function ChangeList({ changes }: { changes: Record<string, { from: unknown; to: 
   )
 }
 
+/** History events per page read (the contract's largest page). */
+const HISTORY_PAGE = 100
+
 interface Conflict {
   theirs: OrgEvent[]
   latest: OrgConfig
@@ -429,15 +433,28 @@ interface Conflict {
   mine: Partial<OrgFields>
 }
 
+/** The history after version `seen`, oldest first: read from the last page back as far as it goes. */
+async function eventsSince(client: Client, orgId: string, seen: number): Promise<OrgEvent[]> {
+  const first = await client.orgHistory(orgId, 1, HISTORY_PAGE)
+  let page = Math.ceil(first.pagination.total / HISTORY_PAGE)
+  const newer: OrgEvent[] = []
+  for (; page >= 1; page--) {
+    const events = page === 1 ? first.data : (await client.orgHistory(orgId, page, HISTORY_PAGE)).data
+    newer.unshift(...events.filter((event) => event.version > seen))
+    if (events.length === 0 || events[0]!.version <= seen) break
+  }
+  return newer
+}
+
 export function OrgPage({ orgId }: { orgId: string }) {
   const { client } = useSession()
   const [flash, setFlashHere] = useState<string | null>(takeFlash)
   const [result, reload] = useLoad<Loaded>(`org:${orgId}`, async () => {
     const { org, etag } = await client.getOrg(orgId)
-    const first = await client.orgHistory(orgId, 1, 100)
+    const first = await client.orgHistory(orgId, 1, HISTORY_PAGE)
     let history = first.data
-    const pages = Math.ceil(first.pagination.total / 100)
-    if (pages > 1) history = (await client.orgHistory(orgId, pages, 100)).data
+    const pages = Math.ceil(first.pagination.total / HISTORY_PAGE)
+    if (pages > 1) history = (await client.orgHistory(orgId, pages, HISTORY_PAGE)).data
     return { org, etag, history, historyTotal: first.pagination.total }
   })
   const [editing, setEditing] = useState(false)
@@ -490,16 +507,14 @@ export function OrgPage({ orgId }: { orgId: string }) {
       reload()
     } catch (error) {
       if (error instanceof ProblemError && error.status === 412) {
-        const latest = await client.getOrg(orgId)
-        const history = await client.orgHistory(orgId, 1, 100)
-        const seen = versionOf(etag)
-        setConflict({
-          theirs: history.data.filter((event) => event.version > seen),
-          latest: latest.org,
-          etag: latest.etag,
-          mine: changes
-        })
-        requestAnimationFrame(() => conflictRef.current?.focus())
+        try {
+          const latest = await client.getOrg(orgId)
+          setConflict({ theirs: await eventsSince(client, orgId, versionOf(etag)), latest: latest.org, etag: latest.etag, mine: changes })
+          requestAnimationFrame(() => conflictRef.current?.focus())
+        } catch (readError) {
+          // Deleted meanwhile, or the service stopped answering: say that instead of nothing.
+          setFailure(readError)
+        }
       } else {
         const byField = fieldErrors(error)
         setErrors(byField)
