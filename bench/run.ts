@@ -7,20 +7,18 @@
  * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3
  * BENCH_DATABASE_URL=postgres://…  (else an embedded PostgreSQL is started)
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
-import { freePort, startEmbeddedPostgres } from '../test/support/postgres.js'
-import { waitReady } from '../test/support/server-process.js'
-import { autocannonLoad, CONNECTIONS, type GetLoad, type Measure, measureGet, measureWrites, median, pickReadGenerator, type WriteLoad } from './load.js'
-import { benchOrg, benchOrgId } from './orgs.js'
+import { startEmbeddedPostgres } from '../test/support/postgres.js'
+import { CONNECTIONS, type GetLoad, type Measure, measureGet, measureWrites, median, pickReadGenerator, type WriteLoad } from './load.js'
+import { benchOrgId } from './orgs.js'
 import { saveResults } from './results-file.js'
-import { rssMb, startService, stop } from './service-process.js'
+import { BASE, newPostgresDatabase, readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
+import { rssMb, startCeiling, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
-const BASE = '/api/v1/vipps-orgs'
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
@@ -28,9 +26,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const WARMUP_SECONDS = 1
 const COLD_SAMPLES = 31
 const LIMIT = 20
-
-/** One org in ten has Vipps switched off, so every value of the vipps_enabled filter has matches. */
-const seedBody = (i: number) => ({ ...benchOrg(i), vipps_enabled: i % 10 !== 9 })
 
 /** The list filters timed cold (one request right after a write), each on page 1 and its last page. */
 const LIST_FILTERS: [string, string][] = [
@@ -58,39 +53,8 @@ interface Run extends Measure {
   ratio_to_ceiling?: number
 }
 
-async function startCeiling(size: number) {
-  const port = await freePort()
-  const child = fork(join(ROOT, 'bench', 'baseline-server.ts'), [String(size), String(port)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: 'ignore'
-  })
-  if (!(await waitReady(`http://127.0.0.1:${port}`, `${BASE}/${benchOrgId(0)}/status`))) throw new Error('the ceiling did not start')
-  return { child, port }
-}
-
-async function newPostgresDatabase(adminUrl: string): Promise<string> {
-  const name = `bench_${Date.now()}`
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
-  await client.query(`CREATE DATABASE ${name}`)
-  await client.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
-
 const round2 = (x: number) => Math.round(x * 100) / 100
 const random = (n: number) => Math.floor(Math.random() * n)
-
-/** Reads every org's status and config once (the hot reads are measured warm). */
-async function warm(port: number, size: number) {
-  let warmed = 0
-  const next = () => {
-    const i = warmed++
-    return { method: 'GET', path: i < size ? `${BASE}/${benchOrgId(i)}/status` : `${BASE}/${benchOrgId(i - size)}` }
-  }
-  await autocannonLoad(port, next, 0, 2 * size)
-}
 
 async function timeList(port: number, size: number, query: string): Promise<{ page_1_ms: number; last_page_ms: number; total: number; last_page: number }> {
   const url = (page: number) => `http://127.0.0.1:${port}${BASE}?${query}${query ? '&' : ''}page=${page}&limit=${LIMIT}`
@@ -124,41 +88,18 @@ async function service(
   databaseUrl: string,
   ceiling: { child: ChildProcess; port: number }
 ) {
-  const env = {
-    DATABASE_URL: databaseUrl,
-    // Room for every org, and no expiry during the run: the hot reads are measured warm.
-    CACHE_MAX_ENTRIES: String(Math.max(size * 2, 1000)),
-    // 4 KiB an entry: more than a bench org's config takes (about 0.7 KiB), so the entries bound it.
-    CACHE_MAX_BYTES: String(Math.max(size * 2, 1000) * 4096),
-    CACHE_TTL_MS: '0'
-  }
+  const env = serviceEnv(databaseUrl, size)
   const on = await startTracked(env)
   const rssStart = rssMb(on.pid)
 
-  let seeded = 0
-  const seedStart = performance.now()
-  // A long timeout: on a loaded machine a commit can wait seconds for the disk.
-  const seed = await autocannonLoad(on.port, () => ({ method: 'POST', path: BASE, body: JSON.stringify(seedBody(seeded++)) }), 0, size, 120)
-  const seedSeconds = (performance.now() - seedStart) / 1000
-  if (seed.non2xx > 0 || seed.errors > 0) {
-    // Timed out on the client side (the create may still have committed): fill the gaps one by one.
-    console.warn(`  ${store} N=${size}: seeding had ${seed.non2xx} non-2xx and ${seed.errors + seed.timeouts} errors; filling the gaps`)
-    for (let i = 0; i < size; i++) {
-      const res = await fetch(`http://127.0.0.1:${on.port}${BASE}/${benchOrgId(i)}/status`)
-      await res.text()
-      if (res.status === 404) {
-        const created = await fetch(`http://127.0.0.1:${on.port}${BASE}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(seedBody(i)) })
-        if (created.status !== 201 && created.status !== 409) throw new Error(`seeding ${store} failed: ${created.status} for org ${i}`)
-      }
-    }
-  }
-  await warm(on.port, size)
+  const seedPerSecond = await seedOrgs(on.port, size, `${store} N=${size}`)
+  await readEveryOrg(on.port, size)
   const rssAfterReads = rssMb(on.pid)
-  console.log(`  ${store} N=${size}: seeded at ${Math.round(size / seedSeconds)}/s; RSS ${rssStart} MB at start, ${rssAfterReads} MB after every org created and read once`)
+  console.log(`  ${store} N=${size}: seeded at ${seedPerSecond}/s; RSS ${rssStart} MB at start, ${rssAfterReads} MB after every org created and read once`)
 
   // The same service with metrics off, on the same database (reads only while both run).
   const off = await startTracked({ ...env, METRICS_ENABLED: 'false' })
-  await warm(off.port, size)
+  await readEveryOrg(off.port, size)
 
   const status: GetLoad = { pattern: `${BASE}/bench_org_%d/status`, n: size }
   const getOne: GetLoad = { pattern: `${BASE}/bench_org_%d`, n: size }
@@ -217,7 +158,7 @@ async function service(
   }
   console.log(`  ${store} N=${size} metrics on/off: ${JSON.stringify(metricsCost)}; cold lists (median ms): ${JSON.stringify(lists)}`)
   return {
-    seed_per_s: Math.round(size / seedSeconds),
+    seed_per_s: seedPerSecond,
     rss_mb: { start: rssStart, after_create_and_read_once: rssAfterReads, metrics_off_after_reads: rssOff, end: rssEnd },
     ceiling: ceilingRun,
     rounds,

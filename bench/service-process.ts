@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, fork, spawn } from 'node:child_process'
 import type autocannon from 'autocannon'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from '../test/support/postgres.js'
 import { waitReady } from '../test/support/server-process.js'
+import { benchOrgId } from './orgs.js'
 
 const ROOT = join(import.meta.dirname, '..')
 
@@ -22,16 +23,36 @@ function startArgs(): string[] {
   return args
 }
 
-/** The built service (`npm run build` first) in its own process, writes unthrottled, logs at warn. */
-export async function startService(env: Record<string, string>): Promise<ServiceProcess> {
+/** `npm start`'s node flags (without the script). */
+export function startFlags(): string[] {
+  return startArgs().slice(0, -1)
+}
+
+/**
+ * The built service (`npm run build` first) in its own process, writes unthrottled, logs at warn;
+ * with `npm start`'s node flags, or with `flags` in their place.
+ */
+export async function startService(env: Record<string, string>, flags?: string[]): Promise<ServiceProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, startArgs(), {
+  const args = flags ? [...flags, startArgs().at(-1)!] : startArgs()
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: '', PORT: String(port), LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000', ...env },
     stdio: ['ignore', 'ignore', 'inherit']
   })
   if (!(await waitReady(`http://127.0.0.1:${port}`))) throw new Error(`the service did not become ready on port ${port}`)
   return { child, pid: child.pid!, port }
+}
+
+/** The bare node:http ceiling (bench/baseline-server.ts) answering the status of orgs 0 … size-1. */
+export async function startCeiling(size: number): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort()
+  const child = fork(join(ROOT, 'bench', 'baseline-server.ts'), [String(size), String(port)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'ignore'
+  })
+  if (!(await waitReady(`http://127.0.0.1:${port}`, `/api/v1/vipps-orgs/${benchOrgId(0)}/status`))) throw new Error('the ceiling did not start')
+  return { child, port }
 }
 
 export function rssMb(pid: number): number {
