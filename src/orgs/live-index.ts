@@ -88,16 +88,17 @@ function removeSorted<T>(sorted: T[], item: T, compare: (a: T, b: T) => number):
   }
 }
 
-/** The first index after every key that starts with `prefix`; keys are sorted. */
-function prefixEnd(sorted: Entry[], prefix: string, key: (e: Entry) => string): number {
-  let lo = prefixStart(sorted, prefix, key)
+/** The indexes [from, to) of the keys that start with `prefix`; keys are sorted. */
+function prefixRange(sorted: Entry[], prefix: string, key: (e: Entry) => string): readonly [number, number] {
+  const from = prefixStart(sorted, prefix, key)
+  let lo = from
   let hi = sorted.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
     if (key(sorted[mid]!).startsWith(prefix)) lo = mid + 1
     else hi = mid
   }
-  return lo
+  return [from, lo]
 }
 
 /** The first index whose key starts with `prefix` or comes after it; keys are sorted. */
@@ -200,8 +201,8 @@ export class LiveOrgIndex {
 
   private search(filter: SearchFilter, q: string, offset: number, limit: number): IndexPage {
     const prefix = searchKey(q)
-    const byId = [prefixStart(this.byOrgId, prefix, (e) => e.org_id), prefixEnd(this.byOrgId, prefix, (e) => e.org_id)] as const
-    const byKey = [prefixStart(this.byClientKey, prefix, (e) => e.client_key), prefixEnd(this.byClientKey, prefix, (e) => e.client_key)] as const
+    const byId = prefixRange(this.byOrgId, prefix, (e) => e.org_id)
+    const byKey = prefixRange(this.byClientKey, prefix, (e) => e.client_key)
     if ((byId[1] - byId[0] + byKey[1] - byKey[0]) * BROAD_SEARCH_SHARE > this.byOrgId.length) {
       return this.broadSearch(filter, prefix, byId, byKey, offset, limit)
     }
