@@ -10,15 +10,15 @@
  * BENCH_NODE_FLAGS='--max-semi-space-size=2;;--optimize-for-size'  (sets separated by ";"; an empty one: node's defaults)
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { startEmbeddedPostgres } from '../test/support/postgres.js'
+import { benchDatabases } from './databases.js'
 import { type Measure, measureGet, measureWrites, median, pickReadGenerator } from './load.js'
 import { replaceSection } from './results-file.js'
-import { BASE, newPostgresDatabase, readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
+import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
 import { rssMb, startCeiling, startFlags, startService, stop } from './service-process.js'
-import { benchOrgId } from './orgs.js'
+import { BASE, benchOrgId } from './orgs.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const N = Number(process.env.BENCH_MEMORY_N ?? 100_000)
@@ -86,33 +86,23 @@ async function candidate(generator: 'wrk' | 'autocannon', dir: string, store: st
 
 execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
 const generator = pickReadGenerator()
-let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
-let adminUrl = process.env.BENCH_DATABASE_URL
-if (STORES.includes('postgres') && !adminUrl) {
-  embedded = await startEmbeddedPostgres({ durable: true })
-  adminUrl = embedded.url
-}
-const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-memory-'))
+const databases = await benchDatabases(STORES, 'memory')
 const ceiling = await startCeiling(N)
 const runs: Record<string, Awaited<ReturnType<typeof candidate>>[]> = {}
 try {
   for (const store of STORES) {
     runs[store] = []
-    for (const [i, flags] of CANDIDATES.entries()) {
-      const url = store === 'sqlite' ? `sqlite:${join(dir, `memory-${i}.db`)}` : await newPostgresDatabase(adminUrl!)
-      runs[store].push(await candidate(generator, dir, store, url, flags, ceiling.port))
-    }
+    for (const flags of CANDIDATES) runs[store].push(await candidate(generator, databases.dir, store, await databases.fresh(store), flags, ceiling.port))
   }
 } finally {
   await stop(ceiling.child)
-  await embedded?.destroy()
-  rmSync(dir, { recursive: true, force: true })
+  await databases.close()
 }
 
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-  settings: { n: N, npm_start_flags: startFlags().join(' '), read_load_generator: generator, seconds: SECONDS, rounds: ROUNDS, postgres: process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded (durable defaults)' },
+  settings: { n: N, npm_start_flags: startFlags().join(' '), read_load_generator: generator, seconds: SECONDS, rounds: ROUNDS, postgres: databases.postgres },
   runs
 }
 // A day's runs each keep their file: memory-<date>.json, then memory-<date>-2.json, …

@@ -1,3 +1,6 @@
+/** The orgs API's path, for the service and the baseline alike. */
+export const BASE = '/api/v1/vipps-orgs'
+
 /** The organizations the benchmark seeds: the same for the service and the baseline. */
 export function benchOrgId(i: number): string {
   return `bench_org_${String(i).padStart(6, '0')}`

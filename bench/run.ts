@@ -8,14 +8,13 @@
  * BENCH_DATABASE_URL=postgres://…  (else an embedded PostgreSQL is started)
  */
 import { type ChildProcess, execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { startEmbeddedPostgres } from '../test/support/postgres.js'
+import { benchDatabases } from './databases.js'
 import { CONNECTIONS, type GetLoad, type Measure, measureGet, measureWrites, median, pickReadGenerator, type WriteLoad } from './load.js'
-import { benchOrgId } from './orgs.js'
+import { BASE, benchOrgId } from './orgs.js'
 import { saveResults } from './results-file.js'
-import { BASE, newPostgresDatabase, readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
+import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
 import { rssMb, startCeiling, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -231,13 +230,7 @@ function table(results: Results): string {
 
 async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
-  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
-  let adminUrl = process.env.BENCH_DATABASE_URL
-  if (STORES.includes('postgres') && !adminUrl) {
-    embedded = await startEmbeddedPostgres({ durable: true })
-    adminUrl = embedded.url
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-bench-'))
+  const databases = await benchDatabases(STORES, 'bench')
   const sizes = []
   try {
     for (const n of SIZES) {
@@ -245,8 +238,7 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       const stores: Record<string, StoreResult> = {}
       try {
         for (const store of STORES) {
-          const url = store === 'sqlite' ? `sqlite:${join(dir, `bench-${n}.db`)}` : await newPostgresDatabase(adminUrl!)
-          stores[store] = await service(generator, dir, store, n, url, ceiling)
+          stores[store] = await service(generator, databases.dir, store, n, await databases.fresh(store), ceiling)
         }
       } finally {
         await stop(ceiling.child)
@@ -255,8 +247,7 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
     }
   } finally {
     await Promise.all([...started].map((child) => stop(child)))
-    await embedded?.destroy()
-    rmSync(dir, { recursive: true, force: true })
+    await databases.close()
   }
   return {
     date: new Date().toISOString(),
@@ -269,7 +260,7 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       warmup_seconds: WARMUP_SECONDS,
       rounds: ROUNDS,
       log_level: 'warn',
-      postgres: process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded (durable defaults)'
+      postgres: databases.postgres
     },
     sizes
   }

@@ -1,9 +1,6 @@
 /** Seeding the service through its API, and reading every org once: shared by the benchmarks. */
-import pg from 'pg'
 import { autocannonLoad } from './load.js'
-import { benchOrg, benchOrgId } from './orgs.js'
-
-export const BASE = '/api/v1/vipps-orgs'
+import { BASE, benchOrg, benchOrgId } from './orgs.js'
 
 /** One org in ten has Vipps switched off, so every value of the vipps_enabled filter has matches. */
 export const seedBody = (i: number) => ({ ...benchOrg(i), vipps_enabled: i % 10 !== 9 })
@@ -50,16 +47,4 @@ export async function readEveryOrg(port: number, size: number) {
     return { method: 'GET', path: i < size ? `${BASE}/${benchOrgId(i)}/status` : `${BASE}/${benchOrgId(i - size)}` }
   }
   await autocannonLoad(port, next, 0, 2 * size)
-}
-
-/** A new, empty database on the server of `adminUrl`. */
-export async function newPostgresDatabase(adminUrl: string): Promise<string> {
-  const name = `bench_${Date.now()}`
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
-  await client.query(`CREATE DATABASE ${name}`)
-  await client.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return url.toString()
 }

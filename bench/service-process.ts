@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { freePort } from '../test/support/postgres.js'
 import { waitReady } from '../test/support/server-process.js'
-import { benchOrgId } from './orgs.js'
+import { BASE, benchOrgId } from './orgs.js'
 
 const ROOT = join(import.meta.dirname, '..')
 
@@ -51,7 +51,7 @@ export async function startCeiling(size: number): Promise<{ child: ChildProcess;
     execArgv: ['--import', 'tsx'],
     stdio: 'ignore'
   })
-  if (!(await waitReady(`http://127.0.0.1:${port}`, `/api/v1/vipps-orgs/${benchOrgId(0)}/status`))) throw new Error('the ceiling did not start')
+  if (!(await waitReady(`http://127.0.0.1:${port}`, `${BASE}/${benchOrgId(0)}/status`))) throw new Error('the ceiling did not start')
   return { child, port }
 }
 

@@ -10,11 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { benchOrg, benchOrgId } from './orgs.js'
+import { BASE, benchOrg, benchOrgId } from './orgs.js'
 import { type BenchRequest, requestsFrom, rssMb, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
-const BASE = '/api/v1/vipps-orgs'
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300)
 const ORGS = 1_000
 const CONNECTIONS = 32

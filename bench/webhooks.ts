@@ -8,18 +8,16 @@
  * BENCH_STORES=sqlite,postgres  BENCH_SECONDS=8  BENCH_ROUNDS=3  BENCH_DATABASE_URL=postgres://…
  */
 import { execFileSync, fork } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
-import { startEmbeddedPostgres } from '../test/support/postgres.js'
-import { benchOrg } from './orgs.js'
+import { type BenchDatabases, benchDatabases } from './databases.js'
+import { BASE, benchOrg } from './orgs.js'
 import { replaceSection } from './results-file.js'
 import { measureWrites, pickReadGenerator } from './load.js'
 import { startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
-const BASE = '/api/v1/vipps-orgs'
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -48,20 +46,6 @@ async function startReceivers(count: number) {
       await new Promise((resolve) => child.once('exit', resolve))
     }
   }
-}
-
-let databaseCounter = 0
-async function freshDatabase(store: string, dir: string, adminUrl: string | undefined): Promise<string> {
-  databaseCounter++
-  if (store === 'sqlite') return `sqlite:${join(dir, `webhooks-${databaseCounter}.db`)}`
-  const name = `bench_webhooks_${Date.now()}_${databaseCounter}`
-  const client = new pg.Client({ connectionString: adminUrl })
-  await client.connect()
-  await client.query(`CREATE DATABASE ${name}`)
-  await client.end()
-  const url = new URL(adminUrl!)
-  url.pathname = `/${name}`
-  return url.toString()
 }
 
 /** Creates at 64 connections: the rate (after a warm-up), and how many were made in all. */
@@ -117,18 +101,18 @@ async function latency(port: number, receiptsOf: () => Promise<Map<string, numbe
   return { deliveries: delays.length, p50_ms: at(0.5), p99_ms: at(0.99), max_ms: Math.round(delays.at(-1)! * 10) / 10 }
 }
 
-async function measureStore(generator: 'wrk' | 'autocannon', store: string, dir: string, adminUrl: string | undefined) {
+async function measureStore(generator: 'wrk' | 'autocannon', store: string, databases: BenchDatabases) {
   const receivers = await startReceivers(ENDPOINTS)
   const rounds: { none: number; three: number; drain_s: number }[] = []
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const rates = { none: 0, three: 0, drain_s: 0 }
       for (const mode of ['none', 'three'] as const) {
-        const service = await startService({ DATABASE_URL: await freshDatabase(store, dir, adminUrl), WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
+        const service = await startService({ DATABASE_URL: await databases.fresh(store), WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
         try {
           if (mode === 'three') for (const url of receivers.urls) await register(service.port, url)
           const before = await receivers.count()
-          const { rate, created } = await createRate(generator, dir, service.port, `r${round}_${mode}`)
+          const { rate, created } = await createRate(generator, databases.dir, service.port, `r${round}_${mode}`)
           rates[mode] = rate
           if (mode === 'three') {
             // Deliveries yield to the API while it is saturated: how long the backlog takes to arrive once the burst ends.
@@ -146,7 +130,7 @@ async function measureStore(generator: 'wrk' | 'autocannon', store: string, dir:
       )
       rounds.push(rates)
     }
-    const service = await startService({ DATABASE_URL: await freshDatabase(store, dir, adminUrl), WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
+    const service = await startService({ DATABASE_URL: await databases.fresh(store), WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
     let delivery
     try {
       for (const url of receivers.urls) await register(service.port, url)
@@ -167,19 +151,12 @@ async function measureStore(generator: 'wrk' | 'autocannon', store: string, dir:
 
 async function main(generator: 'wrk' | 'autocannon') {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
-  const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-bench-webhooks-'))
-  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
-  let adminUrl = process.env.BENCH_DATABASE_URL
-  if (STORES.includes('postgres') && !adminUrl) {
-    embedded = await startEmbeddedPostgres({ durable: true })
-    adminUrl = embedded.url
-  }
+  const databases = await benchDatabases(STORES, 'webhooks')
   const stores: Record<string, Awaited<ReturnType<typeof measureStore>>> = {}
   try {
-    for (const store of STORES) stores[store] = await measureStore(generator, store, dir, adminUrl)
+    for (const store of STORES) stores[store] = await measureStore(generator, store, databases)
   } finally {
-    await embedded?.destroy()
-    rmSync(dir, { recursive: true, force: true })
+    await databases.close()
   }
   return {
     date: new Date().toISOString(),
