@@ -297,15 +297,23 @@ export class KyselyWebhookStore implements WebhookStore {
     }
   }
 
+  /**
+   * The earliest due delivery an endpoint would be sent: each endpoint's first by its own index
+   * (a join with an `or` on the endpoint scanned every pending delivery, after every claim).
+   */
   async nextDue(): Promise<number | undefined> {
-    const row = await this.db
-      .selectFrom('webhook_deliveries as d')
-      .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
-      .select((eb) => eb.fn.min('d.next_attempt_at').as('due'))
-      .where('d.status', '=', 'pending')
-      .where((eb) => eb.or([eb('e.enabled', '=', this.dialect === 'postgres' ? (true as never) : 1), eb('d.event_type', '=', TEST_EVENT_TYPE)]))
-      .executeTakeFirst()
-    return row?.due === null || row?.due === undefined ? undefined : Number(row.due)
+    const enabled = this.dialect === 'postgres' ? sql`e.enabled` : sql`e.enabled = 1`
+    const { rows } = await sql<{ due: number | string | null }>`
+      select min((
+        select next_attempt_at from webhook_deliveries
+        where endpoint_id = e.id and status = 'pending' and (${enabled} or event_type = ${TEST_EVENT_TYPE})
+        order by next_attempt_at
+        limit 1
+      )) as due
+      from webhook_endpoints as e
+    `.execute(this.db)
+    const due = rows[0]?.due
+    return due === null || due === undefined ? undefined : Number(due)
   }
 
   async pendingCount(): Promise<number> {
