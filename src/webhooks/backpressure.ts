@@ -5,28 +5,46 @@ const SAMPLE_EVERY_MS = 100
 const BUSY_ABOVE = 0.9
 // API requests per sample window that count as load (200 a second).
 const REQUESTS_AS_LOAD = 20
+// Busy lasts this long after the last busy sample: a burst has lulls of a sample or two, and each
+// lull would let the deliveries' catch-up (large batches) in while the burst goes on.
+const BUSY_HOLD_MS = 1_000
 
 /**
- * Whether the API is keeping the event loop busy: deliveries are background work, and while
- * the API saturates the loop they go slower (fewer attempts under way, bookkeeping in larger
- * batches) and catch up after. Busy means both: the loop was more than 90 % busy over the last
- * 100 ms, and API requests were arriving; the deliveries' own work alone never counts as load.
+ * While busy, the deliveries' work (fan-out, claims, records) runs at most this often, a small
+ * batch each time: a burst of writes keeps nearly all of the machine, and its deliveries catch up
+ * after it (the change log holds them; nothing is lost, only later).
  */
-export class EventLoopLoad {
+export const BUSY_BATCH_MS = 1_000
+
+/**
+ * Whether the API is keeping the service busy: deliveries are background work, and while the
+ * API saturates the service they go slower (fewer attempts under way, bookkeeping in larger
+ * batches) and catch up after. Busy means both: API requests were arriving over the last 100 ms,
+ * and either the event loop was more than 90 % busy (SQLite's bound: it runs in the loop) or
+ * queries were waiting for a database connection when sampled (PostgreSQL's: the database is the
+ * bottleneck while the loop still has room). The deliveries' own work alone never counts as load.
+ */
+export class ApiLoad {
   private last = performance.eventLoopUtilization()
   private requests = 0
-  private busyNow = false
+  private busyUntil = 0
   private readonly timer: NodeJS.Timeout
   private readonly count = () => {
     this.requests++
   }
 
-  constructor(private readonly server?: Server) {
+  constructor(
+    private readonly server?: Server,
+    /** Queries waiting for a database connection now (none without a pool). */
+    private readonly waitingForDatabase: () => number = () => 0
+  ) {
     server?.on('request', this.count)
     this.timer = setInterval(() => {
       const now = performance.eventLoopUtilization()
       const utilization = performance.eventLoopUtilization(now, this.last).utilization
-      this.busyNow = utilization > BUSY_ABOVE && this.requests >= REQUESTS_AS_LOAD
+      if (this.requests >= REQUESTS_AS_LOAD && (utilization > BUSY_ABOVE || this.waitingForDatabase() > 0)) {
+        this.busyUntil = performance.now() + BUSY_HOLD_MS
+      }
       this.last = now
       this.requests = 0
     }, SAMPLE_EVERY_MS)
@@ -34,7 +52,7 @@ export class EventLoopLoad {
   }
 
   get busy(): boolean {
-    return this.busyNow
+    return performance.now() < this.busyUntil
   }
 
   stop(): void {

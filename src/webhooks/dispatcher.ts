@@ -4,9 +4,9 @@ import type { FeedEvent } from '../events/schemas.js'
 import type { Position } from '../events/cursor.js'
 import type { EndpointRecord, FanOut, WebhookStore } from './store.js'
 
-/** Events fanned out per round; while the API keeps the event loop busy, fewer (the log keeps the rest). */
+/** Events fanned out per round; while the API is busy, fewer (the log keeps the rest). */
 const BATCH = 500
-const BATCH_WHEN_BUSY = 10
+const BATCH_WHEN_BUSY = 20
 
 /** What the dispatcher reads: the change feed, in commit order. */
 export interface FeedSource {

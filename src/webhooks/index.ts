@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { isoMinus, nowIso } from '../clock.js'
 import type { Config } from '../config.js'
 import { validatorCompiler } from '../http/validation.js'
-import { EventLoopLoad } from './backpressure.js'
+import { ApiLoad, BUSY_BATCH_MS } from './backpressure.js'
 import { Dispatcher } from './dispatcher.js'
 import { KyselyWebhookStore } from './kysely-store.js'
 import { webhookRoutes, WEBHOOKS_PATH } from './routes.js'
@@ -20,8 +20,6 @@ const RECORDS_KEPT_MS = 30 * DAY_MS
 // Catches what a notification missed (a lost listener connection), and retries held-back events.
 const DISPATCH_POLL_MS = 1_000
 const HELD_BACK_RECHECK_MS = 20
-// While the API keeps the event loop busy, changes are fanned out in batches gathered over this long.
-const BUSY_BATCH_MS = 50
 const PURGE_EVERY_MS = 60 * 60 * 1000
 
 /** What the delivery machinery has done, for the metrics: attempts by outcome, and the queue. */
@@ -49,7 +47,7 @@ export default fp(
     const store = new KyselyWebhookStore(app.database.db, app.database.dialect)
     const box = new SecretBox(webhooks.secretsKey)
     const sender = new WebhookSender(webhooks.timeoutMs, webhooks.allowPrivateUrls)
-    const load = new EventLoopLoad(app.server)
+    const load = new ApiLoad(app.server, () => app.database.poolStats()?.waiting ?? 0)
     const stats: WebhookStats = {
       attempts: { succeeded: 0, failed: 0, gave_up: 0 },
       queueDepth: () => store.pendingCount()

@@ -1,5 +1,5 @@
 import { isoSeconds } from '../clock.js'
-import type { EventLoopLoad } from './backpressure.js'
+import { type ApiLoad, BUSY_BATCH_MS } from './backpressure.js'
 import { nextAttemptDelay } from './retry-schedule.js'
 import type { SecretBox } from './secrets.js'
 import type { WebhookSender } from './sender.js'
@@ -22,8 +22,6 @@ type Log = { warn(obj: object, msg: string): void; error(obj: object, msg: strin
 
 const IDLE_POLL_MS = 1_000
 const MIN_POLL_MS = 25
-// While the API is busy, claims and records are gathered over this long (fewer, larger transactions).
-const BUSY_BATCH_MS = 50
 // A lease outlives the attempt it covers: no other instance takes the delivery over meanwhile.
 const LEASE_MARGIN_MS = 5_000
 
@@ -46,7 +44,7 @@ export class DeliveryWorker {
     private readonly box: SecretBox,
     private readonly options: WorkerOptions,
     private readonly log: Log,
-    private readonly load: EventLoopLoad,
+    private readonly load: ApiLoad,
     private readonly observe: (outcome: AttemptOutcome) => void = () => undefined
   ) {
     this.claimer = new SerialTask(() => this.claim(), (err) => this.log.error({ err }, 'claiming webhook deliveries failed'))
@@ -84,7 +82,8 @@ export class DeliveryWorker {
     // Claimed as much as there was room for: there may be more.
     if (claimed.length > 0 && claimed.length === capacity) return
     const due = await this.store.nextDue()
-    const wait = due === undefined ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(MIN_POLL_MS, due - Date.now()))
+    const soonest = this.load.busy ? BUSY_BATCH_MS : MIN_POLL_MS
+    const wait = due === undefined ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(soonest, due - Date.now()))
     this.claimer.poke(wait)
   }
 
