@@ -133,4 +133,28 @@ describe.runIf(storeNames().includes('postgres'))('two instances deliver from on
     expect(rows).toHaveLength(60)
     expect(rows.every((row) => Number(row.attempts) === 1 && row.status === 'succeeded')).toBe(true)
   }, 60_000)
+
+  it('an instance that had no endpoint delivers the changes written to it once another instance adds one', async () => {
+    const url = await newDatabaseUrl('postgres')
+    const [first, second] = await Promise.all([startApp('postgres', {}, url), startApp('postgres', {}, url)])
+    const other = await startReceiver(() => ({ status: 200 }))
+    try {
+      // The second instance writes (and so looks for endpoints) while there are none.
+      const before = uniqueOrgId('none')
+      expect((await second.request({ method: 'POST', url: BASE, payload: validBody(before) })).statusCode).toBe(201)
+      const hook = await first.request({ method: 'POST', url: HOOKS, payload: { url: other.url } })
+      expect(hook.statusCode).toBe(201)
+      // Only the second is left: nothing wakes it but its own writes and its poll.
+      await first.close()
+      const orgIds = Array.from({ length: 5 }, () => uniqueOrgId('after'))
+      for (const orgId of orgIds) expect((await second.request({ method: 'POST', url: BASE, payload: validBody(orgId) })).statusCode).toBe(201)
+      await within(5_000, async () => other.received.length >= orgIds.length, 20)
+      const delivered = other.received.map((r) => (JSON.parse(r.body) as { data: { org_id: string } }).data.org_id)
+      expect(delivered.sort()).toEqual([...orgIds].sort())
+    } finally {
+      await second.close()
+      await dropDatabase(url)
+      await other.close()
+    }
+  }, 30_000)
 })

@@ -33,12 +33,27 @@ export interface DispatchRound {
  * the event is in the log, and the cursor moves only with the deliveries.
  */
 export class Dispatcher {
+  private enabledEndpoints = true
+
   constructor(
     private readonly store: WebhookStore,
     private readonly feed: FeedSource,
     private readonly nowIso: () => string,
     private readonly busy: () => boolean = () => false
   ) {}
+
+  /**
+   * Whether the last round found an enabled endpoint (or one was created or changed here since):
+   * without one, a committed change has nothing to wake the dispatcher for, and a service with no
+   * webhooks pays no query per write. Endpoints made on another instance are seen at the next poll.
+   */
+  get hasEnabledEndpoints(): boolean {
+    return this.enabledEndpoints
+  }
+
+  endpointsChanged(): void {
+    this.enabledEndpoints = true
+  }
 
   async run(): Promise<DispatchRound> {
     const batch = this.busy() ? BATCH_WHEN_BUSY : BATCH
@@ -48,6 +63,7 @@ export class Dispatcher {
     for (const endpoint of await this.store.listEndpoints()) {
       if (endpoint.enabled) byCursor.set(endpoint.cursor, [...(byCursor.get(endpoint.cursor) ?? []), endpoint])
     }
+    this.enabledEndpoints = byCursor.size > 0
     const moves: FanOut[] = []
     const at = Date.now()
     const createdAt = this.nowIso()

@@ -91,10 +91,20 @@ export default fp(
     const service = new WebhookService(
       store,
       box,
-      { production: config.production, feedEnd: () => app.changeFeed.end(), onQueued: () => worker.poke() },
+      {
+        production: config.production,
+        feedEnd: () => app.changeFeed.end(),
+        onQueued: () => worker.poke(),
+        onEndpointsChanged: () => {
+          dispatcher.endpointsChanged()
+          dispatching.poke()
+        }
+      },
       nowIso
     )
-    const unsubscribe = app.orgChanges.subscribe(() => dispatching.poke(load.busy ? BUSY_BATCH_MS : 0))
+    const unsubscribe = app.orgChanges.subscribe(() => {
+      if (dispatcher.hasEnabledEndpoints) dispatching.poke(load.busy ? BUSY_BATCH_MS : 0)
+    })
     app.addHook('onReady', async () => {
       dispatching.poke()
       worker.poke()

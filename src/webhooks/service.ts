@@ -17,6 +17,8 @@ export interface WebhookServiceOptions {
   feedEnd: () => Promise<Position>
   /** Deliveries were queued outside the feed (a test event). */
   onQueued: () => void
+  /** An endpoint was created or changed (it may now want deliveries). */
+  onEndpointsChanged: () => void
 }
 
 /** The rules of webhook management: secrets shown once, rotation, re-enabling, test events. */
@@ -48,6 +50,7 @@ export class WebhookService {
       updated_at: at
     }
     await this.store.createEndpoint(record)
+    this.options.onEndpointsChanged()
     return { ...toWebhook(record), secret }
   }
 
@@ -72,6 +75,7 @@ export class WebhookService {
       this.now()
     )
     if (!updated) throw notFound(id)
+    this.options.onEndpointsChanged()
     return toWebhook(updated)
   }
 
