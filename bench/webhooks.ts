@@ -1,11 +1,11 @@
 /**
  * npm run bench:webhooks: what webhooks cost the API, and how soon they arrive.
  * - writes/s (creates through the API, 64 connections) with three webhook endpoints subscribed
- *   against none, on fresh databases, rounds alternating; the ratio is what counts;
+ *   against none, on fresh databases, rounds in ABBA order; the ratio is what counts;
  * - delivery latency from commit (the create's response) to receipt, p50/p99, under a paced load.
  * Writes bench/results/webhooks-<date>.json and the section between the webhooks markers of bench/README.md.
  *
- * BENCH_STORES=sqlite,postgres  BENCH_SECONDS=8  BENCH_ROUNDS=3  BENCH_DATABASE_URL=postgres://…
+ * BENCH_STORES=sqlite,postgres  BENCH_SECONDS=8  BENCH_ROUNDS=4  BENCH_DATABASE_URL=postgres://…
  */
 import { execFileSync, fork } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -20,7 +20,7 @@ import { startService, stop } from './service-process.js'
 const ROOT = join(import.meta.dirname, '..')
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
 const CONNECTIONS = 64
 const ENDPOINTS = 3
 
@@ -107,8 +107,10 @@ async function measureStore(generator: 'wrk' | 'autocannon', store: string, data
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const rates = { none: 0, three: 0, drain_s: 0 }
-      for (const mode of ['none', 'three'] as const) {
-        const service = await startService({ DATABASE_URL: await databases.fresh(store), WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
+      // ABBA: none first in even rounds, three first in odd ones, so a drift of the machine over the run favours neither.
+      for (const mode of round % 2 === 0 ? (['none', 'three'] as const) : (['three', 'none'] as const)) {
+        const databaseUrl = await databases.fresh(store)
+        const service = await startService({ DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
         try {
           if (mode === 'three') for (const url of receivers.urls) await register(service.port, url)
           const before = await receivers.count()
@@ -122,6 +124,7 @@ async function measureStore(generator: 'wrk' | 'autocannon', store: string, data
           }
         } finally {
           await stop(service.child)
+          await databases.discard(databaseUrl)
         }
       }
       console.log(
@@ -170,7 +173,7 @@ const results = await main(pickReadGenerator())
 const file = `webhooks-${results.date.slice(0, 10)}${STORES.length < 2 ? `-${STORES.join('-')}` : ''}.json`
 writeFileSync(join(ROOT, 'bench', 'results', file), `${JSON.stringify(results, null, 2)}\n`)
 const lines = [
-  `Latest run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; creates with ${results.settings.write_load_generator} at ${CONNECTIONS} connections, ${SECONDS} s after 2 s warm-up, ${ROUNDS} rounds alternating, medians). Raw figures: \`bench/results/${file}\`.`,
+  `Latest run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; creates with ${results.settings.write_load_generator} at ${CONNECTIONS} connections, ${SECONDS} s after 2 s warm-up, ${ROUNDS} rounds in ABBA order, medians). Raw figures: \`bench/results/${file}\`.`,
   '',
   '| store | creates/s, no webhooks | creates/s, 3 endpoints | ratio | backlog delivered after the burst, s | delivery p50 ms | delivery p99 ms | max ms |',
   '|---|---|---|---|---|---|---|---|',
