@@ -10,12 +10,12 @@
  * BENCH_NODE_FLAGS='--max-semi-space-size=2;;--optimize-for-size'  (sets separated by ";"; an empty one: node's defaults)
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { benchDatabases } from './databases.js'
 import { type Measure, measureGet, measureWrites, median, pickReadGenerator } from './load.js'
-import { replaceSection } from './results-file.js'
+import { newResultsFile, replaceSection } from './results-file.js'
 import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
 import { rssMb, startCeiling, startFlags, startService, stop } from './service-process.js'
 import { BASE, benchOrgId } from './orgs.js'
@@ -105,9 +105,7 @@ const results = {
   settings: { n: N, npm_start_flags: startFlags().join(' '), read_load_generator: generator, seconds: SECONDS, rounds: ROUNDS, postgres: databases.postgres },
   runs
 }
-// A day's runs each keep their file: memory-<date>.json, then memory-<date>-2.json, …
-let file = `memory-${results.date.slice(0, 10)}.json`
-for (let i = 2; existsSync(join(ROOT, 'bench', 'results', file)); i++) file = `memory-${results.date.slice(0, 10)}-${i}.json`
+const file = newResultsFile(join(ROOT, 'bench', 'results'), `memory-${results.date.slice(0, 10)}`)
 writeFileSync(join(ROOT, 'bench', 'results', file), `${JSON.stringify(results, null, 2)}\n`)
 const lines = [
   `Latest run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; ${N} orgs; \`npm start\` passes \`${results.settings.npm_start_flags}\`). Raw figures: \`bench/results/${file}\`.`,

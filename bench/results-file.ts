@@ -10,6 +10,13 @@ export interface RunShape {
 /** What `npm run bench` covers with no settings: the only run that rewrites the README's table. */
 export const FULL_RUN: RunShape = { sizes: [1_000, 100_000], stores: ['sqlite', 'postgres'] }
 
+/** A day's runs each keep their file: `<base>.json`, then `<base>-2.json`, … (the name, not the path). */
+export function newResultsFile(resultsDir: string, base: string): string {
+  let file = `${base}.json`
+  for (let i = 2; existsSync(join(resultsDir, file)); i++) file = `${base}-${i}.json`
+  return file
+}
+
 /** `body` in place of what stands between the `<!-- name:start -->` and `<!-- name:end -->` markers of `readme`. */
 export function replaceSection(readme: string, name: string, body: string): string {
   const [start, end] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`]

@@ -13,7 +13,7 @@ import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { type BenchDatabases, benchDatabases } from './databases.js'
 import { BASE, benchOrg } from './orgs.js'
-import { replaceSection } from './results-file.js'
+import { newResultsFile, replaceSection } from './results-file.js'
 import { measureWrites, pickReadGenerator } from './load.js'
 import { startService, stop } from './service-process.js'
 
@@ -170,7 +170,7 @@ async function main(generator: 'wrk' | 'autocannon') {
 }
 
 const results = await main(pickReadGenerator())
-const file = `webhooks-${results.date.slice(0, 10)}${STORES.length < 2 ? `-${STORES.join('-')}` : ''}.json`
+const file = newResultsFile(join(ROOT, 'bench', 'results'), `webhooks-${results.date.slice(0, 10)}${STORES.length < 2 ? `-${STORES.join('-')}` : ''}`)
 writeFileSync(join(ROOT, 'bench', 'results', file), `${JSON.stringify(results, null, 2)}\n`)
 const lines = [
   `Latest run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; creates with ${results.settings.write_load_generator} at ${CONNECTIONS} connections, ${SECONDS} s after 2 s warm-up, ${ROUNDS} rounds in ABBA order, medians). Raw figures: \`bench/results/${file}\`.`,
