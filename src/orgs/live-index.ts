@@ -222,12 +222,7 @@ export class LiveOrgIndex {
    * list order from its nearer end until the page is full: page 1 and the last page stop early.
    */
   private broadSearch(filter: SearchFilter, prefix: string, byId: readonly [number, number], byKey: readonly [number, number], offset: number, limit: number): IndexPage {
-    let total = 0
-    for (let i = byId[0]; i < byId[1]; i++) if (passes(filter, this.byOrgId[i]!)) total++
-    for (let i = byKey[0]; i < byKey[1]; i++) {
-      const e = this.byClientKey[i]!
-      if (passes(filter, e) && !e.org_id.startsWith(prefix)) total++
-    }
+    const total = this.countMatches(filter, prefix, byId, byKey)
     const end = Math.min(total, offset + limit)
     if (offset >= end) return { orgIds: [], total }
     const ordered = this.orderedFor(filter)
@@ -248,6 +243,33 @@ export class LiveOrgIndex {
       orgIds.reverse()
     }
     return { orgIds, total }
+  }
+
+  /**
+   * The orgs in either range that pass the filter, each once. Without a filter besides `q`, the
+   * two ranges' sizes less the orgs in both, found from the smaller range: an entry visited is a
+   * pointer chase through memory the 100,000 entries are scattered over (3–5 ms a request for
+   * 48,000 matches in the service, against 0.6 ms for entries made in one go).
+   */
+  private countMatches(filter: SearchFilter, prefix: string, byId: readonly [number, number], byKey: readonly [number, number]): number {
+    const idCount = byId[1] - byId[0]
+    const keyCount = byKey[1] - byKey[0]
+    if (filter.environment === undefined && filter.vipps_enabled === undefined) {
+      let both = 0
+      if (idCount <= keyCount) {
+        for (let i = byId[0]; i < byId[1]; i++) if (this.byOrgId[i]!.client_key.startsWith(prefix)) both++
+      } else {
+        for (let i = byKey[0]; i < byKey[1]; i++) if (this.byClientKey[i]!.org_id.startsWith(prefix)) both++
+      }
+      return idCount + keyCount - both
+    }
+    let total = 0
+    for (let i = byId[0]; i < byId[1]; i++) if (passes(filter, this.byOrgId[i]!)) total++
+    for (let i = byKey[0]; i < byKey[1]; i++) {
+      const e = this.byClientKey[i]!
+      if (passes(filter, e) && !e.org_id.startsWith(prefix)) total++
+    }
+    return total
   }
 
   private reset(): void {
