@@ -213,7 +213,9 @@ export async function measureWrites(
   return { ...fromAutocannon(await autocannonLoad(port, next, seconds)), warmup_ok: warmed.ok }
 }
 
+/** The median (of an even count, the mean of the two middle values). */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }

@@ -10,7 +10,7 @@ const REQUESTS_AS_LOAD = 20
 const BUSY_HOLD_MS = 1_000
 
 /**
- * While busy, the deliveries' work (fan-out, claims, records) runs at most this often, a small
+ * While busy, the deliveries' work (fan-out, claims, records) runs about this often, a small
  * batch each time: a burst of writes keeps nearly all of the machine, and its deliveries catch up
  * after it (the change log holds them; nothing is lost, only later).
  */
@@ -53,6 +53,11 @@ export class ApiLoad {
 
   get busy(): boolean {
     return performance.now() < this.busyUntil
+  }
+
+  /** How long background work waits before its next run: `idleMs`, or BUSY_BATCH_MS while busy. */
+  delay(idleMs: number): number {
+    return this.busy ? BUSY_BATCH_MS : idleMs
   }
 
   stop(): void {

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { isoMinus, nowIso } from '../clock.js'
 import type { Config } from '../config.js'
 import { validatorCompiler } from '../http/validation.js'
-import { ApiLoad, BUSY_BATCH_MS } from './backpressure.js'
+import { ApiLoad } from './backpressure.js'
 import { Dispatcher } from './dispatcher.js'
 import { KyselyWebhookStore } from './kysely-store.js'
 import { webhookRoutes, WEBHOOKS_PATH } from './routes.js'
@@ -17,8 +17,12 @@ import { DeliveryWorker } from './worker.js'
 const DAY_MS = 24 * 60 * 60 * 1000
 const FAILING_LIMIT_MS = 5 * DAY_MS
 const RECORDS_KEPT_MS = 30 * DAY_MS
-// Catches what a notification missed (a lost listener connection), and retries held-back events.
+// Catches what a notification missed (a lost listener connection), retries held-back events, and
+// finds endpoints created on other instances.
 const DISPATCH_POLL_MS = 1_000
+// The delivery machinery's own tasks that may hold a database connection at once (fan-out, claims,
+// records): queries waiting while no more are checked out are its own, not the API's load.
+const OWN_CONNECTIONS = 3
 const HELD_BACK_RECHECK_MS = 20
 const PURGE_EVERY_MS = 60 * 60 * 1000
 
@@ -39,7 +43,7 @@ declare module 'fastify' {
 /**
  * The webhooks feature's front door: management routes under /api/v1/webhooks, and the delivery
  * machinery: a dispatcher that fans the change feed out to endpoints (woken by every committed
- * change), and a worker that makes the signed attempts.
+ * change while an endpoint is enabled, and polling), and a worker that makes the signed attempts.
  */
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
@@ -47,7 +51,10 @@ export default fp(
     const store = new KyselyWebhookStore(app.database.db, app.database.dialect)
     const box = new SecretBox(webhooks.secretsKey)
     const sender = new WebhookSender(webhooks.timeoutMs, webhooks.allowPrivateUrls)
-    const load = new ApiLoad(app.server, () => app.database.poolStats()?.waiting ?? 0)
+    const load = new ApiLoad(app.server, () => {
+      const pool = app.database.poolStats()
+      return pool && pool.total - pool.idle > OWN_CONNECTIONS ? pool.waiting : 0
+    })
     const stats: WebhookStats = {
       attempts: { succeeded: 0, failed: 0, gave_up: 0 },
       queueDepth: () => store.pendingCount()
@@ -76,7 +83,7 @@ export default fp(
       async () => {
         const round = await dispatcher.run()
         if (round.queued) worker.poke()
-        dispatching.poke(round.more ? (load.busy ? BUSY_BATCH_MS : HELD_BACK_RECHECK_MS) : DISPATCH_POLL_MS)
+        dispatching.poke(round.more ? load.delay(HELD_BACK_RECHECK_MS) : DISPATCH_POLL_MS)
       },
       (err) => {
         app.log.error({ err }, 'fanning out webhook deliveries failed')
@@ -103,7 +110,7 @@ export default fp(
       nowIso
     )
     const unsubscribe = app.orgChanges.subscribe(() => {
-      if (dispatcher.hasEnabledEndpoints) dispatching.poke(load.busy ? BUSY_BATCH_MS : 0)
+      if (dispatcher.hasEnabledEndpoints) dispatching.poke(load.delay(0))
     })
     app.addHook('onReady', async () => {
       dispatching.poke()

@@ -10,7 +10,7 @@ import type { AttemptOutcome, ClaimedDelivery, WebhookStore } from './store.js'
 export interface WorkerOptions {
   retryScheduleMs: number[]
   timeoutMs: number
-  /** Attempts under way at once on this instance, and per endpoint; and while the API keeps the loop busy. */
+  /** Attempts under way at once on this instance, and per endpoint; and while the API is busy (see ApiLoad). */
   maxInFlight: number
   maxInFlightPerEndpoint: number
   maxInFlightWhenBusy: number
@@ -22,8 +22,9 @@ type Log = { warn(obj: object, msg: string): void; error(obj: object, msg: strin
 
 const IDLE_POLL_MS = 1_000
 const MIN_POLL_MS = 25
-// A lease outlives the attempt it covers: no other instance takes the delivery over meanwhile.
-const LEASE_MARGIN_MS = 5_000
+// A lease outlives the attempt it covers and its record (which waits up to BUSY_BATCH_MS while the
+// API is busy): no other instance takes the delivery over meanwhile.
+const LEASE_MARGIN_MS = 5_000 + BUSY_BATCH_MS
 
 /**
  * Makes the attempts: claims due deliveries (each by one instance, under a lease), sends them
@@ -82,8 +83,7 @@ export class DeliveryWorker {
     // Claimed as much as there was room for: there may be more.
     if (claimed.length > 0 && claimed.length === capacity) return
     const due = await this.store.nextDue()
-    const soonest = this.load.busy ? BUSY_BATCH_MS : MIN_POLL_MS
-    const wait = due === undefined ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(soonest, due - Date.now()))
+    const wait = due === undefined ? IDLE_POLL_MS : Math.min(IDLE_POLL_MS, Math.max(this.load.delay(MIN_POLL_MS), due - Date.now()))
     this.claimer.poke(wait)
   }
 
@@ -94,7 +94,7 @@ export class DeliveryWorker {
       const left = (this.inFlight.get(delivery.endpoint_id) ?? 1) - 1
       if (left === 0) this.inFlight.delete(delivery.endpoint_id)
       else this.inFlight.set(delivery.endpoint_id, left)
-      this.claimer.poke(this.load.busy ? BUSY_BATCH_MS : 0)
+      this.claimer.poke(this.load.delay(0))
     })
     this.running.add(attempt)
   }
@@ -132,7 +132,7 @@ export class DeliveryWorker {
     if (!result.ok) this.log.warn({ webhook: delivery.endpoint_id, event: delivery.event_id, attempt: number, error: result.error }, 'webhook delivery failed')
     this.observe(outcome)
     this.outcomes.push(outcome)
-    this.recorder.poke(this.load.busy ? BUSY_BATCH_MS : 0)
+    this.recorder.poke(this.load.delay(0))
   }
 
   private async record(): Promise<void> {
@@ -148,6 +148,6 @@ export class DeliveryWorker {
       throw err
     }
     // A retry may now be due sooner than the claimer's timer.
-    if (batch.some((o) => o.next_attempt_at !== undefined)) this.claimer.poke(MIN_POLL_MS)
+    if (batch.some((o) => o.next_attempt_at !== undefined)) this.claimer.poke(this.load.delay(MIN_POLL_MS))
   }
 }
