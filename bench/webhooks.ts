@@ -147,7 +147,7 @@ async function measureStore(generator: 'wrk' | 'autocannon', store: string, data
     const ratio = Math.round(median(rounds.map((r) => r.three / r.none)) * 100) / 100
     console.log(`  ${store}: ratio ${ratio.toFixed(2)}; delivery latency p50 ${delivery.p50_ms} ms, p99 ${delivery.p99_ms} ms`)
     const creates = { none: Math.round(median(rounds.map((r) => r.none))), three_endpoints: Math.round(median(rounds.map((r) => r.three))) }
-    return { rounds, creates_per_s: creates, ratio, drain_s: median(rounds.map((r) => r.drain_s)), delivery }
+    return { rounds, creates_per_s: creates, ratio, drain_s: Math.round(median(rounds.map((r) => r.drain_s)) * 10) / 10, delivery }
   } finally {
     await receivers.close()
   }
