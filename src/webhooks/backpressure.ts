@@ -1,10 +1,14 @@
 import type { Server } from 'node:http'
+import type { PoolStats } from '../db/connect.js'
 import { performance } from 'node:perf_hooks'
 
 const SAMPLE_EVERY_MS = 100
 const BUSY_ABOVE = 0.9
 // API requests per sample window that count as load (200 a second).
 const REQUESTS_AS_LOAD = 20
+// The delivery machinery's own tasks that may hold a database connection at once (fan-out, claims,
+// records): queries waiting while no more are checked out are its own, not the API's load.
+const OWN_CONNECTIONS = 3
 // Busy lasts this long after the last busy sample: a burst has lulls of a sample or two, and each
 // lull would let the deliveries' catch-up (large batches) in while the burst goes on.
 const BUSY_HOLD_MS = 1_000
@@ -35,14 +39,14 @@ export class ApiLoad {
 
   constructor(
     private readonly server?: Server,
-    /** Queries waiting for a database connection now (none without a pool). */
-    private readonly waitingForDatabase: () => number = () => 0
+    /** The database pool now (none on SQLite). */
+    private readonly pool: () => PoolStats | undefined = () => undefined
   ) {
     server?.on('request', this.count)
     this.timer = setInterval(() => {
       const now = performance.eventLoopUtilization()
       const utilization = performance.eventLoopUtilization(now, this.last).utilization
-      if (this.requests >= REQUESTS_AS_LOAD && (utilization > BUSY_ABOVE || this.waitingForDatabase() > 0)) {
+      if (this.requests >= REQUESTS_AS_LOAD && (utilization > BUSY_ABOVE || this.apiWaitsForDatabase())) {
         this.busyUntil = performance.now() + BUSY_HOLD_MS
       }
       this.last = now
@@ -53,6 +57,11 @@ export class ApiLoad {
 
   get busy(): boolean {
     return performance.now() < this.busyUntil
+  }
+
+  private apiWaitsForDatabase(): boolean {
+    const pool = this.pool()
+    return pool !== undefined && pool.waiting > 0 && pool.total - pool.idle > OWN_CONNECTIONS
   }
 
   /** How long background work waits before its next run: `idleMs`, or BUSY_BATCH_MS while busy. */

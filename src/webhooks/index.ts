@@ -20,9 +20,6 @@ const RECORDS_KEPT_MS = 30 * DAY_MS
 // Catches what a notification missed (a lost listener connection), retries held-back events, and
 // finds endpoints created on other instances.
 const DISPATCH_POLL_MS = 1_000
-// The delivery machinery's own tasks that may hold a database connection at once (fan-out, claims,
-// records): queries waiting while no more are checked out are its own, not the API's load.
-const OWN_CONNECTIONS = 3
 const HELD_BACK_RECHECK_MS = 20
 const PURGE_EVERY_MS = 60 * 60 * 1000
 
@@ -51,10 +48,7 @@ export default fp(
     const store = new KyselyWebhookStore(app.database.db, app.database.dialect)
     const box = new SecretBox(webhooks.secretsKey)
     const sender = new WebhookSender(webhooks.timeoutMs, webhooks.allowPrivateUrls)
-    const load = new ApiLoad(app.server, () => {
-      const pool = app.database.poolStats()
-      return pool && pool.total - pool.idle > OWN_CONNECTIONS ? pool.waiting : 0
-    })
+    const load = new ApiLoad(app.server, () => app.database.poolStats())
     const stats: WebhookStats = {
       attempts: { succeeded: 0, failed: 0, gave_up: 0 },
       queueDepth: () => store.pendingCount()
