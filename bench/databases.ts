@@ -51,7 +51,8 @@ export async function benchDatabases(stores: string[], name: string): Promise<Be
     },
     async discard(url) {
       if (url.startsWith('sqlite:')) {
-        rmSync(url.slice('sqlite:'.length), { force: true })
+        const file = url.slice('sqlite:'.length)
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
         return
       }
       const client = new pg.Client({ connectionString: adminUrl })
