@@ -1,5 +1,6 @@
 import type { Environment } from './fields.js'
 import type { OrgSummary } from './schemas.js'
+import { SortedList } from './sorted-list.js'
 import type { ListFilter } from './store.js'
 
 /** What the index keeps of a live org: enough to filter, order and search, nothing to serve. */
@@ -61,56 +62,10 @@ function entryOf(summary: OrgSummary, sameSecond?: Entry): Entry {
   }
 }
 
-/** Index of the first element not before `item` (binary search). */
-function lowerBound<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): number {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (compare(sorted[mid]!, item) < 0) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
-function insertSorted<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): void {
-  // New orgs are the newest: appending is the common case.
-  if (sorted.length === 0 || compare(sorted[sorted.length - 1]!, item) < 0) sorted.push(item)
-  else sorted.splice(lowerBound(sorted, item, compare), 0, item)
-}
-
-function removeSorted<T>(sorted: T[], item: T, compare: (a: T, b: T) => number): void {
-  const at = lowerBound(sorted, item, compare)
-  if (sorted[at] === item) sorted.splice(at, 1)
-  else {
-    const found = sorted.indexOf(item)
-    if (found >= 0) sorted.splice(found, 1)
-  }
-}
-
-/** The indexes [from, to) of the keys that start with `prefix`; keys are sorted. */
-function prefixRange(sorted: Entry[], prefix: string, key: (e: Entry) => string): readonly [number, number] {
-  const from = prefixStart(sorted, prefix, key)
-  let lo = from
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (key(sorted[mid]!).startsWith(prefix)) lo = mid + 1
-    else hi = mid
-  }
-  return [from, lo]
-}
-
-/** The first index whose key starts with `prefix` or comes after it; keys are sorted. */
-function prefixStart(sorted: Entry[], prefix: string, key: (e: Entry) => string): number {
-  let lo = 0
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (key(sorted[mid]!) < prefix) lo = mid + 1
-    else hi = mid
-  }
-  return lo
+/** The positions [from, to) of the entries whose key starts with `prefix`; the list is sorted by that key. */
+function prefixRange(sorted: SortedList<Entry>, prefix: string, key: (e: Entry) => string): readonly [number, number] {
+  const from = sorted.findFirst((e) => key(e) >= prefix)
+  return [from, sorted.findFirst((e) => key(e) >= prefix && !key(e).startsWith(prefix))]
 }
 
 /** Whether an entry passes the list's filters other than `q`. */
@@ -118,25 +73,24 @@ function passes(filter: SearchFilter, e: Entry): boolean {
   return (filter.environment === undefined || e.environment === filter.environment) && (filter.vipps_enabled === undefined || e.vipps_enabled === filter.vipps_enabled)
 }
 
-function pageOf(matches: Entry[], offset: number, limit: number): IndexPage {
-  const orgIds: string[] = []
-  for (let i = offset; i < offset + limit && i < matches.length; i++) orgIds.push(matches[i]!.org_id)
-  return { orgIds, total: matches.length }
+function pageOf(matches: Entry[] | SortedList<Entry>, offset: number, limit: number): IndexPage {
+  return { orgIds: matches.slice(offset, offset + limit).map((e) => e.org_id), total: matches.length }
 }
 
 /**
- * The live orgs in list order, in memory, so a page costs O(limit) and its total O(1) whatever the
- * number of orgs (q: O(matches)). One sorted array per combination of the list's filters, and two
- * for the prefix search. It holds order and membership only: the rows of a page are read from the
+ * The live orgs in list order, in memory, so a page costs O(limit) plus a walk over the chunk
+ * lengths (100 per 100,000 orgs), and its total O(1) (a broad q: see broadSearch). One sorted list
+ * per combination of the list's filters, and two for the prefix search; a change to an org moves
+ * one chunk of each list it is in, never the whole list. It holds order and membership only: the rows of a page are read from the
  * database by org_id. Kept fresh by the read cache's invalidations (this instance's writes and the
  * change listener's notifications): an invalidated org_id is read again, in batches, and a list
  * waits for the refreshes heard before it. While suspended (changes may go unheard) or not loaded,
  * it answers nothing and lists go to the database.
  */
 export class LiveOrgIndex {
-  private readonly ordered = new Map<string, Entry[]>()
-  private byOrgId: Entry[] = []
-  private byClientKey: Entry[] = []
+  private readonly ordered = new Map<string, SortedList<Entry>>()
+  private byOrgId = new SortedList(byOrgId)
+  private byClientKey = new SortedList(byClientKey)
   private state: 'off' | 'loading' | 'ready' = 'off'
   private suspended = false
   private readonly stale = new Set<string>()
@@ -194,7 +148,7 @@ export class LiveOrgIndex {
     return pageOf(this.orderedFor(filter), offset, limit)
   }
 
-  private orderedFor(filter: SearchFilter): Entry[] {
+  private orderedFor(filter: SearchFilter): SortedList<Entry> {
     const key = `${filter.environment ?? ''}:${filter.vipps_enabled === undefined ? '' : String(filter.vipps_enabled)}`
     return this.ordered.get(key)!
   }
@@ -211,7 +165,7 @@ export class LiveOrgIndex {
       [this.byOrgId, byId],
       [this.byClientKey, byKey]
     ] as const) {
-      for (let i = from; i < to; i++) if (passes(filter, sorted[i]!)) found.add(sorted[i]!)
+      for (const e of sorted.slice(from, to)) if (passes(filter, e)) found.add(e)
     }
     return pageOf([...found].sort(byListOrder), offset, limit)
   }
@@ -229,17 +183,23 @@ export class LiveOrgIndex {
     const matches = (e: Entry) => e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix)
     const orgIds: string[] = []
     if (offset <= total - end) {
-      for (let i = 0, at = 0; i < ordered.length && at < end; i++) {
-        if (!matches(ordered[i]!)) continue
-        if (at >= offset) orgIds.push(ordered[i]!.org_id)
-        at++
-      }
+      let at = 0
+      ordered.each(0, (e) => {
+        if (!matches(e)) return true
+        if (at >= offset) orgIds.push(e.org_id)
+        return ++at < end
+      })
     } else {
-      for (let i = ordered.length - 1, at = total - 1; i >= 0 && at >= offset; i--) {
-        if (!matches(ordered[i]!)) continue
-        if (at < end) orgIds.push(ordered[i]!.org_id)
-        at--
-      }
+      let at = total - 1
+      ordered.each(
+        ordered.length - 1,
+        (e) => {
+          if (!matches(e)) return true
+          if (at < end) orgIds.push(e.org_id)
+          return --at >= offset
+        },
+        true
+      )
       orgIds.reverse()
     }
     return { orgIds, total }
@@ -254,28 +214,31 @@ export class LiveOrgIndex {
   private countMatches(filter: SearchFilter, prefix: string, byId: readonly [number, number], byKey: readonly [number, number]): number {
     const idCount = byId[1] - byId[0]
     const keyCount = byKey[1] - byKey[0]
+    /** Counts the entries at [from, to) of a list for which `counts` holds. */
+    const countIn = (sorted: SortedList<Entry>, [from, to]: readonly [number, number], counts: (e: Entry) => boolean) => {
+      let n = 0
+      let at = from
+      if (from < to)
+        sorted.each(from, (e) => {
+          if (counts(e)) n++
+          return ++at < to
+        })
+      return n
+    }
     if (filter.environment === undefined && filter.vipps_enabled === undefined) {
-      let both = 0
-      if (idCount <= keyCount) {
-        for (let i = byId[0]; i < byId[1]; i++) if (this.byOrgId[i]!.client_key.startsWith(prefix)) both++
-      } else {
-        for (let i = byKey[0]; i < byKey[1]; i++) if (this.byClientKey[i]!.org_id.startsWith(prefix)) both++
-      }
+      const both =
+        idCount <= keyCount
+          ? countIn(this.byOrgId, byId, (e) => e.client_key.startsWith(prefix))
+          : countIn(this.byClientKey, byKey, (e) => e.org_id.startsWith(prefix))
       return idCount + keyCount - both
     }
-    let total = 0
-    for (let i = byId[0]; i < byId[1]; i++) if (passes(filter, this.byOrgId[i]!)) total++
-    for (let i = byKey[0]; i < byKey[1]; i++) {
-      const e = this.byClientKey[i]!
-      if (passes(filter, e) && !e.org_id.startsWith(prefix)) total++
-    }
-    return total
+    return countIn(this.byOrgId, byId, (e) => passes(filter, e)) + countIn(this.byClientKey, byKey, (e) => passes(filter, e) && !e.org_id.startsWith(prefix))
   }
 
   private reset(): void {
-    for (const env of ENVIRONMENTS) for (const on of SWITCHES) this.ordered.set(`${env}:${on}`, [])
-    this.byOrgId = []
-    this.byClientKey = []
+    for (const env of ENVIRONMENTS) for (const on of SWITCHES) this.ordered.set(`${env}:${on}`, new SortedList(byListOrder))
+    this.byOrgId = new SortedList(byOrgId)
+    this.byClientKey = new SortedList(byClientKey)
   }
 
   /**
@@ -288,28 +251,26 @@ export class LiveOrgIndex {
 
   /** The entry of an org_id: a binary search of the org_id order (the index keeps no map besides). */
   private find(orgId: string): Entry | undefined {
-    const sorted = this.byOrgId
-    const at = prefixStart(sorted, orgId, (e) => e.org_id)
-    return sorted[at]?.org_id === orgId ? sorted[at] : undefined
+    const found = this.byOrgId.first((e) => e.org_id >= orgId)
+    return found?.org_id === orgId ? found : undefined
   }
 
   /** `previous`: the entry this org had before its refresh, whose org_id string is kept. */
   private add(summary: OrgSummary, previous?: Entry): void {
-    const all = this.ordered.get(':')!
     // New orgs are the newest: the one before is the likeliest to share the second.
-    const entry = entryOf(summary, all[all.length - 1])
+    const entry = entryOf(summary, this.ordered.get(':')!.last())
     if (previous) entry.org_id = previous.org_id
-    for (const key of this.keysOf(entry)) insertSorted(this.ordered.get(key)!, entry, byListOrder)
-    insertSorted(this.byOrgId, entry, byOrgId)
-    insertSorted(this.byClientKey, entry, byClientKey)
+    for (const key of this.keysOf(entry)) this.ordered.get(key)!.insert(entry)
+    this.byOrgId.insert(entry)
+    this.byClientKey.insert(entry)
   }
 
   private remove(orgId: string): Entry | undefined {
     const entry = this.find(orgId)
     if (!entry) return undefined
-    for (const key of this.keysOf(entry)) removeSorted(this.ordered.get(key)!, entry, byListOrder)
-    removeSorted(this.byOrgId, entry, byOrgId)
-    removeSorted(this.byClientKey, entry, byClientKey)
+    for (const key of this.keysOf(entry)) this.ordered.get(key)!.delete(entry)
+    this.byOrgId.delete(entry)
+    this.byClientKey.delete(entry)
     return entry
   }
 
@@ -326,17 +287,18 @@ export class LiveOrgIndex {
       const all = await this.source.liveSummaries()
       if (epoch !== this.epoch) return
       this.reset()
-      // Sorted once, then appended: inserting 100,000 entries one by one into the org_id and
-      // client id orders moved O(n) elements each time (seconds at start).
+      // Sorted once, then cut into chunks: inserting 100,000 entries one by one costs a search each.
       const entries = all.map((summary) => entryOf(summary)).sort(byListOrder)
       for (let i = 1; i < entries.length; i++) {
         if (entries[i]!.created_at === entries[i - 1]!.created_at) entries[i]!.created_at = entries[i - 1]!.created_at
       }
+      const ordered = new Map([...this.ordered.keys()].map((key) => [key, [] as Entry[]]))
       for (const entry of entries) {
-        for (const key of this.keysOf(entry)) this.ordered.get(key)!.push(entry)
+        for (const key of this.keysOf(entry)) ordered.get(key)!.push(entry)
       }
-      this.byOrgId = [...entries].sort(byOrgId)
-      this.byClientKey = [...entries].sort(byClientKey)
+      for (const [key, sorted] of ordered) this.ordered.set(key, SortedList.fromSorted(sorted, byListOrder))
+      this.byOrgId = SortedList.fromSorted(entries.sort(byOrgId), byOrgId)
+      this.byClientKey = SortedList.fromSorted([...entries].sort(byClientKey), byClientKey)
       this.state = 'ready'
     }, epoch)
   }

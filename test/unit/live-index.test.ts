@@ -34,7 +34,7 @@ describe('LiveOrgIndex', () => {
     const index = new LiveOrgIndex(src)
     index.start()
     const ordered = [...rows].sort((a, b) => (a.created_at === b.created_at ? (a.org_id < b.org_id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1))
-    for (const filter of [{}, { vipps_enabled: true }, { vipps_enabled: false, environment: 'test' as const }, { q: 'client-1' }, { q: 'org_00', vipps_enabled: true }, { q: 'org_042' }, { q: 'client-42', environment: 'test' as const }, { q: 'org_01' }, { q: 'org_01', environment: 'test' as const }, { q: 'org_010' }]) {
+    for (const filter of [{}, { vipps_enabled: true }, { vipps_enabled: false, environment: 'test' as const }, { q: 'client-1' }, { q: 'org_00', vipps_enabled: true }, { q: 'org_042' }, { q: 'client-42', environment: 'test' as const }, { q: 'org_01' }, { q: 'org_01', environment: 'test' as const }, { q: 'org_010' }, { q: 'client-1', environment: 'production' as const }, { q: 'client-2', vipps_enabled: false }]) {
       const all = ordered.filter(
         (r) =>
           (filter.vipps_enabled === undefined || r.vipps_enabled === filter.vipps_enabled) &&
