@@ -1,4 +1,3 @@
-import type { Server } from 'node:http'
 import type { PoolStats } from '../db/connect.js'
 import { performance } from 'node:perf_hooks'
 
@@ -30,27 +29,26 @@ export const BUSY_BATCH_MS = 1_000
  */
 export class ApiLoad {
   private last = performance.eventLoopUtilization()
-  private requests = 0
+  private requestsBefore: number
   private busyUntil = 0
   private readonly timer: NodeJS.Timeout
-  private readonly count = () => {
-    this.requests++
-  }
 
   constructor(
-    private readonly server?: Server,
+    /** How many API requests the service has received so far (a counter that only grows). */
+    private readonly requests: () => number,
     /** The database pool now (none on SQLite). */
     private readonly pool: () => PoolStats | undefined = () => undefined
   ) {
-    server?.on('request', this.count)
+    this.requestsBefore = requests()
     this.timer = setInterval(() => {
       const now = performance.eventLoopUtilization()
       const utilization = performance.eventLoopUtilization(now, this.last).utilization
-      if (this.requests >= REQUESTS_AS_LOAD && (utilization > BUSY_ABOVE || this.apiWaitsForDatabase())) {
+      const requests = this.requests()
+      if (requests - this.requestsBefore >= REQUESTS_AS_LOAD && (utilization > BUSY_ABOVE || this.apiWaitsForDatabase())) {
         this.busyUntil = performance.now() + BUSY_HOLD_MS
       }
       this.last = now
-      this.requests = 0
+      this.requestsBefore = requests
     }, SAMPLE_EVERY_MS)
     this.timer.unref()
   }
@@ -71,6 +69,5 @@ export class ApiLoad {
 
   stop(): void {
     clearInterval(this.timer)
-    this.server?.off('request', this.count)
   }
 }

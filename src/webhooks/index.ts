@@ -48,7 +48,7 @@ export default fp(
     const store = new KyselyWebhookStore(app.database.db, app.database.dialect)
     const box = new SecretBox(webhooks.secretsKey)
     const sender = new WebhookSender(webhooks.timeoutMs, webhooks.allowPrivateUrls)
-    const load = new ApiLoad(app.server, () => app.database.poolStats())
+    const load = new ApiLoad(() => app.fastPaths.received, () => app.database.poolStats())
     const stats: WebhookStats = {
       attempts: { succeeded: 0, failed: 0, gave_up: 0 },
       queueDepth: () => store.pendingCount()
