@@ -73,6 +73,19 @@ function passes(filter: SearchFilter, e: Entry): boolean {
   return (filter.environment === undefined || e.environment === filter.environment) && (filter.vipps_enabled === undefined || e.vipps_enabled === filter.vipps_enabled)
 }
 
+/** How many entries at positions [from, to) of a sorted list `counts` holds for. */
+function countIn(sorted: SortedList<Entry>, [from, to]: readonly [number, number], counts: (e: Entry) => boolean): number {
+  let n = 0
+  let left = to - from
+  for (const [chunk, start] of left > 0 ? sorted.spans(from) : []) {
+    const end = Math.min(chunk.length, start + left)
+    for (let i = start; i < end; i++) if (counts(chunk[i]!)) n++
+    left -= end - start
+    if (left === 0) break
+  }
+  return n
+}
+
 function pageOf(matches: Entry[] | SortedList<Entry>, offset: number, limit: number): IndexPage {
   return { orgIds: matches.slice(offset, offset + limit).map((e) => e.org_id), total: matches.length }
 }
@@ -180,26 +193,27 @@ export class LiveOrgIndex {
     const end = Math.min(total, offset + limit)
     if (offset >= end) return { orgIds: [], total }
     const ordered = this.orderedFor(filter)
-    const matches = (e: Entry) => e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix)
     const orgIds: string[] = []
     if (offset <= total - end) {
       let at = 0
-      ordered.each(0, (e) => {
-        if (!matches(e)) return true
-        if (at >= offset) orgIds.push(e.org_id)
-        return ++at < end
-      })
+      walk: for (const [chunk, start] of ordered.spans(0)) {
+        for (let i = start; i < chunk.length; i++) {
+          const e = chunk[i]!
+          if (!e.org_id.startsWith(prefix) && !e.client_key.startsWith(prefix)) continue
+          if (at >= offset) orgIds.push(e.org_id)
+          if (++at >= end) break walk
+        }
+      }
     } else {
       let at = total - 1
-      ordered.each(
-        ordered.length - 1,
-        (e) => {
-          if (!matches(e)) return true
+      walk: for (const [chunk, start] of ordered.spans(ordered.length - 1, true)) {
+        for (let i = start; i >= 0; i--) {
+          const e = chunk[i]!
+          if (!e.org_id.startsWith(prefix) && !e.client_key.startsWith(prefix)) continue
           if (at < end) orgIds.push(e.org_id)
-          return --at >= offset
-        },
-        true
-      )
+          if (--at < offset) break walk
+        }
+      }
       orgIds.reverse()
     }
     return { orgIds, total }
@@ -214,17 +228,6 @@ export class LiveOrgIndex {
   private countMatches(filter: SearchFilter, prefix: string, byId: readonly [number, number], byKey: readonly [number, number]): number {
     const idCount = byId[1] - byId[0]
     const keyCount = byKey[1] - byKey[0]
-    /** Counts the entries at [from, to) of a list for which `counts` holds. */
-    const countIn = (sorted: SortedList<Entry>, [from, to]: readonly [number, number], counts: (e: Entry) => boolean) => {
-      let n = 0
-      let at = from
-      if (from < to)
-        sorted.each(from, (e) => {
-          if (counts(e)) n++
-          return ++at < to
-        })
-      return n
-    }
     if (filter.environment === undefined && filter.vipps_enabled === undefined) {
       const both =
         idCount <= keyCount

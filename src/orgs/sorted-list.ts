@@ -83,31 +83,31 @@ export class SortedList<T> {
   }
 
   /**
-   * Visits the items from position `from` towards the end (or, `backward`, towards the start)
-   * until `visit` returns false.
+   * The chunks from the one holding position `from` towards the end (or, `backward`, towards the
+   * start), each with the index in it to start from: callers loop over the items themselves (a
+   * callback per item costs a walk over 50,000 of them a third more).
    */
-  each(from: number, visit: (item: T) => boolean | void, backward = false): void {
+  *spans(from: number, backward = false): Generator<readonly [readonly T[], number]> {
     if (from < 0 || from >= this.count) return
     let c = 0
     let at = from
     while (at >= this.chunks[c]!.length) at -= this.chunks[c++]!.length
     if (backward) {
-      for (; c >= 0; c--, at = c >= 0 ? this.chunks[c]!.length - 1 : 0) {
-        const chunk = this.chunks[c]!
-        for (; at >= 0; at--) if (visit(chunk[at]!) === false) return
-      }
+      yield [this.chunks[c]!, at]
+      while (--c >= 0) yield [this.chunks[c]!, this.chunks[c]!.length - 1]
     } else {
-      for (; c < this.chunks.length; c++, at = 0) {
-        const chunk = this.chunks[c]!
-        for (; at < chunk.length; at++) if (visit(chunk[at]!) === false) return
-      }
+      yield [this.chunks[c]!, at]
+      while (++c < this.chunks.length) yield [this.chunks[c]!, 0]
     }
   }
 
   /** The items at positions [from, to), in order. */
   slice(from: number, to: number): T[] {
     const items: T[] = []
-    if (to > from) this.each(from, (item) => items.push(item) < to - from)
+    for (const [chunk, start] of this.spans(from)) {
+      for (let i = start; i < chunk.length && items.length < to - from; i++) items.push(chunk[i]!)
+      if (items.length >= to - from) break
+    }
     return items
   }
 

@@ -53,17 +53,27 @@ describe('SortedList', () => {
       expect(list.findFirst((i) => i.key >= key), `key ${key}`).toBe(at < 0 ? items.length : at)
       expect(list.first((i) => i.key >= key)).toBe(at < 0 ? undefined : items[at])
     }
-    for (const from of [0, 1, 1023, 1024, 2500, 4999]) {
-      const forward: number[] = []
-      list.each(from, (i) => forward.push(i.key) < 1500)
-      expect(forward).toEqual(items.slice(from, from + 1500).map((i) => i.key))
-      const backward: number[] = []
-      list.each(from, (i) => backward.push(i.key) < 1500, true)
-      expect(backward).toEqual(items.slice(Math.max(0, from - 1499), from + 1).reverse().map((i) => i.key))
+    /** Up to 1,500 keys from position `from`, one way or the other, through the chunks spans gives. */
+    const walk = (from: number, backward: boolean) => {
+      const keys: number[] = []
+      for (const [chunk, start] of list.spans(from, backward)) {
+        if (backward) for (let i = start; i >= 0 && keys.length < 1500; i--) keys.push(chunk[i]!.key)
+        else for (let i = start; i < chunk.length && keys.length < 1500; i++) keys.push(chunk[i]!.key)
+      }
+      return keys
     }
-    const none: number[] = []
-    list.each(5000, (i) => none.push(i.key) > 0)
-    expect(none).toEqual([])
+    for (const from of [0, 1, 1023, 1024, 2500, 4999]) {
+      expect(walk(from, false)).toEqual(items.slice(from, from + 1500).map((i) => i.key))
+      expect(walk(from, true)).toEqual(
+        items
+          .slice(Math.max(0, from - 1499), from + 1)
+          .reverse()
+          .map((i) => i.key)
+      )
+      expect(list.slice(from, from + 700)).toEqual(items.slice(from, from + 700))
+    }
+    expect(walk(5000, false)).toEqual([])
+    expect(walk(-1, true)).toEqual([])
   })
 
   it('deletes an item by identity when its key changed after it was inserted', () => {
