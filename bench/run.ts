@@ -1,6 +1,6 @@
 /**
  * npm run bench: the service (its own processes: metrics on, and metrics off) under wrk, side by
- * side with a bare node:http ceiling measured in the same run, in alternating rounds. Writes
+ * side with a bare node:http ceiling measured before and after each of its measures. Writes
  * bench/results/<date>.json and the table in bench/README.md (a full run), or its own
  * bench/results/<date>-partial-….json (a partial run; the README is left alone).
  *
@@ -103,17 +103,34 @@ async function service(
   const status: GetLoad = { pattern: `${BASE}/bench_org_%d/status`, n: size }
   const getOne: GetLoad = { pattern: `${BASE}/bench_org_%d`, n: size }
   const get = (port: number, load: GetLoad) => measureGet(generator, dir, port, load, SECONDS, WARMUP_SECONDS)
-  // Alternating rounds: the machine is shared and noisy, so what is compared is measured side by
-  // side; each ratio is taken within its round, and the medians are reported.
-  const names = ['ceiling', 'status', 'status_metrics_off', 'get_one', 'get_one_metrics_off'] as const
-  const rounds: Record<(typeof names)[number], Measure[]> = { ceiling: [], status: [], status_metrics_off: [], get_one: [], get_one_metrics_off: [] }
+  // The machine is shared and noisy: within one round the ceiling itself has moved from 32,000 to
+  // 52,000 req/s (2026-12-06). So every measure of the service is taken between two of the
+  // ceiling, its ratio is to their mean, and the rounds alternate the services' order; the
+  // medians of the ratios are reported.
+  const services = [
+    ['status', on.port, status],
+    ['status_metrics_off', off.port, status],
+    ['get_one', on.port, getOne],
+    ['get_one_metrics_off', off.port, getOne]
+  ] as const
+  type Name = (typeof services)[number][0]
+  const ceilings: Measure[] = []
+  const rounds: Record<Name, Measure[]> = { status: [], status_metrics_off: [], get_one: [], get_one_metrics_off: [] }
+  const ratios: Record<Name, number[]> = { status: [], status_metrics_off: [], get_one: [], get_one_metrics_off: [] }
   for (let round = 0; round < ROUNDS; round++) {
-    rounds.ceiling.push(await get(ceiling.port, status))
-    rounds.status.push(await get(on.port, status))
-    rounds.status_metrics_off.push(await get(off.port, status))
-    rounds.get_one.push(await get(on.port, getOne))
-    rounds.get_one_metrics_off.push(await get(off.port, getOne))
-    console.log(`  ${store} N=${size} round ${round + 1}: ${names.map((n) => `${n} ${rounds[n][round]!.rps}`).join(', ')}`)
+    let before = await get(ceiling.port, status)
+    ceilings.push(before)
+    const line = [`ceiling ${before.rps}`]
+    for (const [name, port, load] of round % 2 === 0 ? services : [...services].reverse()) {
+      const measure = await get(port, load)
+      const after = await get(ceiling.port, status)
+      ceilings.push(after)
+      rounds[name].push(measure)
+      ratios[name].push(measure.rps / ((before.rps + after.rps) / 2))
+      line.push(`${name} ${measure.rps}`, `ceiling ${after.rps}`)
+      before = after
+    }
+    console.log(`  ${store} N=${size} round ${round + 1}: ${line.join(', ')}`)
   }
   const rssOff = rssMb(off.pid)
   await stop(off.child)
@@ -125,13 +142,14 @@ async function service(
     non2xx: list.reduce((s, m) => s + m.non2xx, 0),
     errors: list.reduce((s, m) => s + m.errors, 0)
   })
-  const ratioOf = (list: Measure[], to: Measure[]) => round2(median(list.map((m, i) => m.rps / to[i]!.rps)))
-  const ceilingRun = pick(rounds.ceiling)
+  const ceilingRun = pick(ceilings)
   const runs: Record<string, Run> = {}
-  for (const name of names.slice(1)) runs[name] = { ...pick(rounds[name]), ratio_to_ceiling: ratioOf(rounds[name], rounds.ceiling) }
+  for (const [name] of services) runs[name] = { ...pick(rounds[name]), ratio_to_ceiling: round2(median(ratios[name])) }
+  // Metrics on over off: each side as its ratio to the ceilings around it, compared round by round.
+  const onOverOff = (on: Name, off: Name) => round2(median(ratios[on].map((r, i) => r / ratios[off][i]!)))
   const metricsCost = {
-    status_on_over_off: ratioOf(rounds.status, rounds.status_metrics_off),
-    get_one_on_over_off: ratioOf(rounds.get_one, rounds.get_one_metrics_off)
+    status_on_over_off: onOverOff('status', 'status_metrics_off'),
+    get_one_on_over_off: onOverOff('get_one', 'get_one_metrics_off')
   }
 
   const pages = Math.ceil(size / LIMIT)
@@ -221,7 +239,7 @@ function table(results: Results): string {
     lines.join('\n'),
     '\nMemory (RSS of the metrics-on process):\n',
     memory.join('\n'),
-    '\nCost of metrics (req/s with metrics on over req/s with them off, median of the per-round ratios):\n',
+    '\nCost of metrics (req/s with metrics on over req/s with them off, each as its ratio to the ceilings around it, median of the rounds):\n',
     cost.join('\n'),
     `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,
     listLines.join('\n')
@@ -276,7 +294,7 @@ const { file, readmeUpdated } = saveResults(
   { sizes: SIZES, stores: STORES },
   results,
   (written) =>
-    `Latest full run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; reads with ${results.settings.read_load_generator}, writes with ${results.settings.write_load_generator}; ${SECONDS} s after ${WARMUP_SECONDS} s warm-up; ${ROUNDS} alternating rounds). Raw figures: \`bench/results/${written.split('/').pop()}\`.\n\n${table(results)}`
+    `Latest full run: ${results.date} (${results.machine.cpus} × ${results.machine.cpu}, Node ${results.machine.node}; reads with ${results.settings.read_load_generator}, writes with ${results.settings.write_load_generator}; ${SECONDS} s after ${WARMUP_SECONDS} s warm-up; ${ROUNDS} rounds, each measure between two of the ceiling). Raw figures: \`bench/results/${written.split('/').pop()}\`.\n\n${table(results)}`
 )
 console.log(table(results))
 console.log(`\nwritten: ${file}${readmeUpdated ? ' and the table in bench/README.md' : ' (a partial run: bench/README.md left as it is)'}`)
