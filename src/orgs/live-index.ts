@@ -31,6 +31,11 @@ const SWITCHES = ['', 'true', 'false'] as const
 const MAX_BATCH = 500
 /** Above one org in this many matching by prefix, a search scans the list order instead of sorting the matches. */
 const BROAD_SEARCH_SHARE = 16
+/**
+ * Searches whose matches are kept (and changed with every write) for the next page: at most this
+ * many, and together at most twice as many entries as the index holds (1.6 MB at 100,000 orgs).
+ */
+const MAX_SEARCHES = 8
 /** A list waits for at most this many rounds of refreshes under a stream of writes, then answers. */
 const MAX_SETTLE_ROUNDS = 4
 
@@ -68,34 +73,35 @@ function prefixRange(sorted: SortedList<Entry>, prefix: string, key: (e: Entry) 
   return [from, sorted.findFirst((e) => key(e) >= prefix && !key(e).startsWith(prefix))]
 }
 
+/** A search kept with its matches in list order, and changed with every change to the index. */
+interface Search {
+  filter: SearchFilter
+  /** The search key of q (A–Z folded). */
+  prefix: string
+  matches: SortedList<Entry>
+}
+
+/** Whether an entry is one of a search's matches. */
+function matches(search: Search, e: Entry): boolean {
+  return passes(search.filter, e) && (e.org_id.startsWith(search.prefix) || e.client_key.startsWith(search.prefix))
+}
+
 /** Whether an entry passes the list's filters other than `q`. */
 function passes(filter: SearchFilter, e: Entry): boolean {
   return (filter.environment === undefined || e.environment === filter.environment) && (filter.vipps_enabled === undefined || e.vipps_enabled === filter.vipps_enabled)
 }
 
-/** How many entries at positions [from, to) of a sorted list `counts` holds for. */
-function countIn(sorted: SortedList<Entry>, [from, to]: readonly [number, number], counts: (e: Entry) => boolean): number {
-  let n = 0
-  let left = to - from
-  for (const [chunk, start] of left > 0 ? sorted.spans(from) : []) {
-    const end = Math.min(chunk.length, start + left)
-    for (let i = start; i < end; i++) if (counts(chunk[i]!)) n++
-    left -= end - start
-    if (left === 0) break
-  }
-  return n
-}
-
-function pageOf(matches: Entry[] | SortedList<Entry>, offset: number, limit: number): IndexPage {
+function pageOf(matches: SortedList<Entry>, offset: number, limit: number): IndexPage {
   return { orgIds: matches.slice(offset, offset + limit).map((e) => e.org_id), total: matches.length }
 }
 
 /**
  * The live orgs in list order, in memory, so a page costs O(limit) plus a walk over the chunk
- * lengths (100 per 100,000 orgs), and its total O(1) (a broad q: see broadSearch). One sorted list
- * per combination of the list's filters, and two for the prefix search; a change to an org moves
- * one chunk of each list it is in, never the whole list. It holds order and membership only: the rows of a page are read from the
- * database by org_id. Kept fresh by the read cache's invalidations (this instance's writes and the
+ * lengths (100 per 100,000 orgs), and its total O(1). One sorted list per combination of the
+ * list's filters, two for the prefix search (org_id, client id), and the matches of the latest
+ * searches (a search's first page finds them: see matchesOf); a change to an org moves one chunk
+ * of each list it is in, never the whole list. It holds order and membership only: the rows of a
+ * page are read from the database by org_id. Kept fresh by the read cache's invalidations (this instance's writes and the
  * change listener's notifications): an invalidated org_id is read again, in batches, and a list
  * waits for the refreshes heard before it. While suspended (changes may go unheard) or not loaded,
  * it answers nothing and lists go to the database.
@@ -104,6 +110,8 @@ export class LiveOrgIndex {
   private readonly ordered = new Map<string, SortedList<Entry>>()
   private byOrgId = new SortedList(byOrgId)
   private byClientKey = new SortedList(byClientKey)
+  /** The matches of the latest searches, by filter and prefix, least recently used first. */
+  private readonly searches = new Map<string, Search>()
   private state: 'off' | 'loading' | 'ready' = 'off'
   private suspended = false
   private readonly stale = new Set<string>()
@@ -167,78 +175,49 @@ export class LiveOrgIndex {
   }
 
   private search(filter: SearchFilter, q: string, offset: number, limit: number): IndexPage {
-    const prefix = searchKey(q)
-    const byId = prefixRange(this.byOrgId, prefix, (e) => e.org_id)
-    const byKey = prefixRange(this.byClientKey, prefix, (e) => e.client_key)
-    if ((byId[1] - byId[0] + byKey[1] - byKey[0]) * BROAD_SEARCH_SHARE > this.byOrgId.length) {
-      return this.broadSearch(filter, prefix, byId, byKey, offset, limit)
-    }
-    const found = new Set<Entry>()
-    for (const [sorted, [from, to]] of [
-      [this.byOrgId, byId],
-      [this.byClientKey, byKey]
-    ] as const) {
-      for (const e of sorted.slice(from, to)) if (passes(filter, e)) found.add(e)
-    }
-    return pageOf([...found].sort(byListOrder), offset, limit)
+    return pageOf(this.matchesOf(filter, searchKey(q)).matches, offset, limit)
   }
 
   /**
-   * A prefix that many orgs match, without collecting them. The total from the two sorted ranges
-   * (an org matching by both counted once), checking the filter only; the page by walking the
-   * list order from its nearer end until the page is full: page 1 and the last page stop early.
+   * The matches of a search in list order: kept from an earlier request (and kept up to date by
+   * every change since), or found now. Finding them: a prefix few orgs match collects them from
+   * the two sorted ranges (org_id, client id) and sorts them; one many match walks the filter's
+   * list order once, which is cheaper than sorting half the orgs.
    */
-  private broadSearch(filter: SearchFilter, prefix: string, byId: readonly [number, number], byKey: readonly [number, number], offset: number, limit: number): IndexPage {
-    const total = this.countMatches(filter, prefix, byId, byKey)
-    const end = Math.min(total, offset + limit)
-    if (offset >= end) return { orgIds: [], total }
-    const ordered = this.orderedFor(filter)
-    const orgIds: string[] = []
-    if (offset <= total - end) {
-      let at = 0
-      walk: for (const [chunk, start] of ordered.spans(0)) {
-        for (let i = start; i < chunk.length; i++) {
-          const e = chunk[i]!
-          if (!e.org_id.startsWith(prefix) && !e.client_key.startsWith(prefix)) continue
-          if (at >= offset) orgIds.push(e.org_id)
-          if (++at >= end) break walk
-        }
-      }
+  private matchesOf(filter: SearchFilter, prefix: string): Search {
+    const key = `${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}:${prefix}`
+    const kept = this.searches.get(key)
+    if (kept) {
+      // The most recently used last: the first is the first to go.
+      this.searches.delete(key)
+      this.searches.set(key, kept)
+      return kept
+    }
+    const search: Search = { filter, prefix, matches: new SortedList(byListOrder) }
+    const [idFrom, idTo] = prefixRange(this.byOrgId, prefix, (e) => e.org_id)
+    const [keyFrom, keyTo] = prefixRange(this.byClientKey, prefix, (e) => e.client_key)
+    const found: Entry[] = []
+    if ((idTo - idFrom + keyTo - keyFrom) * BROAD_SEARCH_SHARE > this.byOrgId.length) {
+      for (const [chunk] of this.orderedFor(filter).spans(0)) for (const e of chunk) if (matches(search, e)) found.push(e)
     } else {
-      let at = total - 1
-      walk: for (const [chunk, start] of ordered.spans(ordered.length - 1, true)) {
-        for (let i = start; i >= 0; i--) {
-          const e = chunk[i]!
-          if (!e.org_id.startsWith(prefix) && !e.client_key.startsWith(prefix)) continue
-          if (at < end) orgIds.push(e.org_id)
-          if (--at < offset) break walk
-        }
-      }
-      orgIds.reverse()
+      for (const e of this.byOrgId.slice(idFrom, idTo)) if (passes(filter, e)) found.push(e)
+      // An org whose org_id and client id both match is in both ranges: counted once.
+      for (const e of this.byClientKey.slice(keyFrom, keyTo)) if (passes(filter, e) && !e.org_id.startsWith(prefix)) found.push(e)
+      found.sort(byListOrder)
     }
-    return { orgIds, total }
-  }
-
-  /**
-   * The orgs in either range that pass the filter, each once. Without a filter besides `q`, the
-   * two ranges' sizes less the orgs in both, found from the smaller range: an entry visited is a
-   * pointer chase through memory the 100,000 entries are scattered over (3–5 ms a request for
-   * 48,000 matches in the service, against 0.6 ms for entries made in one go).
-   */
-  private countMatches(filter: SearchFilter, prefix: string, byId: readonly [number, number], byKey: readonly [number, number]): number {
-    const idCount = byId[1] - byId[0]
-    const keyCount = byKey[1] - byKey[0]
-    if (filter.environment === undefined && filter.vipps_enabled === undefined) {
-      const both =
-        idCount <= keyCount
-          ? countIn(this.byOrgId, byId, (e) => e.client_key.startsWith(prefix))
-          : countIn(this.byClientKey, byKey, (e) => e.org_id.startsWith(prefix))
-      return idCount + keyCount - both
+    search.matches = SortedList.fromSorted(found, byListOrder)
+    this.searches.set(key, search)
+    let held = [...this.searches.values()].reduce((sum, kept) => sum + kept.matches.length, 0)
+    for (const [oldest, kept] of this.searches) {
+      if (this.searches.size <= 1 || (this.searches.size <= MAX_SEARCHES && held <= 2 * this.byOrgId.length)) break
+      this.searches.delete(oldest)
+      held -= kept.matches.length
     }
-    return countIn(this.byOrgId, byId, (e) => passes(filter, e)) + countIn(this.byClientKey, byKey, (e) => passes(filter, e) && !e.org_id.startsWith(prefix))
+    return search
   }
 
   private reset(): void {
+    this.searches.clear()
     for (const env of ENVIRONMENTS) for (const on of SWITCHES) this.ordered.set(`${env}:${on}`, new SortedList(byListOrder))
     this.byOrgId = new SortedList(byOrgId)
     this.byClientKey = new SortedList(byClientKey)
@@ -266,6 +245,7 @@ export class LiveOrgIndex {
     for (const key of this.keysOf(entry)) this.ordered.get(key)!.insert(entry)
     this.byOrgId.insert(entry)
     this.byClientKey.insert(entry)
+    for (const search of this.searches.values()) if (matches(search, entry)) search.matches.insert(entry)
   }
 
   private remove(orgId: string): Entry | undefined {
@@ -274,6 +254,7 @@ export class LiveOrgIndex {
     for (const key of this.keysOf(entry)) this.ordered.get(key)!.delete(entry)
     this.byOrgId.delete(entry)
     this.byClientKey.delete(entry)
+    for (const search of this.searches.values()) if (matches(search, entry)) search.matches.delete(entry)
     return entry
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LiveOrgIndex, type LiveOrgSource } from '../../src/orgs/live-index.js'
+import { LiveOrgIndex, type LiveOrgSource, type SearchFilter } from '../../src/orgs/live-index.js'
 import type { OrgSummary } from '../../src/orgs/schemas.js'
 
 /** A source whose rows the test changes behind the index's back, as another instance would. */
@@ -26,6 +26,21 @@ const org = (n: number, extra: Partial<OrgSummary> = {}): OrgSummary => ({
   ...extra
 })
 
+const inListOrder = (rows: Iterable<OrgSummary>) => [...rows].sort((a, b) => (a.created_at === b.created_at ? (a.org_id < b.org_id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1))
+
+/** The org_ids a list with `filter` answers, worked out from the rows themselves. */
+function expectedIds(rows: Iterable<OrgSummary>, filter: SearchFilter): string[] {
+  const q = filter.q?.toLowerCase()
+  return inListOrder(rows)
+    .filter(
+      (r) =>
+        (filter.vipps_enabled === undefined || r.vipps_enabled === filter.vipps_enabled) &&
+        (filter.environment === undefined || r.environment === filter.environment) &&
+        (q === undefined || r.org_id.startsWith(q) || r.client_id.toLowerCase().startsWith(q))
+    )
+    .map((r) => r.org_id)
+}
+
 describe('LiveOrgIndex', () => {
   it('pages every filter in list order with the total, as a sort of all rows would', async () => {
     // One org in seven has a client id that starts like its org_id: it matches such a q twice, and counts once.
@@ -33,7 +48,7 @@ describe('LiveOrgIndex', () => {
     const { src } = source(rows)
     const index = new LiveOrgIndex(src)
     index.start()
-    const ordered = [...rows].sort((a, b) => (a.created_at === b.created_at ? (a.org_id < b.org_id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1))
+    const ordered = inListOrder(rows)
     for (const filter of [{}, { vipps_enabled: true }, { vipps_enabled: false, environment: 'test' as const }, { q: 'client-1' }, { q: 'org_00', vipps_enabled: true }, { q: 'org_042' }, { q: 'client-42', environment: 'test' as const }, { q: 'org_01' }, { q: 'org_01', environment: 'test' as const }, { q: 'org_010' }, { q: 'client-1', environment: 'production' as const }, { q: 'client-2', vipps_enabled: false }]) {
       const all = ordered.filter(
         (r) =>
@@ -47,6 +62,50 @@ describe('LiveOrgIndex', () => {
         expect(page, `${JSON.stringify(filter)} at ${offset}`).toEqual({ orgIds: all.slice(offset, offset + 10).map((r) => r.org_id), total: all.length })
       }
     }
+  })
+
+  it('keeps the matches of the latest searches up to date through creates, changes and deletes', async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => org(i))
+    const { src, live } = source(rows)
+    const index = new LiveOrgIndex(src)
+    index.start()
+    // Broad ("client-": every org), narrow, with and without other filters: as many as are kept.
+    const searches: SearchFilter[] = [
+      { q: 'client-' },
+      { q: 'org_00', vipps_enabled: true },
+      { q: 'client-1', environment: 'test' },
+      { q: 'org_01' },
+      { q: 'client-2', vipps_enabled: false },
+      { q: 'org_02', environment: 'production' },
+      { q: 'client-39' },
+      { q: 'new' }
+    ]
+    const check = async (when: string) => {
+      for (const filter of searches) {
+        const all = expectedIds(live.values(), filter)
+        for (const offset of [0, Math.max(0, all.length - 5)]) {
+          expect(await index.page(filter, offset, 10), `${when}: ${JSON.stringify(filter)} at ${offset}`).toEqual({ orgIds: all.slice(offset, offset + 10), total: all.length })
+        }
+      }
+    }
+    await check('before')
+    for (let round = 0; round < 3; round++) {
+      const changed: string[] = []
+      for (let k = 0; k < 40; k++) {
+        const n = (k * 37 + round * 101) % 400
+        const id = org(n).org_id
+        if (k % 4 === 0) live.delete(id)
+        else if (k % 4 === 1) live.set(id, { ...org(n), client_id: `New-${round}-${k}` })
+        else if (k % 4 === 2) live.set(id, { ...org(n), vipps_enabled: !org(n).vipps_enabled, environment: n % 2 === 0 ? 'production' : 'test' })
+        else live.set(`new_${round}_${k}`, org(1000 + round * 100 + k, { org_id: `new_${round}_${k}`, client_id: `client-${k}` }))
+        changed.push(k % 4 === 3 ? `new_${round}_${k}` : id)
+      }
+      for (const id of changed) index.invalidate(id)
+      await check(`after round ${round + 1} of changes`)
+    }
+    // Two searches more than are kept: the least recently used go, and are found again when asked for.
+    searches.push({ q: 'org_03' }, { q: 'client-3', environment: 'test' })
+    await check('with more searches than are kept')
   })
 
   it('reads an invalidated org again before the next page; a deleted one leaves', async () => {
@@ -65,11 +124,15 @@ describe('LiveOrgIndex', () => {
     const { src, live } = source([org(1)])
     const index = new LiveOrgIndex(src)
     index.start()
+    expect(await index.page({ q: 'client' }, 0, 10)).toEqual({ orgIds: ['org_0001'], total: 1 })
     index.suspend()
+    // Changes while suspended go unheard: nothing kept from before (a search's matches included) may answer.
     live.set('org_0002', org(2))
+    live.delete('org_0001')
     expect(await index.page({}, 0, 10)).toBeUndefined()
     index.resume()
-    expect(await index.page({}, 0, 10)).toEqual({ orgIds: ['org_0001', 'org_0002'], total: 2 })
+    expect(await index.page({}, 0, 10)).toEqual({ orgIds: ['org_0002'], total: 1 })
+    expect(await index.page({ q: 'client' }, 0, 10)).toEqual({ orgIds: ['org_0002'], total: 1 })
   })
 
   it('after a failed read answers nothing, then loads again on the next page', async () => {
