@@ -92,7 +92,11 @@ const runs: Record<string, Awaited<ReturnType<typeof candidate>>[]> = {}
 try {
   for (const store of STORES) {
     runs[store] = []
-    for (const flags of CANDIDATES) runs[store].push(await candidate(generator, databases.dir, store, await databases.fresh(store), flags, ceiling.port))
+    for (const flags of CANDIDATES) {
+      const databaseUrl = await databases.fresh(store)
+      runs[store].push(await candidate(generator, databases.dir, store, databaseUrl, flags, ceiling.port))
+      await databases.discard(databaseUrl)
+    }
   }
 } finally {
   await stop(ceiling.child)

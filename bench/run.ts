@@ -256,7 +256,10 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       const stores: Record<string, StoreResult> = {}
       try {
         for (const store of STORES) {
-          stores[store] = await service(generator, databases.dir, store, n, await databases.fresh(store), ceiling)
+          const databaseUrl = await databases.fresh(store)
+          stores[store] = await service(generator, databases.dir, store, n, databaseUrl, ceiling)
+          // Dropped and checkpointed now: its dirty pages are not written out during the next block.
+          await databases.discard(databaseUrl)
         }
       } finally {
         await stop(ceiling.child)
