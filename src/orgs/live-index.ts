@@ -86,6 +86,11 @@ function matches(search: Search, e: Entry): boolean {
   return passes(search.filter, e) && (e.org_id.startsWith(search.prefix) || e.client_key.startsWith(search.prefix))
 }
 
+/** The key of the order (in `ordered`) that holds the orgs passing a filter: `environment:vipps_enabled`, '' for either. */
+function filterKey(filter: SearchFilter): string {
+  return `${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}`
+}
+
 /** Whether an entry passes the list's filters other than `q`. */
 function passes(filter: SearchFilter, e: Entry): boolean {
   return (filter.environment === undefined || e.environment === filter.environment) && (filter.vipps_enabled === undefined || e.vipps_enabled === filter.vipps_enabled)
@@ -170,8 +175,7 @@ export class LiveOrgIndex {
   }
 
   private orderedFor(filter: SearchFilter): SortedList<Entry> {
-    const key = `${filter.environment ?? ''}:${filter.vipps_enabled === undefined ? '' : String(filter.vipps_enabled)}`
-    return this.ordered.get(key)!
+    return this.ordered.get(filterKey(filter))!
   }
 
   private search(filter: SearchFilter, q: string, offset: number, limit: number): IndexPage {
@@ -185,7 +189,7 @@ export class LiveOrgIndex {
    * list order once, which is cheaper than sorting half the orgs.
    */
   private matchesOf(filter: SearchFilter, prefix: string): Search {
-    const key = `${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}:${prefix}`
+    const key = `${filterKey(filter)}:${prefix}`
     const kept = this.searches.get(key)
     if (kept) {
       // The most recently used last: the first is the first to go.
@@ -193,19 +197,21 @@ export class LiveOrgIndex {
       this.searches.set(key, kept)
       return kept
     }
-    const search: Search = { filter, prefix, matches: new SortedList(byListOrder) }
     const [idFrom, idTo] = prefixRange(this.byOrgId, prefix, (e) => e.org_id)
     const [keyFrom, keyTo] = prefixRange(this.byClientKey, prefix, (e) => e.client_key)
     const found: Entry[] = []
     if ((idTo - idFrom + keyTo - keyFrom) * BROAD_SEARCH_SHARE > this.byOrgId.length) {
-      for (const [chunk] of this.orderedFor(filter).spans(0)) for (const e of chunk) if (matches(search, e)) found.push(e)
+      // The filter's own order holds only orgs that pass it: the prefix is all there is to check.
+      for (const [chunk] of this.orderedFor(filter).spans(0)) {
+        for (const e of chunk) if (e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix)) found.push(e)
+      }
     } else {
       for (const e of this.byOrgId.slice(idFrom, idTo)) if (passes(filter, e)) found.push(e)
       // An org whose org_id and client id both match is in both ranges: counted once.
       for (const e of this.byClientKey.slice(keyFrom, keyTo)) if (passes(filter, e) && !e.org_id.startsWith(prefix)) found.push(e)
       found.sort(byListOrder)
     }
-    search.matches = SortedList.fromSorted(found, byListOrder)
+    const search: Search = { filter, prefix, matches: SortedList.fromSorted(found, byListOrder) }
     this.searches.set(key, search)
     let held = [...this.searches.values()].reduce((sum, kept) => sum + kept.matches.length, 0)
     for (const [oldest, kept] of this.searches) {
@@ -258,9 +264,9 @@ export class LiveOrgIndex {
     return entry
   }
 
-  private keysOf(entry: Entry): string[] {
-    const on = String(entry.vipps_enabled)
-    return [':', `${entry.environment}:`, `:${on}`, `${entry.environment}:${on}`]
+  /** The keys of the orders an entry is in: no filter, its environment, its switch, and both. */
+  private keysOf({ environment, vipps_enabled }: Entry): string[] {
+    return [filterKey({}), filterKey({ environment }), filterKey({ vipps_enabled }), filterKey({ environment, vipps_enabled })]
   }
 
   private reload(): void {
