@@ -44,7 +44,9 @@ export class SortedList<T> {
     const chunk = this.chunks[c]!
     if (this.compare(chunk[chunk.length - 1]!, item) < 0) chunk.push(item)
     else chunk.splice(firstIn(chunk, (x) => this.compare(x, item) >= 0), 0, item)
-    if (chunk.length > MAX_CHUNK) this.chunks.splice(c + 1, 0, chunk.splice(MAX_CHUNK / 2))
+    // Two copies, not splice: the half left in place would keep the whole chunk's room (V8 grows an
+    // array by half again), and a chunk appends no longer reach keeps that room for good.
+    if (chunk.length > MAX_CHUNK) this.chunks.splice(c, 1, chunk.slice(0, MAX_CHUNK / 2), chunk.slice(MAX_CHUNK / 2))
   }
 
   /** Removes this very item (found by `compare`, or by identity when its keys changed since); false when absent. */
@@ -125,8 +127,7 @@ export class SortedList<T> {
     const after = c + 1 < this.chunks.length ? this.chunks[c + 1]!.length : Infinity
     const into = before <= after ? c - 1 : c
     if (Math.min(before, after) + this.chunks[c]!.length > MAX_CHUNK) return
-    this.chunks[into]!.push(...this.chunks[into + 1]!)
-    this.chunks.splice(into + 1, 1)
+    this.chunks.splice(into, 2, this.chunks[into]!.concat(this.chunks[into + 1]!))
   }
 }
 
