@@ -48,11 +48,12 @@ function stringBytes(text: string): number {
 
 /**
  * Roughly what an entry holds: its key and strings, the view object, and the cache's
- * bookkeeping (map slot, list links, size). The ETags of the first versions are shared.
+ * bookkeeping (map slot, list links, size). The ETags of the first versions are shared; the
+ * status is built from the full JSON when read.
  */
 function entryBytes(value: OrgView | object, key: string): number {
   const view = value === KNOWN_MISS ? undefined : (value as OrgView)
-  return 112 + stringBytes(key) + (view ? 48 + stringBytes(view.full) + stringBytes(view.status) + (view.etag.length > 4 ? stringBytes(view.etag) : 0) : 0)
+  return 112 + stringBytes(key) + (view ? 48 + stringBytes(view.full) + (view.etag.length > 4 ? stringBytes(view.etag) : 0) : 0)
 }
 
 export interface ReadCacheOptions {
