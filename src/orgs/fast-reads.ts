@@ -14,29 +14,29 @@ export function addFastReads(fastPaths: FastPaths, service: OrgService, basePath
   const prefix = `${basePath}/`
   const STATUS = '/status'
 
-  const answer = (req: IncomingMessage, res: ServerResponse, requestId: string, view: OrgView, body: string): true => {
+  const answer = (req: IncomingMessage, res: ServerResponse, view: OrgView, body: string): true => {
     if (noneMatchHits(req.headers['if-none-match'], view.etag)) {
-      res.writeHead(304, fastHead(requestId, 'etag', view.etag, 'cache-control', VIEW_CACHE_CONTROL)).end()
+      res.writeHead(304, fastHead(req, 'etag', view.etag, 'cache-control', VIEW_CACHE_CONTROL)).end()
     } else {
       const length = String(Buffer.byteLength(body))
       res
-        .writeHead(200, fastHead(requestId, 'etag', view.etag, 'cache-control', VIEW_CACHE_CONTROL, 'content-type', VIEW_CONTENT_TYPE, 'content-length', length))
+        .writeHead(200, fastHead(req, 'etag', view.etag, 'cache-control', VIEW_CACHE_CONTROL, 'content-type', VIEW_CONTENT_TYPE, 'content-length', length))
         .end(body)
     }
     return true
   }
 
-  fastPaths.add(`${basePath}/:org_id/status`, (req, res, requestId) => {
+  fastPaths.add(`${basePath}/:org_id/status`, (req, res) => {
     const url = req.url!
     if (!url.startsWith(prefix) || !url.endsWith(STATUS)) return false
     // Cache keys are valid org ids: anything else (a "/", "%", "?") is simply not found here.
     const view = service.cachedLiveView(url.slice(prefix.length, -STATUS.length))
-    return view !== undefined && answer(req, res, requestId, view, view.status)
+    return view !== undefined && answer(req, res, view, view.status)
   })
-  fastPaths.add(`${basePath}/:org_id`, (req, res, requestId) => {
+  fastPaths.add(`${basePath}/:org_id`, (req, res) => {
     const url = req.url!
     if (!url.startsWith(prefix)) return false
     const view = service.cachedLiveView(url.slice(prefix.length))
-    return view !== undefined && answer(req, res, requestId, view, view.full)
+    return view !== undefined && answer(req, res, view, view.full)
   })
 }
