@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fastHead, type FastPaths } from '../http/fast-path.js'
 import { noneMatchHits } from '../http/etag.js'
 import type { OrgService } from './service.js'
-import { VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView } from './views.js'
+import { fullBody, statusBody, VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView, type ViewBody } from './views.js'
 
 /**
  * GET /:org_id and GET /:org_id/status of a config in the read cache, answered before Fastify
@@ -14,10 +14,11 @@ export function addFastReads(fastPaths: FastPaths, service: OrgService, basePath
   const prefix = `${basePath}/`
   const STATUS = '/status'
 
-  const answer = (req: IncomingMessage, res: ServerResponse, view: OrgView, body: string): true => {
+  const answer = (req: IncomingMessage, res: ServerResponse, view: OrgView, bodyOf: ViewBody): true => {
     if (noneMatchHits(req.headers['if-none-match'], view.etag)) {
       res.writeHead(304, fastHead(req, 'etag', view.etag, 'cache-control', VIEW_CACHE_CONTROL)).end()
     } else {
+      const body = bodyOf(view)
       const length = String(Buffer.byteLength(body))
       res
         .writeHead(200, fastHead(req, 'etag', view.etag, 'cache-control', VIEW_CACHE_CONTROL, 'content-type', VIEW_CONTENT_TYPE, 'content-length', length))
@@ -31,12 +32,12 @@ export function addFastReads(fastPaths: FastPaths, service: OrgService, basePath
     if (!url.startsWith(prefix) || !url.endsWith(STATUS)) return false
     // Cache keys are valid org ids: anything else (a "/", "%", "?") is simply not found here.
     const view = service.cachedLiveView(url.slice(prefix.length, -STATUS.length))
-    return view !== undefined && answer(req, res, view, view.status)
+    return view !== undefined && answer(req, res, view, statusBody)
   })
   fastPaths.add(`${basePath}/:org_id`, (req, res) => {
     const url = req.url!
     if (!url.startsWith(prefix)) return false
     const view = service.cachedLiveView(url.slice(prefix.length))
-    return view !== undefined && answer(req, res, view, view.full)
+    return view !== undefined && answer(req, res, view, fullBody)
   })
 }

@@ -22,7 +22,7 @@ import {
   UpdateOrgBody
 } from './schemas.js'
 import type { OrgService } from './service.js'
-import { VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView } from './views.js'
+import { fullBody, statusBody, VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView, type ViewBody } from './views.js'
 
 export const BASE_PATH = '/api/v1/vipps-orgs'
 
@@ -46,10 +46,10 @@ const IfNoneMatchHeaders = Type.Object({
 })
 
 /** Sends a pre-serialized representation, or 304 when the client's copy is current. */
-function sendView(request: FastifyRequest, reply: FastifyReply, view: OrgView, body: string): FastifyReply {
+function sendView(request: FastifyRequest, reply: FastifyReply, view: OrgView, body: ViewBody): FastifyReply {
   reply.header('etag', view.etag).header('cache-control', VIEW_CACHE_CONTROL)
   if (noneMatchHits(request.headers['if-none-match'], view.etag)) return reply.code(304).send()
-  return reply.type(VIEW_CONTENT_TYPE).send(body)
+  return reply.type(VIEW_CONTENT_TYPE).send(body(view))
 }
 
 /**
@@ -61,14 +61,12 @@ function sendLiveView(
   orgId: string,
   request: FastifyRequest,
   reply: FastifyReply,
-  body: (view: OrgView) => string
+  body: ViewBody
 ): FastifyReply | Promise<FastifyReply> {
   const cached = service.cachedLiveView(orgId)
-  if (cached) return sendView(request, reply, cached, body(cached))
-  return service.getLiveView(orgId).then((view) => sendView(request, reply, view, body(view)))
+  if (cached) return sendView(request, reply, cached, body)
+  return service.getLiveView(orgId).then((view) => sendView(request, reply, view, body))
 }
-const fullBody = (view: OrgView) => view.full
-const statusBody = (view: OrgView) => view.status
 
 /** The endpoints of the contract, thin: check access, call the service, reply. */
 export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app, { service, config }) => {

@@ -44,6 +44,11 @@ export class OrgView {
   }
 }
 
+/** The representation a hot read serves, taken from the view only when a body is sent (not for a 304). */
+export type ViewBody = (view: OrgView) => string
+export const fullBody: ViewBody = (view) => view.full
+export const statusBody: ViewBody = (view) => view.status
+
 /**
  * The same text as one contiguous string. A serializer builds its JSON by appending, which V8
  * keeps as a tree of the pieces until the string is first read as a whole (written to a socket):
@@ -75,6 +80,8 @@ export function toView(record: OrgRecord): OrgView {
   const full = flatCopy(serializeConfig(record))
   const idEnd = full.indexOf(CLIENT_ID_KEY)
   const clientEnd = jsonStringEnd(full, idEnd + CLIENT_ID_KEY.length)
+  // Cannot happen while OrgConfig starts with org_id and client_id (a schema change would break it).
+  if (idEnd < 0 || idEnd > 255 || clientEnd >= full.length) throw new Error('OrgConfig no longer starts with org_id and client_id: see OrgView.status')
   const shape = clientEnd * 1024 + idEnd * 4 + (record.vipps_enabled ? 2 : 0) + (record.environment === 'production' ? 1 : 0)
   return new OrgView(etagOf(record.version), full, shape)
 }

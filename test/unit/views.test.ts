@@ -21,8 +21,14 @@ describe('toView', () => {
   })
 
   it('builds the status from the full JSON exactly as its own serializer writes it, for any org_id, client_id and flags', () => {
-    const orgId = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/)
-    const clientId = fc.oneof(fc.string({ minLength: 1, maxLength: 255 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 255 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 255 }))
+    const orgId = fc.stringMatching(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/, { size: 'max' })
+    // Every UTF-16 unit, lone surrogates and controls included (each escaped differently), up to the longest client_id.
+    const anyUnit = fc.nat(0xffff).map((code) => String.fromCharCode(code))
+    const clientId = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 255, size: 'max' }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 255, size: 'max' }),
+      fc.string({ unit: anyUnit, minLength: 1, maxLength: 255, size: 'max' })
+    )
     fc.assert(
       fc.property(orgId, clientId, fc.boolean(), fc.constantFrom('production' as const, 'test' as const), (org, client, enabled, environment) => {
         const r = record(org, { client_id: client, vipps_enabled: enabled, environment })
@@ -32,5 +38,13 @@ describe('toView', () => {
       }),
       { numRuns: 2_000 }
     )
+    // The longest of each: a 64-character org_id with 255 client_id characters that all escape.
+    const longest = 'o'.repeat(64)
+    for (const client of ['\u0001'.repeat(255), '\ud800'.repeat(255), '"'.repeat(255), '\\'.repeat(255), '😀'.repeat(127)]) {
+      for (const environment of ['production', 'test'] as const) {
+        const r = record(longest, { client_id: client, vipps_enabled: environment === 'test', environment })
+        expect(toView(r).status).toBe(serializeStatus(r))
+      }
+    }
   })
 })
