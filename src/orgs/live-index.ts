@@ -26,8 +26,10 @@ export interface IndexPage {
   total: number
 }
 
-const ENVIRONMENTS = ['', 'production', 'test'] as const
-const SWITCHES = ['', 'true', 'false'] as const
+/** Every combination of the list's filters other than `q`: one list order each. */
+const FILTERS: SearchFilter[] = [undefined, 'production' as const, 'test' as const].flatMap((environment) =>
+  [undefined, true, false].map((vipps_enabled) => ({ ...(environment ? { environment } : {}), ...(vipps_enabled === undefined ? {} : { vipps_enabled }) }))
+)
 const MAX_BATCH = 500
 /** Above one org in this many matching by prefix, a search scans the list order instead of sorting the matches. */
 const BROAD_SEARCH_SHARE = 16
@@ -81,9 +83,14 @@ interface Search {
   matches: SortedList<Entry>
 }
 
+/** Whether an entry's org_id or client id starts with a search's prefix (its search key). */
+function hasPrefix(e: Entry, prefix: string): boolean {
+  return e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix)
+}
+
 /** Whether an entry is one of a search's matches. */
 function matches(search: Search, e: Entry): boolean {
-  return passes(search.filter, e) && (e.org_id.startsWith(search.prefix) || e.client_key.startsWith(search.prefix))
+  return passes(search.filter, e) && hasPrefix(e, search.prefix)
 }
 
 /** The key of the order (in `ordered`) that holds the orgs passing a filter: `environment:vipps_enabled`, '' for either. */
@@ -203,7 +210,7 @@ export class LiveOrgIndex {
     if ((idTo - idFrom + keyTo - keyFrom) * BROAD_SEARCH_SHARE > this.byOrgId.length) {
       // The filter's own order holds only orgs that pass it: the prefix is all there is to check.
       for (const [chunk] of this.orderedFor(filter).spans(0)) {
-        for (const e of chunk) if (e.org_id.startsWith(prefix) || e.client_key.startsWith(prefix)) found.push(e)
+        for (const e of chunk) if (hasPrefix(e, prefix)) found.push(e)
       }
     } else {
       for (const e of this.byOrgId.slice(idFrom, idTo)) if (passes(filter, e)) found.push(e)
@@ -224,7 +231,7 @@ export class LiveOrgIndex {
 
   private reset(): void {
     this.searches.clear()
-    for (const env of ENVIRONMENTS) for (const on of SWITCHES) this.ordered.set(`${env}:${on}`, new SortedList(byListOrder))
+    for (const filter of FILTERS) this.ordered.set(filterKey(filter), new SortedList(byListOrder))
     this.byOrgId = new SortedList(byOrgId)
     this.byClientKey = new SortedList(byClientKey)
   }
