@@ -10,13 +10,13 @@ export interface BenchDatabases {
   dir: string
   /** Which PostgreSQL the run used, for its results. */
   postgres: string
-  /** A new, empty database of the store ('sqlite' or 'postgres'). */
-  fresh(store: string): Promise<string>
   /**
-   * Removes a database the run is done with (its service stopped). PostgreSQL then writes out
-   * what it left dirty (CHECKPOINT), so that work does not land in the next measurement.
+   * A new, empty database of the store ('sqlite' or 'postgres') for `use` (which stops the
+   * services it starts on it), removed once `use` is done. PostgreSQL then writes out what it
+   * left dirty (CHECKPOINT), so that work does not land in the next measurement. After a failure
+   * it is left for close() (a service may still hold it).
    */
-  discard(url: string): Promise<void>
+  withFresh<T>(store: string, use: (url: string) => Promise<T>): Promise<T>
   /** Stops the embedded PostgreSQL, if one was started, and removes the directory. */
   close(): Promise<void>
 }
@@ -34,35 +34,41 @@ export async function benchDatabases(stores: string[], name: string): Promise<Be
   }
   const dir = mkdtempSync(join(tmpdir(), `vipps-orgs-${name}-`))
   let count = 0
+  const fresh = async (store: string): Promise<string> => {
+    count++
+    if (store === 'sqlite') return `sqlite:${join(dir, `${name}-${count}.db`)}`
+    const database = `bench_${name}_${Date.now()}_${count}`
+    const client = new pg.Client({ connectionString: adminUrl })
+    await client.connect()
+    await client.query(`CREATE DATABASE ${database}`)
+    await client.end()
+    const url = new URL(adminUrl!)
+    url.pathname = `/${database}`
+    return url.toString()
+  }
+  const discard = async (url: string): Promise<void> => {
+    if (url.startsWith('sqlite:')) {
+      const file = url.slice('sqlite:'.length)
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
+      return
+    }
+    const client = new pg.Client({ connectionString: adminUrl })
+    await client.connect()
+    try {
+      await client.query(`DROP DATABASE ${new URL(url).pathname.slice(1)}`)
+      await client.query('CHECKPOINT')
+    } finally {
+      await client.end()
+    }
+  }
   return {
     dir,
     postgres: process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded (durable defaults)',
-    async fresh(store) {
-      count++
-      if (store === 'sqlite') return `sqlite:${join(dir, `${name}-${count}.db`)}`
-      const database = `bench_${name}_${Date.now()}_${count}`
-      const client = new pg.Client({ connectionString: adminUrl })
-      await client.connect()
-      await client.query(`CREATE DATABASE ${database}`)
-      await client.end()
-      const url = new URL(adminUrl!)
-      url.pathname = `/${database}`
-      return url.toString()
-    },
-    async discard(url) {
-      if (url.startsWith('sqlite:')) {
-        const file = url.slice('sqlite:'.length)
-        for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
-        return
-      }
-      const client = new pg.Client({ connectionString: adminUrl })
-      await client.connect()
-      try {
-        await client.query(`DROP DATABASE ${new URL(url).pathname.slice(1)}`)
-        await client.query('CHECKPOINT')
-      } finally {
-        await client.end()
-      }
+    async withFresh(store, use) {
+      const url = await fresh(store)
+      const result = await use(url)
+      await discard(url)
+      return result
     },
     async close() {
       await embedded?.destroy()

@@ -93,9 +93,7 @@ try {
   for (const store of STORES) {
     runs[store] = []
     for (const flags of CANDIDATES) {
-      const databaseUrl = await databases.fresh(store)
-      runs[store].push(await candidate(generator, databases.dir, store, databaseUrl, flags, ceiling.port))
-      await databases.discard(databaseUrl)
+      runs[store].push(await databases.withFresh(store, (databaseUrl) => candidate(generator, databases.dir, store, databaseUrl, flags, ceiling.port)))
     }
   }
 } finally {

@@ -256,10 +256,8 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       const stores: Record<string, StoreResult> = {}
       try {
         for (const store of STORES) {
-          const databaseUrl = await databases.fresh(store)
-          stores[store] = await service(generator, databases.dir, store, n, databaseUrl, ceiling)
-          // Dropped and checkpointed now: its dirty pages are not written out during the next block.
-          await databases.discard(databaseUrl)
+          // Dropped and checkpointed when done: its dirty pages are not written out during the next block.
+          stores[store] = await databases.withFresh(store, (databaseUrl) => service(generator, databases.dir, store, n, databaseUrl, ceiling))
         }
       } finally {
         await stop(ceiling.child)

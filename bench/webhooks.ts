@@ -109,23 +109,23 @@ async function measureStore(generator: 'wrk' | 'autocannon', store: string, data
       const rates = { none: 0, three: 0, drain_s: 0 }
       // ABBA: none first in even rounds, three first in odd ones, so a drift of the machine over the run favours neither.
       for (const mode of round % 2 === 0 ? (['none', 'three'] as const) : (['three', 'none'] as const)) {
-        const databaseUrl = await databases.fresh(store)
-        const service = await startService({ DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
-        try {
-          if (mode === 'three') for (const url of receivers.urls) await register(service.port, url)
-          const before = await receivers.count()
-          const { rate, created } = await createRate(generator, databases.dir, service.port, `r${round}_${mode}`)
-          rates[mode] = rate
-          if (mode === 'three') {
-            // Deliveries yield to the API while it is saturated: how long the backlog takes to arrive once the burst ends.
-            const ended = performance.now()
-            while ((await receivers.count()) - before < created) await new Promise((resolve) => setTimeout(resolve, 100))
-            rates.drain_s = Math.round((performance.now() - ended) / 100) / 10
+        await databases.withFresh(store, async (databaseUrl) => {
+          const service = await startService({ DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
+          try {
+            if (mode === 'three') for (const url of receivers.urls) await register(service.port, url)
+            const before = await receivers.count()
+            const { rate, created } = await createRate(generator, databases.dir, service.port, `r${round}_${mode}`)
+            rates[mode] = rate
+            if (mode === 'three') {
+              // Deliveries yield to the API while it is saturated: how long the backlog takes to arrive once the burst ends.
+              const ended = performance.now()
+              while ((await receivers.count()) - before < created) await new Promise((resolve) => setTimeout(resolve, 100))
+              rates.drain_s = Math.round((performance.now() - ended) / 100) / 10
+            }
+          } finally {
+            await stop(service.child)
           }
-        } finally {
-          await stop(service.child)
-        }
-        await databases.discard(databaseUrl)
+        })
       }
       console.log(
         `  ${store} round ${round + 1}: creates/s ${rates.none} without webhooks, ${rates.three} with ${ENDPOINTS} endpoints; ` +
@@ -133,16 +133,15 @@ async function measureStore(generator: 'wrk' | 'autocannon', store: string, data
       )
       rounds.push(rates)
     }
-    const databaseUrl = await databases.fresh(store)
-    const service = await startService({ DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
-    let delivery
-    try {
-      for (const url of receivers.urls) await register(service.port, url)
-      delivery = await latency(service.port, receivers.receipts)
-    } finally {
-      await stop(service.child)
-    }
-    await databases.discard(databaseUrl)
+    const delivery = await databases.withFresh(store, async (databaseUrl) => {
+      const service = await startService({ DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' })
+      try {
+        for (const url of receivers.urls) await register(service.port, url)
+        return await latency(service.port, receivers.receipts)
+      } finally {
+        await stop(service.child)
+      }
+    })
     // The ratio of each round's pair (measured back to back), then their median.
     const ratio = Math.round(median(rounds.map((r) => r.three / r.none)) * 100) / 100
     console.log(`  ${store}: ratio ${ratio.toFixed(2)}; delivery latency p50 ${delivery.p50_ms} ms, p99 ${delivery.p99_ms} ms`)
