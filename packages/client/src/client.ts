@@ -190,12 +190,18 @@ export function createClient(options: ClientOptions) {
       return ok(await send(() => api.GET('/api/v1/vipps-orgs', { params: { query } })))
     },
 
-    /** Every org matching `query`, page after page (100 a page), in the list's order. */
-    async *listAllOrgs(query: Omit<ListOrgsQuery, 'page' | 'limit'> = {}): AsyncGenerator<OrgSummary, void, undefined> {
-      for (let page = 1; ; page++) {
-        const list = ok(await send(() => api.GET('/api/v1/vipps-orgs', { params: { query: { ...query, page, limit: 100 } } })))
+    /**
+     * Every org matching `query`, ordered by org_id, walked by key (`after`, 100 a page): an org
+     * live for the whole walk is yielded exactly once, whatever is created or deleted meanwhile.
+     */
+    async *listAllOrgs(query: Omit<ListOrgsQuery, 'page' | 'limit' | 'after'> = {}): AsyncGenerator<OrgSummary, void, undefined> {
+      const limit = 100
+      // The empty key starts the walk at the first org_id.
+      for (let after = ''; ; ) {
+        const list = ok(await send(() => api.GET('/api/v1/vipps-orgs', { params: { query: { ...query, limit, after } } })))
         yield* list.data
-        if (list.data.length === 0 || page * 100 >= list.pagination.total) return
+        if (list.data.length < limit) return
+        after = list.data.at(-1)!.org_id
       }
     },
 
