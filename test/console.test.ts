@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -48,6 +48,35 @@ async function noSeriousA11y(where: string) {
 }
 
 const heading = () => page.getByRole('heading', { level: 1 })
+
+/** A PNG's width and height, from its IHDR chunk (after the signature, checked). */
+function pngSize(png: Buffer): number[] {
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+  return [png.readUInt32BE(16), png.readUInt32BE(20)]
+}
+
+/**
+ * What a screenshot of `area` (from the page's top left) shows, read from the page: the text of
+ * each element the selectors match that is rendered (a table row's cells joined by " | "), noted
+ * when it is (partly) outside the area. The screenshot tests assert this rather than pixels:
+ * Chromium builds and fonts (the npm one, Debian's) draw the same page differently.
+ */
+async function pictured(target: Page, area: { width: number; height: number }, selectors: Record<string, string>) {
+  // Run in the page (the tests are compiled without the DOM's types, so as source text).
+  const read = `(({ area, selectors }) => {
+    const text = (el) =>
+      el.tagName === 'TR' ? [...el.children].map((cell) => cell.textContent.trim()).join(' | ') : (el.textContent ?? '').trim()
+    const seen = (el) => {
+      const box = el.getBoundingClientRect()
+      const top = box.top + window.scrollY
+      if (box.left < 0 || top < 0 || box.right > area.width || top + box.height > area.height) return '(outside) ' + text(el)
+      return text(el)
+    }
+    const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
+    return Object.fromEntries(Object.entries(selectors).map(([name, selector]) => [name, [...document.querySelectorAll(selector)].filter(shown).map(seen)]))
+  })(${JSON.stringify({ area, selectors })})`
+  return (await target.evaluate(read)) as Record<string, string[]>
+}
 
 beforeAll(async () => {
   const [dir, started] = await Promise.all([buildConsole(), launchBrowser()])
@@ -218,7 +247,25 @@ describe('the console in Chromium', () => {
     page.on('request', (request) => request.method() === 'PUT' && puts.push(request))
     await page.getByRole('button', { name: 'Edit', exact: true }).click()
     await page.getByLabel('Client id').fill('client-edited-by-alice')
-    if (SHOTS) await page.screenshot({ path: join(DOCS, 'console-edit.png'), fullPage: true })
+    // The README's second picture: the edit form, the whole page.
+    const png = await page.screenshot({ fullPage: true })
+    const size = await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.scrollHeight]')
+    expect(pngSize(png)).toEqual(size)
+    const shown = await pictured(page, { width: 1280, height: (size as number[])[1]! }, {
+      heading: 'h1',
+      sections: 'main h2',
+      labels: 'form label',
+      buttons: 'form button'
+    })
+    expect(shown).toEqual({
+      heading: [ORG],
+      sections: ['Status', 'Configuration', 'History', 'Delete'],
+      labels: expect.arrayContaining(['Client id', 'Client secret reference', 'Redirect URI', 'Environment', 'Vipps login enabled', 'openid (required)', 'email']),
+      buttons: ['Save changes', 'Cancel']
+    })
+    expect(await page.getByLabel('Client id').inputValue()).toBe('client-edited-by-alice')
+    expect(await page.getByLabel('email').isChecked()).toBe(true)
+    if (SHOTS) writeFileSync(join(DOCS, 'console-edit.png'), png)
     await noSeriousA11y('edit form')
     await page.getByRole('button', { name: 'Save changes' }).click()
     await page.locator('text=Saved: client_id').waitFor()
@@ -418,14 +465,44 @@ describe('the console in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 })
   })
 
-  it('takes the README screenshot: a PNG of the whole 1280 × 900 view, written to docs/ with UPDATE_SCREENSHOTS=1', async () => {
+  it('the README’s screenshot of the organizations shows what it says: checked on the page, every run', async () => {
     await page.goto(`${server.base}/console/`)
     await page.locator('table').waitFor()
+    await page.locator('.loading').waitFor({ state: 'detached' })
     const png = await page.screenshot()
-    // The PNG signature, then the IHDR chunk's width and height.
-    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 900])
+    expect(pngSize(png)).toEqual([1280, 900])
+    // What the 1280 × 900 picture holds, read from the page: each element visible and inside it.
+    expect(await pictured(page, { width: 1280, height: 900 }, {
+      top: 'header.top a, header.top button',
+      heading: 'h1',
+      actions: 'main a.button, main button',
+      filters: 'main label',
+      count: '.count',
+      columns: 'thead th',
+      rows: 'tbody tr'
+    })).toEqual({
+      top: ['vipps-orgs console', 'Organizations', 'Webhooks', 'API docs', 'Sign out'],
+      heading: ['Organizations'],
+      actions: ['New organization', 'Search'],
+      filters: ['Search', 'Environment', 'Vipps login enabled'],
+      count: ['4 organizations; page 1 of 1.'],
+      columns: ['Org id', 'Client id', 'Environment', 'Enabled', 'Created'],
+      rows: [
+        expect.stringMatching(/^console-alpha-1 \| c0ffee00-aaaa-4000-8000-000000000001 \| production \| Yes \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+        expect.stringMatching(/^console-alpha-2 \| c0ffee00-aaaa-4000-8000-000000000002 \| production \| Yes \| /),
+        expect.stringMatching(/^console-beta-1 \| beta-client-1 \| test \| Yes \| /),
+        expect.stringMatching(/^klinikk-nord \| c0ffee00-bbbb-4000-8000-000000000003 \| production \| Yes \| /)
+      ]
+    })
+    // Styled as pictured (the stylesheet loaded under the CSP): the brand bar, the filters' values.
+    expect(await page.evaluate("getComputedStyle(document.querySelector('header.top')).backgroundColor")).toBe('rgb(90, 34, 200)')
+    expect(await page.getByLabel('Environment').inputValue()).toBe('')
     if (SHOTS) writeFileSync(join(DOCS, 'console-orgs.png'), png)
+  })
+
+  it('the README’s screenshots are the sizes the steps above take', () => {
+    expect(pngSize(readFileSync(join(DOCS, 'console-orgs.png')))).toEqual([1280, 900])
+    expect(pngSize(readFileSync(join(DOCS, 'console-edit.png')))[0]).toBe(1280)
   })
 
   it('no console errors (CSP or script) on any page so far', () => {
