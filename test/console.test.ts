@@ -343,32 +343,78 @@ describe('the console in Chromium', () => {
     expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.client_id).toBe('client-edited-by-alice')
   })
 
-  it('a 412 on an org with more than one page of history still shows the other writer’s change', async () => {
+  it('a 412 on an org of 150 versions shows the other writer’s change (past the history’s first page)', async () => {
     const LONG = 'history-long'
     const created = await api('POST', '/api/v1/vipps-orgs', {
       org_id: LONG,
-      client_id: 'long-0',
+      client_id: 'long-1',
       client_secret_ref: 'vault://orgs/history-long/vipps',
       redirect_uri: 'https://history-long.example.com/vipps/callback',
       environment: 'test'
     })
     expect(created.status).toBe(201)
-    // Versions 2 … 121: the history's first page (100 events) ends long before the conflict.
-    for (let i = 1; i <= 120; i++) expect((await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { client_id: `long-${i}` })).status).toBe(200)
+    // Versions 2 … 149, then the other writer's version 150: far past the first page (100 events).
+    for (let i = 2; i <= 149; i++) expect((await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { client_id: `long-${i}` })).status).toBe(200)
     try {
       await page.goto(`${server.base}/console/orgs/${LONG}`)
       await page.getByRole('button', { name: 'Edit', exact: true }).click()
       await page.getByLabel('Client id').fill('long-mine')
-      expect((await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { scopes: ['openid', 'email'] })).status).toBe(200)
+      const theirs = await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { scopes: ['openid', 'email'] })
+      expect([theirs.status, theirs.etag]).toEqual([200, '"150"'])
       await page.getByRole('button', { name: 'Save changes' }).click()
       const conflict = page.locator('.conflict')
       await conflict.waitFor()
       const text = (await conflict.textContent()) ?? ''
+      expect(text).toContain('Someone else changed this organization')
       expect(text).toContain('scopes')
       expect(text).toContain('openid, email')
+      expect(text).toContain('long-mine')
       expect(text).not.toContain('no field change')
     } finally {
       expect((await api('DELETE', `/api/v1/vipps-orgs/${LONG}`)).status).toBe(200)
+      await page.goto(`${server.base}/console/orgs/${ORG}`)
+    }
+  })
+
+  it('a 412 whose view cannot be built (the history does not answer) says so, and keeps the edit', async () => {
+    const SHORT = 'history-fails'
+    expect(
+      (
+        await api('POST', '/api/v1/vipps-orgs', {
+          org_id: SHORT,
+          client_id: 'short-1',
+          client_secret_ref: 'vault://orgs/history-fails/vipps',
+          redirect_uri: 'https://history-fails.example.com/vipps/callback',
+          environment: 'test'
+        })
+      ).status
+    ).toBe(201)
+    const history = `**/api/v1/vipps-orgs/${SHORT}/history?**`
+    try {
+      await page.goto(`${server.base}/console/orgs/${SHORT}`)
+      await page.getByRole('button', { name: 'Edit', exact: true }).click()
+      await page.getByLabel('Client id').fill('short-mine')
+      expect((await api('PUT', `/api/v1/vipps-orgs/${SHORT}`, { client_id: 'short-theirs' })).status).toBe(200)
+      await page.route(history, (route) => route.abort('connectionreset'))
+      const errorsBefore = consoleErrors.length
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      const alert = page.locator('.error-box')
+      await alert.waitFor()
+      // The browser logs the resets this test makes; nothing else is allowed (checked below).
+      const made = consoleErrors.splice(errorsBefore)
+      expect(made.length).toBeGreaterThan(0)
+      expect(made.filter((e) => !e.includes('net::ERR_CONNECTION_RESET') && !/status of 412/.test(e))).toEqual([])
+      expect(await alert.textContent()).toContain('does not answer')
+      expect(await page.locator('.conflict').count()).toBe(0)
+      expect(await page.getByLabel('Client id').inputValue()).toBe('short-mine')
+      // The history answers again: saving again shows the conflict.
+      await page.unroute(history)
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.locator('.conflict').waitFor()
+      expect(await page.locator('.conflict').textContent()).toContain('short-theirs')
+    } finally {
+      await page.unroute(history)
+      expect((await api('DELETE', `/api/v1/vipps-orgs/${SHORT}`)).status).toBe(200)
       await page.goto(`${server.base}/console/orgs/${ORG}`)
     }
   })
