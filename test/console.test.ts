@@ -10,6 +10,7 @@ import {
   listenApp,
   seriousA11yViolations
 } from './support/browser.js'
+import { Webhook as Verifier } from 'standardwebhooks'
 import { startReceiver } from './support/webhook-receiver.js'
 
 /**
@@ -30,6 +31,8 @@ let server: ListeningApp
 let receiver: Awaited<ReturnType<typeof startReceiver>>
 let consoleErrors: string[]
 let consoleDir: string
+/** The secret the console showed when the webhook endpoint was created. */
+let createdSecret = ''
 
 /** The API as a second writer (another admin, a provisioning script). */
 async function api(method: string, path: string, body?: unknown, token = OPS) {
@@ -446,6 +449,7 @@ describe('the console in Chromium', () => {
     await secret.waitFor()
     const value = (await secret.textContent()) ?? ''
     expect(value).toMatch(/^whsec_[A-Za-z0-9+/=]+$/)
+    createdSecret = value
     await page.getByRole('button', { name: 'Copy secret' }).click()
     await page.locator('text=Copied to the clipboard.').waitFor()
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(value)
@@ -474,6 +478,78 @@ describe('the console in Chromium', () => {
     await noSeriousA11y('webhook deliveries')
   })
 
+  it('webhooks: edit an endpoint (errors beside the fields, only what changed is sent)', async () => {
+    // On the endpoint's page, where the step above ended.
+    await page.getByRole('link', { name: 'Edit endpoint' }).click()
+    await expect.poll(() => heading().textContent()).toBe('Edit webhook endpoint')
+    const url = page.getByLabel('URL')
+    expect(await url.inputValue()).toBe(`${receiver.url}/hooks/vipps`)
+    expect(await page.getByLabel('Description').inputValue()).toBe('Console test receiver')
+    expect(await page.getByLabel('vipps_org.deleted').isChecked()).toBe(true)
+    expect(await page.getByRole('switch', { name: 'Enabled' }).isChecked()).toBe(true)
+    await page.getByLabel('Description').fill('Edited in the console')
+    await page.getByLabel('vipps_org.deleted').uncheck()
+    await page.getByRole('switch', { name: 'Enabled' }).uncheck()
+    await url.fill('ftp://hooks.example.com/in')
+    const puts: Request[] = []
+    const record = (request: Request) => request.method() === 'PUT' && puts.push(request)
+    page.on('request', record)
+    try {
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.locator('#field-url-error').waitFor()
+      expect(await url.getAttribute('aria-invalid')).toBe('true')
+      expect(await page.evaluate('document.activeElement?.id')).toBe('field-url')
+      expect(await page.getByLabel('Description').inputValue()).toBe('Edited in the console') // nothing lost
+      await noSeriousA11y('webhook edit with an error')
+      await url.fill(`${receiver.url}/hooks/vipps`)
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await expect.poll(() => heading().textContent()).toBe('Webhook endpoint')
+      await page.locator('text=Saved: description, event_types, enabled.').waitFor()
+    } finally {
+      page.off('request', record)
+    }
+    expect(puts.map((p) => JSON.parse(p.postData() ?? '{}') as unknown).at(-1)).toEqual({
+      description: 'Edited in the console',
+      event_types: ['vipps_org.created', 'vipps_org.updated'],
+      enabled: false
+    })
+    const hooks = await api('GET', '/api/v1/webhooks')
+    expect(hooks.body.data[0]).toMatchObject({ description: 'Edited in the console', event_types: ['vipps_org.created', 'vipps_org.updated'], enabled: false })
+    expect(await page.locator('dl.fields').textContent()).toContain('Edited in the console')
+  })
+
+  it('webhooks: rotate the secret: the new one shown once with a copy button, and deliveries signed with it', async () => {
+    await page.getByRole('link', { name: 'Rotate secret' }).click()
+    await expect.poll(() => heading().textContent()).toBe('Rotate signing secret')
+    await noSeriousA11y('rotate secret')
+    await page.getByRole('button', { name: 'Rotate secret' }).click()
+    const secret = page.locator('#webhook-secret')
+    await secret.waitFor()
+    const rotated = (await secret.textContent()) ?? ''
+    expect(rotated).toMatch(/^whsec_[A-Za-z0-9+/=]+$/)
+    expect(rotated).not.toBe(createdSecret)
+    await page.getByRole('button', { name: 'Copy secret' }).click()
+    await page.locator('text=Copied to the clipboard.').waitFor()
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(rotated)
+    await noSeriousA11y('rotate secret with the new secret')
+    // A test event (sent while disabled too) is signed with the new secret and, for a day, the old one.
+    const before = receiver.received.length
+    const hookId = (await api('GET', '/api/v1/webhooks')).body.data[0].id as string
+    expect((await api('POST', `/api/v1/webhooks/${hookId}/test`)).status).toBe(202)
+    await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBeGreaterThan(before)
+    const delivery = receiver.received.at(-1)!
+    const headers = delivery.headers as Record<string, string>
+    expect((new Verifier(rotated).verify(delivery.body, headers) as { type: string }).type).toBe('webhook.test')
+    expect((new Verifier(createdSecret).verify(delivery.body, headers) as { type: string }).type).toBe('webhook.test')
+    // Shown once: gone after a reload.
+    await page.reload()
+    await expect.poll(() => heading().textContent()).toBe('Rotate signing secret')
+    expect(await page.locator('#webhook-secret').count()).toBe(0)
+    expect(await page.content()).not.toContain(rotated)
+    await page.getByRole('link', { name: 'Back to the endpoint' }).click()
+    await expect.poll(() => heading().textContent()).toBe('Webhook endpoint')
+  })
+
   it('is usable from the keyboard with a visible focus', async () => {
     await page.goto(`${server.base}/console/`)
     await page.locator('table').waitFor()
@@ -500,7 +576,8 @@ describe('the console in Chromium', () => {
 
   it('works at 360 px wide', async () => {
     await page.setViewportSize({ width: 360, height: 740 })
-    for (const path of ['/console/', '/console/orgs/console-alpha-1', '/console/orgs/new', '/console/webhooks']) {
+    const hookId = (await api('GET', '/api/v1/webhooks')).body.data[0].id as string
+    for (const path of ['/console/', '/console/orgs/console-alpha-1', '/console/orgs/new', '/console/webhooks', `/console/webhooks/${hookId}/edit`, `/console/webhooks/${hookId}/rotate-secret`]) {
       await page.goto(`${server.base}${path}`)
       await page.locator('h1').waitFor()
       await page.locator('.loading').waitFor({ state: 'detached' })
