@@ -52,7 +52,7 @@ describeEachStore('GET /api/v1/vipps-orgs?after=<org_id>', (ctx) => {
   it('answers the orgs after the key, with page 1 and the total of those after it', async () => {
     // The empty key starts the walk: org_id order from the first, not the list's created_at order.
     expect((await list('q=key&after=&limit=2')).data.map((o) => o.org_id)).toEqual(['key-b', 'key0a'])
-    expect((await list('q=key&limit=2')).data.map((o) => o.org_id)).toEqual(['keyz_1', 'key-b'])
+    expect((await list('q=key&limit=1')).data.map((o) => o.org_id)).toEqual(['keyz_1'])
     expect(await list('q=key&after=key9z&limit=2')).toEqual({
       data: [expect.objectContaining({ org_id: 'key_a' }), expect.objectContaining({ org_id: 'key_b' })],
       pagination: { page: 1, limit: 2, total: 5 }
