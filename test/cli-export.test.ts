@@ -89,7 +89,7 @@ describe('vipps-orgs export while other orgs are created and deleted', () => {
     // Two writers for as long as the export runs: one creates orgs between the seeded ones (and
     // after them), one deletes every seventh seeded org, in an order unlike the walk's. Each
     // pauses a little between writes (a SQLite commit holds the server's one thread for its fsync).
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 10))
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 30))
     writes.push(
       (async () => {
         for (let i = 0; exporting; i++) {
@@ -125,6 +125,7 @@ describe('vipps-orgs export while other orgs are created and deleted', () => {
     expect(deleted.size).toBeGreaterThan(20)
     const exported = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { org_id: string; client_id: string })
     const ids = exported.map((o) => o.org_id)
+    console.log(`exported ${ids.length} orgs while ${created.length} were created and ${deleted.size} deleted`)
     expect(new Set(ids).size).toBe(ids.length) // none twice
     expect(ids).toEqual([...ids].sort()) // sorted by org_id
     const liveThroughout = Array.from({ length: N }, (_, i) => i)
