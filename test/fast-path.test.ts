@@ -200,6 +200,35 @@ describe('fast answers: when they are off, and what still holds', () => {
     expect(s.app.fastPaths.answered).toBe(1)
   })
 
+  it('an API key limited to some orgs: its own cached org is answered fast, another cached org gets the routes’ 404 like an absent one', async () => {
+    const s = await startOwn({ ADMIN_TOKENS: 'ops:0123456789abcdef0123', AUTH_READS: 'true' })
+    const admin = { authorization: 'Bearer 0123456789abcdef0123' }
+    const [mine, other] = [uniqueOrgId(), uniqueOrgId()]
+    for (const orgId of [mine, other]) {
+      expect((await s.app.inject({ method: 'POST', url: BASE, payload: validBody(orgId), headers: admin })).statusCode).toBe(201)
+      expect((await get(s.base, `${BASE}/${orgId}/status`, admin)).status).toBe(200)
+    }
+    const created = await s.app.inject({ method: 'POST', url: '/api/v1/api-keys', payload: { name: 'app', role: 'viewer', org_ids: [mine] }, headers: admin })
+    const key = { authorization: `Bearer ${created.json().key as string}` }
+    // Answered fast once the cache holds it (on PostgreSQL a create's own notification may empty it once more).
+    const deadline = Date.now() + 5_000
+    let before = s.app.fastPaths.answered
+    for (;;) {
+      expect((await get(s.base, `${BASE}/${mine}/status`, key)).status).toBe(200)
+      if (s.app.fastPaths.answered > before || Date.now() > deadline) break
+      before = s.app.fastPaths.answered
+    }
+    expect(s.app.fastPaths.answered).toBe(before + 1)
+    for (const orgId of [other]) expect((await get(s.base, `${BASE}/${orgId}/status`, admin)).status).toBe(200)
+    before = s.app.fastPaths.answered
+    const hidden = await get(s.base, `${BASE}/${other}/status`, key)
+    const absent = await get(s.base, `${BASE}/${uniqueOrgId()}/status`, key)
+    expect([hidden.status, absent.status]).toEqual([404, 404])
+    expect(JSON.parse(hidden.body).code).toBe('not_found')
+    expect((await get(s.base, `${BASE}/${other}`, key)).status).toBe(404)
+    expect(s.app.fastPaths.answered).toBe(before)
+  })
+
   it('with reads public, a cached read that presents a bad credential is still a 401', async () => {
     const s = await startOwn({ ADMIN_TOKENS: 'ops:0123456789abcdef0123' })
     const orgId = uniqueOrgId()

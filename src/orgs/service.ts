@@ -120,7 +120,7 @@ export class OrgService {
   async create(body: CreateOrgBody, by: Principal, idempotencyKey?: string): Promise<CreateResult> {
     const { org_id: orgId, ...given } = body
     if (!inOrgScope(orgScopeOf(by), orgId)) {
-      throw problems.forbidden('orgs:write', `This credential is limited to some orgs, and ${orgId} is not one of them`)
+      throw problems.forbidden('orgs:write', `This credential has orgs:write only on the orgs it is limited to, and ${orgId} is not one of them`)
     }
     const fields: ConfigFields = { ...FIELD_DEFAULTS, ...given }
     checkCrossFieldRules(fields)

@@ -264,3 +264,58 @@ describe('OrgService.list and history', () => {
     expect((await problemOf(service.history('org_never', 1, 20))).code).toBe('not_found')
   })
 })
+
+describe('OrgService with a grant limited to some orgs', () => {
+  const limited: Principal = { actor: { type: 'api_key', id: 'key_1', name: 'app' }, grant: { role: 'editor', orgIds: ['org_a'] }, expiresAt: null, via: 'bearer' }
+
+  it('never looks up an org outside its list: the 404 cannot depend on whether the org exists', async () => {
+    class CountingStore extends FakeOrgStore {
+      lookups = 0
+      override async findLive(orgId: string) {
+        this.lookups++
+        return super.findLive(orgId)
+      }
+      override async history(orgId: string, offset: number, limit: number) {
+        this.lookups++
+        return super.history(orgId, offset, limit)
+      }
+    }
+    const store = new CountingStore()
+    const { service } = setup(store)
+    await service.create(body('org_b'), OPS)
+    const scope = limited.grant!.orgIds
+    store.lookups = 0
+    for (const orgId of ['org_b', 'org_absent']) {
+      for (const call of [
+        () => service.getLiveView(orgId, scope),
+        () => service.history(orgId, 1, 20, scope),
+        () => service.update(orgId, { vipps_enabled: false }, limited),
+        () => service.softDelete(orgId, limited)
+      ]) {
+        const problem = await problemOf(call())
+        expect([problem.status, problem.code]).toEqual([404, 'not_found'])
+      }
+      expect(service.cachedLiveView(orgId, scope)).toBeUndefined()
+    }
+    expect(store.lookups).toBe(0)
+  })
+
+  it('creates inside its list, and refuses (403) outside it before anything else', async () => {
+    const { service } = setup()
+    expect((await service.create(body('org_a'), limited)).status).toBe(201)
+    const problem = await problemOf(service.create(body('org_b', { redirect_uri: 'not a uri' }), limited))
+    expect([problem.status, problem.code]).toEqual([403, 'forbidden'])
+  })
+
+  it('lists only its orgs, and keeps its pages apart from others’ in the list cache', async () => {
+    const { service } = setup()
+    for (const orgId of ['org_a', 'org_b', 'org_c']) await service.create(body(orgId), OPS)
+    const everyone = await service.list({ page: 1, limit: 20 })
+    const scoped = await service.list({ page: 1, limit: 20 }, ['org_a', 'org_c', 'org_gone'])
+    expect(everyone.pagination.total).toBe(3)
+    expect(scoped.pagination.total).toBe(2)
+    expect(scoped.data.map((o) => o.org_id)).toEqual(['org_a', 'org_c'])
+    expect((await service.list({ page: 1, limit: 20 }, ['org_b'])).data.map((o) => o.org_id)).toEqual(['org_b'])
+    expect((await service.list({ page: 1, limit: 20 })).pagination.total).toBe(3)
+  })
+})

@@ -32,8 +32,9 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
  * Who may do what: resolves each request's credential to a Principal (bootstrap tokens, and the
  * resolvers features register: API keys, sessions) and holds it against the right its route
  * declares. Open mode (no way to sign in configured): requests without a credential may do
- * everything. Rights open to requests without a credential: reads unless AUTH_READS=true, org
- * writes with AUTH_DISABLED=true. A credential that is presented is always checked.
+ * everything. Otherwise rights open to requests without a credential: reads unless
+ * AUTH_READS=true, org writes with AUTH_DISABLED=true. A credential that is presented is always
+ * checked, and held to its own grant.
  */
 export class AccessControl {
   readonly open: boolean
@@ -150,8 +151,12 @@ export class AccessControl {
     return problems.forbidden(access as Right, `This request needs the right ${access}, which ${who} does not have`)
   }
 
+  /**
+   * A credential is held to its grant alone (a viewer's key does not write because writes are
+   * open to requests without one); the public rights are for requests that present none.
+   */
   private allows(principal: Principal, right: Right): boolean {
-    return grantAllows(principal.grant, right) || this.publicRights.has(right)
+    return principal === NO_CREDENTIAL ? this.publicRights.has(right) : grantAllows(principal.grant, right)
   }
 
   /** The resolver that decides for this request; undefined when it carries no credential. */
