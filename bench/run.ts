@@ -4,7 +4,7 @@
  * bench/results/<date>.json and the table in bench/README.md (a full run), or its own
  * bench/results/<date>-partial-….json (a partial run; the README is left alone).
  *
- * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3
+ * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_AUTH_PAIRS=8
  * BENCH_DATABASE_URL=postgres://…  (else an embedded PostgreSQL is started)
  */
 import { type ChildProcess, execFileSync } from 'node:child_process'
@@ -22,9 +22,14 @@ const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+/** Pairs of short runs side by side: status without a credential, and with an API key (AUTH_READS=true). */
+const AUTH_PAIRS = Number(process.env.BENCH_AUTH_PAIRS ?? 8)
+const AUTH_SECONDS = 2
 const WARMUP_SECONDS = 1
 const COLD_SAMPLES = 31
 const LIMIT = 20
+/** The bootstrap token of the process that needs credentials to read (it makes the API key the reads carry). */
+const BENCH_ADMIN_TOKEN = `bench-admin-${Date.now().toString(36)}-0123456789`
 
 /** The list filters timed cold (one request right after a write), each on page 1 and its last page. */
 const LIST_FILTERS: [string, string][] = [
@@ -54,6 +59,17 @@ interface Run extends Measure {
 
 const round2 = (x: number) => Math.round(x * 100) / 100
 const random = (n: number) => Math.floor(Math.random() * n)
+
+/** A viewer's API key, made through the API with the bootstrap token. */
+async function createApiKey(port: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench-reader', role: 'viewer' })
+  })
+  if (res.status !== 201) throw new Error(`creating the bench's API key failed: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { key: string }).key
+}
 
 async function timeList(port: number, size: number, query: string): Promise<{ page_1_ms: number; last_page_ms: number; total: number; last_page: number }> {
   const url = (page: number) => `http://127.0.0.1:${port}${BASE}?${query}${query ? '&' : ''}page=${page}&limit=${LIMIT}`
@@ -99,6 +115,11 @@ async function service(
   // The same service with metrics off, on the same database (reads only while both run).
   const off = await startTracked({ ...env, METRICS_ENABLED: 'false' })
   await readEveryOrg(off.port, size)
+  // And the same service with reads that need a credential (AUTH_READS=true), read with an API key:
+  // what checking a key costs the hot path, beside the same reads without one.
+  const auth = await startTracked({ ...env, ADMIN_TOKENS: `bench:${BENCH_ADMIN_TOKEN}`, AUTH_READS: 'true' })
+  const withKey = { authorization: `Bearer ${await createApiKey(auth.port)}` }
+  await readEveryOrg(auth.port, size, withKey)
 
   const status: GetLoad = { pattern: `${BASE}/bench_org_%d/status`, n: size }
   const getOne: GetLoad = { pattern: `${BASE}/bench_org_%d`, n: size }
@@ -134,6 +155,21 @@ async function service(
   }
   const rssOff = rssMb(off.pid)
   await stop(off.child)
+  // Side by side: status reads without a credential (this build, reads public) and with an API key
+  // (the same build with AUTH_READS=true), in pairs of short runs, the order alternating: whatever
+  // the shared machine does meanwhile hits both runs of a pair alike. The ratio is per pair.
+  const keyed: GetLoad = { ...status, headers: withKey }
+  const pairs: { none: Measure; key: Measure; ratio: number }[] = []
+  for (let i = 0; i < AUTH_PAIRS; i++) {
+    const first = i % 2 === 0 ? 'none' : 'key'
+    const measured: Partial<Record<'none' | 'key', Measure>> = {}
+    for (const side of first === 'none' ? (['none', 'key'] as const) : (['key', 'none'] as const)) {
+      measured[side] = await measureGet(generator, dir, side === 'none' ? on.port : auth.port, side === 'none' ? status : keyed, AUTH_SECONDS, WARMUP_SECONDS)
+    }
+    const { none, key } = measured as Record<'none' | 'key', Measure>
+    pairs.push({ none, key, ratio: round2(key.rps / none.rps) })
+  }
+  await stop(auth.child)
   const pick = (list: Measure[]): Measure => ({
     rps: median(list.map((m) => m.rps)),
     ok: list.reduce((s, m) => s + m.ok, 0),
@@ -143,6 +179,16 @@ async function service(
     errors: list.reduce((s, m) => s + m.errors, 0)
   })
   const ceilingRun = pick(ceilings)
+  // What a key costs the hot path: the median of the pairs' ratios, and their spread (how noisy the machine was).
+  const ratiosOfPairs = pairs.map((p) => p.ratio)
+  const authCost = {
+    key_over_none: round2(median(ratiosOfPairs)),
+    min: Math.min(...ratiosOfPairs),
+    max: Math.max(...ratiosOfPairs),
+    none: pick(pairs.map((p) => p.none)),
+    key: pick(pairs.map((p) => p.key)),
+    pairs
+  }
   const runs: Record<string, Run> = {}
   for (const [name] of services) runs[name] = { ...pick(rounds[name]), ratio_to_ceiling: round2(median(ratios[name])) }
   // Metrics on over off: each side as its ratio to the ceilings around it, compared round by round.
@@ -174,6 +220,10 @@ async function service(
     console.log(`  ${store} N=${size} ${name}: ${m.rps} req/s, p99 ${m.p99_ms} ms${'ratio_to_ceiling' in m ? `, ratio ${m.ratio_to_ceiling}` : ''}`)
   }
   console.log(`  ${store} N=${size} metrics on/off: ${JSON.stringify(metricsCost)}; cold lists (median ms): ${JSON.stringify(lists)}`)
+  console.log(
+    `  ${store} N=${size} status with an API key (AUTH_READS=true) / without a credential, ${pairs.length} pairs: ${authCost.key_over_none} (pairs ${ratiosOfPairs.join(', ')}); ` +
+      `none ${authCost.none.rps} req/s p50 ${authCost.none.p50_ms} p99 ${authCost.none.p99_ms} ms, key ${authCost.key.rps} req/s p50 ${authCost.key.p50_ms} p99 ${authCost.key.p99_ms} ms`
+  )
   return {
     seed_per_s: seedPerSecond,
     rss_mb: { start: rssStart, after_create_and_read_once: rssAfterReads, metrics_off_after_reads: rssOff, end: rssEnd },
@@ -181,6 +231,7 @@ async function service(
     rounds,
     runs,
     metrics_cost: metricsCost,
+    auth_cost: authCost,
     lists
   }
 }
@@ -210,11 +261,19 @@ function table(results: Results): string {
   }
   const memory = ['| N | store | RSS at start | after every org created and read once | metrics off, after reads | at the end |', '|---|---|---|---|---|---|']
   const cost = ['| N | store | status: metrics on / off | get one: metrics on / off |', '|---|---|---|---|']
+  const access = [
+    '| N | store | status, no credential: req/s (p50 / p99 ms) | status, AUTH_READS=true and an API key: req/s (p50 / p99 ms) | key / none (median of the pairs) | pairs: lowest – highest |',
+    '|---|---|---|---|---|---|'
+  ]
   for (const size of results.sizes) {
     for (const [store, data] of Object.entries(size.stores)) {
       const r = data.rss_mb
       memory.push(`| ${size.n} | ${store} | ${r.start} MB | ${r.after_create_and_read_once} MB | ${r.metrics_off_after_reads} MB | ${r.end} MB |`)
       cost.push(`| ${size.n} | ${store} | ${data.metrics_cost.status_on_over_off.toFixed(2)} | ${data.metrics_cost.get_one_on_over_off.toFixed(2)} |`)
+      const { none, key, key_over_none, min, max } = data.auth_cost
+      access.push(
+        `| ${size.n} | ${store} | ${none.rps} (${none.p50_ms} / ${none.p99_ms}) | ${key.rps} (${key.p50_ms} / ${key.p99_ms}) | ${key_over_none.toFixed(2)} | ${min.toFixed(2)} – ${max.toFixed(2)} |`
+      )
     }
   }
   const small = Math.min(...results.sizes.map((s) => s.n))
@@ -241,6 +300,8 @@ function table(results: Results): string {
     memory.join('\n'),
     '\nCost of metrics (req/s with metrics on over req/s with them off, each as its ratio to the ceilings around it, median of the rounds):\n',
     cost.join('\n'),
+    `\nCost of access (status reads of the same build with AUTH_READS=true and an API key, beside status reads without a credential: ${AUTH_PAIRS} pairs of ${AUTH_SECONDS} s runs after ${WARMUP_SECONDS} s warm-up each, the order alternating; req/s, p50 and p99 are the medians of the pairs):\n`,
+    access.join('\n'),
     `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,
     listLines.join('\n')
   ].join('\n')

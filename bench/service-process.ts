@@ -71,6 +71,7 @@ export interface BenchRequest {
   method: string
   path: string
   body?: string
+  headers?: Record<string, string>
 }
 
 /** autocannon's request list for a generator of requests (a JSON body gets its Content-Type). */
@@ -84,7 +85,7 @@ export function requestsFrom(next: () => BenchRequest): autocannon.Request[] {
           method: r.method as 'GET',
           path: r.path,
           ...(r.body ? { body: r.body } : {}),
-          headers: r.body ? { 'content-type': 'application/json' } : {}
+          headers: { ...(r.body ? { 'content-type': 'application/json' } : {}), ...r.headers }
         }
       }
     }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /** One admin token as configured; the token itself is kept only as a SHA-256 digest. */
 export interface AdminToken {
@@ -58,7 +58,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const ACTOR = /^[A-Za-z0-9._@-]{1,64}$/
 
 export function digestToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest()
+  return hash('sha256', token, 'buffer')
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -137,6 +137,21 @@ describeEachStore(
       expect(made.created_by).toEqual({ type: 'api_key', id: admin.id, name: 'an-admin' })
     })
 
+    it('Idempotency-Key records are kept per actor, <type>:<id>: the same key from two credentials is two requests', async () => {
+      const { id, key } = await createKey(ctx(), { name: 'retrier', role: 'editor' })
+      const idempotency = `idem-${uniqueOrgId()}`
+      const [first, second] = [uniqueOrgId(), uniqueOrgId()]
+      const post = (orgId: string, token: string) =>
+        ctx().request({ method: 'POST', url: BASE, payload: validBody(orgId), headers: { ...bearer(token), 'idempotency-key': idempotency } })
+      expect((await post(first, key)).statusCode).toBe(201)
+      expect((await post(second, ADMIN_TOKEN)).statusCode).toBe(201)
+      const replay = await post(first, key)
+      expect([replay.statusCode, replay.headers['idempotent-replayed']]).toEqual([201, 'true'])
+      problemOf(await post(second, key), 422, 'idempotency_key_reused')
+      const rows = await queryDatabase<{ actor: string }>(ctx().databaseUrl, 'select actor from idempotency_keys where key = ? order by actor', [idempotency])
+      expect(rows.map((r) => r.actor)).toEqual([`api_key:${id}`, 'token:root'])
+    })
+
     it('a key writes as itself: history and the change feed name it', async () => {
       const { id, key } = await createKey(ctx(), { name: 'provisioner', role: 'editor' })
       const orgId = uniqueOrgId()

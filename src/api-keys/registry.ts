@@ -1,7 +1,7 @@
 import { bearerToken, type CredentialResolver, type RequestHead } from '../http/access/credentials.js'
 import type { Principal } from '../http/access/principal.js'
 import { isoSeconds } from '../clock.js'
-import { isKeyFormat, keyDigest } from './key-material.js'
+import { isKeyFormat, KEY_LENGTH, keyDigest } from './key-material.js'
 import type { ApiKeyRecord, ApiKeyStore } from './store.js'
 
 const MINUTE_MS = 60_000
@@ -11,6 +11,18 @@ export const POLL_MS = 250
 const FLUSH_USES_MS = 10_000
 
 const PRESENTS_KEY = /^Bearer[ \t]+vok_/i
+/** How clients send a key: parsed without a regex on the hot path; other spellings take bearerToken's. */
+const USUAL = 'Bearer vok_'
+const USUAL_LENGTH = 'Bearer '.length + KEY_LENGTH
+
+/** The key of an Authorization header, or undefined. */
+function keyOf(head: RequestHead): string | undefined {
+  const header = head.headers.authorization
+  if (header === undefined) return undefined
+  if (header.length === USUAL_LENGTH && header.startsWith(USUAL)) return header.slice(7)
+  const token = bearerToken(head.headers)
+  return token !== undefined && isKeyFormat(token) ? token : undefined
+}
 
 /** A key that may sign in, as the hot path holds it. */
 interface ActiveKey {
@@ -77,7 +89,7 @@ export class ApiKeyRegistry {
       name: 'api-key',
       presented: (head) => {
         const header = head.headers.authorization
-        return header !== undefined && PRESENTS_KEY.test(header)
+        return header !== undefined && (header.startsWith(USUAL) || PRESENTS_KEY.test(header))
       },
       resolve: (request) => this.lookup(request),
       resolveNow: (head) => this.lookup(head) ?? undefined
@@ -86,8 +98,9 @@ export class ApiKeyRegistry {
 
   /** The principal of a valid key; null for anything else (malformed, unknown, revoked, expired). */
   lookup(head: RequestHead): Principal | null {
-    const token = bearerToken(head.headers)
-    if (token === undefined || !isKeyFormat(token)) return null
+    const token = keyOf(head)
+    if (token === undefined) return null
+    // (A token of the usual length with other characters simply has no digest here.)
     const key = this.byDigest.get(keyDigest(token))
     if (!key) return null
     const now = this.now()
