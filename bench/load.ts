@@ -125,7 +125,7 @@ function fromAutocannon(result: autocannon.Result): Measure {
 
 const random = (n: number) => Math.floor(Math.random() * n)
 
-/** A GET load with the chosen generator: a warm-up, then the measured seconds. */
+/** A GET load with the chosen generator: a warm-up (none if 0 s), then the measured seconds. */
 export async function measureGet(
   generator: 'wrk' | 'autocannon',
   dir: string,
@@ -136,7 +136,7 @@ export async function measureGet(
 ): Promise<Measure> {
   if (generator === 'wrk') {
     const script = wrkScript(dir, load)
-    await runWrk(port, script, warmupSeconds)
+    if (warmupSeconds > 0) await runWrk(port, script, warmupSeconds)
     return runWrk(port, script, seconds)
   }
   const [before, after] = load.pattern.split('%d')
@@ -145,7 +145,7 @@ export async function measureGet(
     path: after === undefined ? before! : `${before}${String(random(load.n)).padStart(6, '0')}${after}`,
     ...(load.headers ? { headers: load.headers } : {})
   })
-  await autocannonLoad(port, next, warmupSeconds)
+  if (warmupSeconds > 0) await autocannonLoad(port, next, warmupSeconds)
   return fromAutocannon(await autocannonLoad(port, next, seconds))
 }
 

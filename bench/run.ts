@@ -15,7 +15,7 @@ import { CONNECTIONS, type GetLoad, type Measure, measureGet, measureWrites, med
 import { BASE, benchOrgId } from './orgs.js'
 import { saveResults } from './results-file.js'
 import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
-import { rssMb, startCeiling, startService, stop } from './service-process.js'
+import { cpuSeconds, rssMb, startCeiling, startService, stop } from './service-process.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
@@ -55,6 +55,11 @@ async function startTracked(env: Record<string, string>) {
 
 interface Run extends Measure {
   ratio_to_ceiling?: number
+}
+
+/** A run of the side-by-side step, with the server's CPU time per request. */
+interface SideMeasure extends Measure {
+  cpu_us_per_request: number
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100
@@ -159,15 +164,22 @@ async function service(
   // (the same build with AUTH_READS=true), in pairs of short runs, the order alternating: whatever
   // the shared machine does meanwhile hits both runs of a pair alike. The ratio is per pair.
   const keyed: GetLoad = { ...status, headers: withKey }
-  const pairs: { none: Measure; key: Measure; ratio: number }[] = []
+  const sides = { none: { port: on.port, pid: on.pid, load: status }, key: { port: auth.port, pid: auth.pid, load: keyed } } as const
+  // Each side warmed once; then every run is timed alone, with the server's CPU time around it:
+  // CPU per request is what the shared machine disturbs least (its neighbours take time, not work).
+  for (const side of Object.values(sides)) await measureGet(generator, dir, side.port, side.load, WARMUP_SECONDS, 0)
+  const pairs: { none: SideMeasure; key: SideMeasure; ratio: number; cpu_ratio: number }[] = []
   for (let i = 0; i < AUTH_PAIRS; i++) {
-    const first = i % 2 === 0 ? 'none' : 'key'
-    const measured: Partial<Record<'none' | 'key', Measure>> = {}
-    for (const side of first === 'none' ? (['none', 'key'] as const) : (['key', 'none'] as const)) {
-      measured[side] = await measureGet(generator, dir, side === 'none' ? on.port : auth.port, side === 'none' ? status : keyed, AUTH_SECONDS, WARMUP_SECONDS)
+    const measured: Partial<Record<'none' | 'key', SideMeasure>> = {}
+    for (const name of i % 2 === 0 ? (['none', 'key'] as const) : (['key', 'none'] as const)) {
+      const side = sides[name]
+      const cpuBefore = cpuSeconds(side.pid)
+      const m = await measureGet(generator, dir, side.port, side.load, AUTH_SECONDS, 0)
+      const requests = m.ok + m.non2xx
+      measured[name] = { ...m, cpu_us_per_request: round2(((cpuSeconds(side.pid) - cpuBefore) * 1e6) / Math.max(1, requests)) }
     }
-    const { none, key } = measured as Record<'none' | 'key', Measure>
-    pairs.push({ none, key, ratio: round2(key.rps / none.rps) })
+    const { none, key } = measured as Record<'none' | 'key', SideMeasure>
+    pairs.push({ none, key, ratio: round2(key.rps / none.rps), cpu_ratio: round2(none.cpu_us_per_request / key.cpu_us_per_request) })
   }
   await stop(auth.child)
   const pick = (list: Measure[]): Measure => ({
@@ -181,12 +193,16 @@ async function service(
   const ceilingRun = pick(ceilings)
   // What a key costs the hot path: the median of the pairs' ratios, and their spread (how noisy the machine was).
   const ratiosOfPairs = pairs.map((p) => p.ratio)
+  const cpuRatios = pairs.map((p) => p.cpu_ratio)
   const authCost = {
     key_over_none: round2(median(ratiosOfPairs)),
     min: Math.min(...ratiosOfPairs),
     max: Math.max(...ratiosOfPairs),
-    none: pick(pairs.map((p) => p.none)),
-    key: pick(pairs.map((p) => p.key)),
+    cpu_key_over_none: round2(median(cpuRatios)),
+    cpu_min: Math.min(...cpuRatios),
+    cpu_max: Math.max(...cpuRatios),
+    none: { ...pick(pairs.map((p) => p.none)), cpu_us_per_request: median(pairs.map((p) => p.none.cpu_us_per_request)) },
+    key: { ...pick(pairs.map((p) => p.key)), cpu_us_per_request: median(pairs.map((p) => p.key.cpu_us_per_request)) },
     pairs
   }
   const runs: Record<string, Run> = {}
@@ -222,7 +238,9 @@ async function service(
   console.log(`  ${store} N=${size} metrics on/off: ${JSON.stringify(metricsCost)}; cold lists (median ms): ${JSON.stringify(lists)}`)
   console.log(
     `  ${store} N=${size} status with an API key (AUTH_READS=true) / without a credential, ${pairs.length} pairs: ${authCost.key_over_none} (pairs ${ratiosOfPairs.join(', ')}); ` +
-      `none ${authCost.none.rps} req/s p50 ${authCost.none.p50_ms} p99 ${authCost.none.p99_ms} ms, key ${authCost.key.rps} req/s p50 ${authCost.key.p50_ms} p99 ${authCost.key.p99_ms} ms`
+      `none ${authCost.none.rps} req/s p50 ${authCost.none.p50_ms} p99 ${authCost.none.p99_ms} ms ${authCost.none.cpu_us_per_request} µs CPU, ` +
+      `key ${authCost.key.rps} req/s p50 ${authCost.key.p50_ms} p99 ${authCost.key.p99_ms} ms ${authCost.key.cpu_us_per_request} µs CPU; ` +
+      `by CPU per request ${authCost.cpu_key_over_none} (pairs ${cpuRatios.join(', ')})`
   )
   return {
     seed_per_s: seedPerSecond,
@@ -262,7 +280,7 @@ function table(results: Results): string {
   const memory = ['| N | store | RSS at start | after every org created and read once | metrics off, after reads | at the end |', '|---|---|---|---|---|---|']
   const cost = ['| N | store | status: metrics on / off | get one: metrics on / off |', '|---|---|---|---|']
   const access = [
-    '| N | store | status, no credential: req/s (p50 / p99 ms) | status, AUTH_READS=true and an API key: req/s (p50 / p99 ms) | key / none (median of the pairs) | pairs: lowest – highest |',
+    '| N | store | status, no credential: req/s (p50 / p99 ms), CPU µs a request | status, AUTH_READS=true and an API key: req/s (p50 / p99 ms), CPU µs a request | key / none: req/s (pairs: lowest – highest) | key / none: by CPU a request (lowest – highest) |',
     '|---|---|---|---|---|---|'
   ]
   for (const size of results.sizes) {
@@ -270,9 +288,10 @@ function table(results: Results): string {
       const r = data.rss_mb
       memory.push(`| ${size.n} | ${store} | ${r.start} MB | ${r.after_create_and_read_once} MB | ${r.metrics_off_after_reads} MB | ${r.end} MB |`)
       cost.push(`| ${size.n} | ${store} | ${data.metrics_cost.status_on_over_off.toFixed(2)} | ${data.metrics_cost.get_one_on_over_off.toFixed(2)} |`)
-      const { none, key, key_over_none, min, max } = data.auth_cost
+      const a = data.auth_cost
       access.push(
-        `| ${size.n} | ${store} | ${none.rps} (${none.p50_ms} / ${none.p99_ms}) | ${key.rps} (${key.p50_ms} / ${key.p99_ms}) | ${key_over_none.toFixed(2)} | ${min.toFixed(2)} – ${max.toFixed(2)} |`
+        `| ${size.n} | ${store} | ${a.none.rps} (${a.none.p50_ms} / ${a.none.p99_ms}), ${a.none.cpu_us_per_request} | ${a.key.rps} (${a.key.p50_ms} / ${a.key.p99_ms}), ${a.key.cpu_us_per_request} | ` +
+          `${a.key_over_none.toFixed(2)} (${a.min.toFixed(2)} – ${a.max.toFixed(2)}) | ${a.cpu_key_over_none.toFixed(2)} (${a.cpu_min.toFixed(2)} – ${a.cpu_max.toFixed(2)}) |`
       )
     }
   }
@@ -300,7 +319,7 @@ function table(results: Results): string {
     memory.join('\n'),
     '\nCost of metrics (req/s with metrics on over req/s with them off, each as its ratio to the ceilings around it, median of the rounds):\n',
     cost.join('\n'),
-    `\nCost of access (status reads of the same build with AUTH_READS=true and an API key, beside status reads without a credential: ${AUTH_PAIRS} pairs of ${AUTH_SECONDS} s runs after ${WARMUP_SECONDS} s warm-up each, the order alternating; req/s, p50 and p99 are the medians of the pairs):\n`,
+    `\nCost of access (status reads of the same build with AUTH_READS=true and an API key, beside status reads without a credential: ${AUTH_PAIRS} pairs of ${AUTH_SECONDS} s runs, the order alternating, each side warmed once; req/s, p50, p99 and the server's CPU time a request are the medians of the pairs; by CPU: CPU a request without a credential over with a key):\n`,
     access.join('\n'),
     `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,
     listLines.join('\n')

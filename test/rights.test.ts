@@ -116,6 +116,11 @@ describeEachStore(
         const res = await send(op, urlOf(op, inside))
         const open = need === 'none' || need === 'orgs:read' || need === 'events:read'
         if (open ? res.statusCode === 401 || res.statusCode === 403 : res.statusCode !== 401) wrong.push(`${op.method} ${op.path}: ${res.statusCode}`)
+        // A GET's HEAD (Fastify makes one for each) is held to the same right.
+        if (op.method === 'GET') {
+          const head = await ctx().request({ method: 'HEAD', url: urlOf(op, inside) })
+          if ((head.statusCode === 401) !== (res.statusCode === 401)) wrong.push(`HEAD ${op.path}: ${head.statusCode} beside GET's ${res.statusCode}`)
+        }
       }
       expect(wrong).toEqual([])
     })

@@ -31,6 +31,7 @@ export interface Principal {
   grant: Grant | null
   /** RFC 3339 UTC: when the credential or session ends; null when it does not. */
   expiresAt: string | null
+  /** How it came: a bearer credential, a session cookie, or none (`open`: the open mode, or a public right). */
   via: 'bearer' | 'cookie' | 'open'
   /** Sessions only: the token cookie writes must carry in X-CSRF-Token. */
   csrfToken?: string
