@@ -201,8 +201,8 @@ async function service(
     cpu_key_over_none: round2(median(cpuRatios)),
     cpu_min: Math.min(...cpuRatios),
     cpu_max: Math.max(...cpuRatios),
-    none: { ...pick(pairs.map((p) => p.none)), cpu_us_per_request: median(pairs.map((p) => p.none.cpu_us_per_request)) },
-    key: { ...pick(pairs.map((p) => p.key)), cpu_us_per_request: median(pairs.map((p) => p.key.cpu_us_per_request)) },
+    none: { ...pick(pairs.map((p) => p.none)), cpu_us_per_request: round2(median(pairs.map((p) => p.none.cpu_us_per_request))) },
+    key: { ...pick(pairs.map((p) => p.key)), cpu_us_per_request: round2(median(pairs.map((p) => p.key.cpu_us_per_request))) },
     pairs
   }
   const runs: Record<string, Run> = {}

@@ -26,6 +26,7 @@ export class BadCredentialLimiter {
 
   /** Seconds until the address may try again; 0 while it may. */
   retryAfter(address: string): number {
+    if (this.windows.size === 0) return 0
     const window = this.windows.get(address)
     if (!window || window.failures < this.limit) return 0
     const left = window.startedAt + WINDOW_MS - this.now()
