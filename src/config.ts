@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /** One admin token as configured; the token itself is kept only as a SHA-256 digest. */
 export interface AdminToken {
@@ -15,9 +15,17 @@ export interface Config {
   logLevel: string
   production: boolean
   adminTokens: AdminToken[]
-  /** Writes open to anyone (no tokens configured, or AUTH_DISABLED=true). */
+  /** OIDC_ISSUER: people sign in with this issuer (the sign-in feature reads the rest of its settings). */
+  oidcIssuer?: string
+  /**
+   * The open mode: no way to sign in is configured (no ADMIN_TOKENS, no OIDC_ISSUER), so requests
+   * without a credential act as `anonymous` with every right. Outside production, or in production
+   * with AUTH_DISABLED=true.
+   */
+  openAccess: boolean
+  /** Org writes open to requests without a credential (the open mode, or AUTH_DISABLED=true). */
   writesOpen: boolean
-  /** Reads need a token too (AUTH_READS=true). */
+  /** Reads need a credential too (AUTH_READS=true). */
   readsNeedToken: boolean
   corsOrigins: string[]
   writeRateLimit: { max: number; windowMs: number }
@@ -50,7 +58,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const ACTOR = /^[A-Za-z0-9._@-]{1,64}$/
 
 export function digestToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest()
+  return hash('sha256', token, 'buffer')
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -130,16 +138,18 @@ function publicUrl(raw: string | undefined, host: string, port: number): string 
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production'
   const adminTokens = parseAdminTokens(env.ADMIN_TOKENS)
+  const oidcIssuer = env.OIDC_ISSUER?.trim() || undefined
+  const signIn = adminTokens.length > 0 || oidcIssuer !== undefined
   const authDisabled = flag(env, 'AUTH_DISABLED')
-  if (production && adminTokens.length === 0 && !authDisabled) {
+  if (production && !signIn && !authDisabled) {
     throw new ConfigError(
-      'NODE_ENV=production needs ADMIN_TOKENS (comma-separated bearer tokens) so writes are not open to anyone; ' +
-        'set AUTH_DISABLED=true to open writes on purpose'
+      'NODE_ENV=production needs a way to sign in, ADMIN_TOKENS (comma-separated bearer tokens) or OIDC_ISSUER, ' +
+        'so writes are not open to anyone; set AUTH_DISABLED=true to open writes on purpose'
     )
   }
   const readsNeedToken = flag(env, 'AUTH_READS')
-  if (readsNeedToken && adminTokens.length === 0) {
-    throw new ConfigError('AUTH_READS=true needs ADMIN_TOKENS: no token could ever read')
+  if (readsNeedToken && !signIn) {
+    throw new ConfigError('AUTH_READS=true needs ADMIN_TOKENS or OIDC_ISSUER: nobody could ever sign in to read')
   }
   const logLevel = env.LOG_LEVEL || 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
@@ -157,7 +167,9 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     production,
     adminTokens,
-    writesOpen: authDisabled || adminTokens.length === 0,
+    ...(oidcIssuer ? { oidcIssuer } : {}),
+    openAccess: !signIn,
+    writesOpen: authDisabled || !signIn,
     readsNeedToken,
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')

@@ -9,6 +9,7 @@ describe('configuration', () => {
       host: '127.0.0.1',
       databaseUrl: 'sqlite:./data/vipps-orgs.db',
       logLevel: 'info',
+      openAccess: true,
       writesOpen: true,
       readsNeedToken: false,
       corsOrigins: [],
@@ -17,11 +18,20 @@ describe('configuration', () => {
     })
   })
 
-  it('refuses production without ADMIN_TOKENS or AUTH_DISABLED, with a message naming both', () => {
+  it('refuses production with no way to sign in (ADMIN_TOKENS, OIDC_ISSUER) unless AUTH_DISABLED=true, with a message naming all three', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError)
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKENS.*AUTH_DISABLED/s)
-    expect(loadConfig({ NODE_ENV: 'production', ADMIN_TOKENS: 'abc' }).writesOpen).toBe(false)
-    expect(loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true' }).writesOpen).toBe(true)
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKENS.*OIDC_ISSUER.*AUTH_DISABLED/s)
+    expect(loadConfig({ NODE_ENV: 'production', ADMIN_TOKENS: 'abc' })).toMatchObject({ writesOpen: false, openAccess: false })
+    expect(loadConfig({ NODE_ENV: 'production', OIDC_ISSUER: 'https://login.example.com' })).toMatchObject({ writesOpen: false, openAccess: false, oidcIssuer: 'https://login.example.com' })
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true' })).toMatchObject({ writesOpen: true, openAccess: true })
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true', ADMIN_TOKENS: 'abc' })).toMatchObject({ writesOpen: true, openAccess: false })
+  })
+
+  it('is open (requests without a credential may do everything) only with no way to sign in', () => {
+    expect(loadConfig({}).openAccess).toBe(true)
+    expect(loadConfig({ ADMIN_TOKENS: 'abc' }).openAccess).toBe(false)
+    expect(loadConfig({ OIDC_ISSUER: 'https://login.example.com' }).openAccess).toBe(false)
+    expect(loadConfig({ OIDC_ISSUER: 'https://login.example.com', AUTH_READS: 'true' }).readsNeedToken).toBe(true)
   })
 
   it('parses name:token and plain token entries, keeping only digests', () => {

@@ -117,6 +117,27 @@ describe('the OpenAPI document', () => {
     expect(closed.paths[`${BASE}/{org_id}/status`]!.get!.security).toEqual([{ bearerAuth: [] }])
   })
 
+  it('documents access on every operation under /api/: its security, and 401, 403 and 404 as problems', () => {
+    const api = operations(doc).filter(([where]) => where.split(' ')[1]!.startsWith('/api/'))
+    expect(api.length).toBeGreaterThan(20)
+    for (const [where, op] of api) {
+      expect(op.security, where).toBeDefined()
+      expect(op.security!.some((s) => 'bearerAuth' in s), where).toBe(true)
+      for (const status of ['401', '403', '404']) {
+        expect(Object.keys(op.responses[status]?.content ?? {}), `${where} ${status}`).toEqual(['application/problem+json'])
+      }
+    }
+    expect(doc.paths['/api/v1/me']!.get!.security).toEqual([{ bearerAuth: [] }])
+    expect(doc.paths['/api/v1/api-keys']!.post!.security).toEqual([{ bearerAuth: [] }])
+    expect(doc.paths['/api/v1/webhooks']!.get!.security).toEqual([{ bearerAuth: [] }])
+    expect((doc as unknown as { components: { securitySchemes: Record<string, unknown> } }).components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' })
+  })
+
+  it('in the open mode every operation may go without a credential', async () => {
+    const open = await documentOf()
+    for (const [where, op] of operations(open)) expect(op.security?.[0], where).toEqual({})
+  })
+
   it('names its server and its license', async () => {
     expect(doc.servers).toEqual([{ url: 'http://127.0.0.1:3000', description: 'This service' }])
     expect((await documentOf({ PUBLIC_URL: 'https://orgs.example.com/' })).servers?.[0]?.url).toBe('https://orgs.example.com')

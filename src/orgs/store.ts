@@ -1,3 +1,4 @@
+import type { Actor } from '../http/access/principal.js'
 import type { StoredResponse } from '../http/idempotency.js'
 import type { ConfigField, ConfigFields, Environment } from './fields.js'
 import type { OrgConfig, OrgEvent, OrgSummary } from './schemas.js'
@@ -19,6 +20,8 @@ export interface ListFilter {
   q?: string
   /** Keyset paging: the orgs whose org_id comes after this one (byte order), ordered by org_id; offset is 0. */
   after?: string
+  /** Only these orgs (a grant limited to some orgs); undefined: every org. */
+  orgIds?: readonly string[]
   offset: number
   limit: number
 }
@@ -30,6 +33,7 @@ export interface Page<T> {
 
 /** What a successful write answered, kept so a retry with the same Idempotency-Key gets it again. */
 export interface IdempotencyRecord extends StoredResponse {
+  /** The actor's key, `<type>:<id>` (actorKey). */
   actor: string
   key: string
   /** Records older than this are expired and are purged. */
@@ -39,7 +43,7 @@ export interface IdempotencyRecord extends StoredResponse {
 /** When and by whom a write is made; recorded in the history. */
 export interface WriteContext {
   at: string
-  actor: string
+  actor: Actor
 }
 
 /**

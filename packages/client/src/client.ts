@@ -24,6 +24,12 @@ export type RotatedSecret = Schemas['RotatedSecret']
 export type QueuedTestEvent = Schemas['QueuedTestEvent']
 export type DeliveryList = Schemas['DeliveryList']
 export type Environment = Schemas['Environment']
+export type Actor = Schemas['Actor']
+export type Role = Schemas['Role']
+export type Me = Schemas['Me']
+export type ApiKey = Schemas['ApiKey']
+export type CreatedApiKey = Schemas['CreatedApiKey']
+export type CreateApiKeyRequest = Schemas['CreateApiKeyRequest']
 export type Scope = Schemas['Scope']
 export type ListOrgsQuery = NonNullable<paths['/api/v1/vipps-orgs']['get']['parameters']['query']>
 export type ListEventsQuery = NonNullable<paths['/api/v1/events']['get']['parameters']['query']>
@@ -32,7 +38,10 @@ export type HistoryQuery = NonNullable<paths['/api/v1/vipps-orgs/{org_id}/histor
 export interface ClientOptions {
   /** Where the service answers, e.g. `https://orgs.example.com` (no `/api/v1`). */
   baseUrl: string
-  /** Bearer token for writes (and reads when the service runs with `AUTH_READS=true`). */
+  /**
+   * The credential, sent as `Authorization: Bearer <token>`: an API key (`vok_…`) or a bootstrap
+   * token (ADMIN_TOKENS). Needed for writes, and for reads when the service runs with `AUTH_READS=true`.
+   */
   token?: string
   /** A `fetch` to send requests with (default: the global one); each retry calls it again. */
   fetch?: (input: Request) => Promise<Response>
@@ -381,6 +390,26 @@ export function createClient(options: ClientOptions) {
           await done.catch(() => undefined)
         }
       }
+    },
+
+    // --- access ---------------------------------------------------------------------------------
+    /** Who the credential acts as: actor, role, the orgs it is limited to, when it ends. */
+    async getMe(): Promise<Me> {
+      return ok(await send(() => api.GET('/api/v1/me')))
+    },
+    async listApiKeys(): Promise<ApiKey[]> {
+      return ok(await send(() => api.GET('/api/v1/api-keys'))).data
+    },
+    async getApiKey(id: string): Promise<ApiKey> {
+      return ok(await send(() => api.GET('/api/v1/api-keys/{id}', { params: { path: { id } } })))
+    },
+    /** The answer carries the key itself: shown this once. Not retried (a retry would make a second key). */
+    async createApiKey(body: CreateApiKeyRequest): Promise<CreatedApiKey> {
+      return ok(await send(() => api.POST('/api/v1/api-keys', { body }), false))
+    },
+    /** Revokes a key (every instance refuses it within a second); revoking it again changes nothing. */
+    async revokeApiKey(id: string): Promise<ApiKey> {
+      return ok(await send(() => api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } })))
     },
 
     // --- webhooks -------------------------------------------------------------------------------

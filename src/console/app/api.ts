@@ -20,7 +20,9 @@ import {
 
 export { buildVippsAuthorizeUrl, createPkcePair, ProblemError } from '@vipps-orgs/client'
 export type {
+  Actor,
   CreatedWebhook,
+  Me,
   Environment,
   OrgConfig,
   OrgList,
@@ -74,6 +76,7 @@ export function createClient({ baseUrl, token }: ClientOptions) {
     updateOrg: (orgId: string, changes: UpdateOrgRequest, etag: string) => call(() => client.updateOrg(orgId, changes, { ifMatch: etag })),
     deleteOrg: (orgId: string, etag: string) => call(() => client.deleteOrg(orgId, { ifMatch: etag })),
     orgHistory: (orgId: string, page = 1, limit = 100) => call(() => client.getOrgHistory(orgId, { page, limit })),
+    getMe: () => call(() => client.getMe()),
     listWebhooks: () => call(() => client.listWebhooks()),
     getWebhook: (id: string) => call(() => client.getWebhook(id)),
     createWebhook: (body: CreateWebhookRequest) => call(() => client.createWebhook(body)),

@@ -1,13 +1,13 @@
 import { render } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
-import { type Client, createClient, ProblemError } from './api'
+import { type Client, createClient, type Me, ProblemError } from './api'
 import { NewOrgPage, OrgListPage, OrgPage } from './orgs'
-import { ErrorBox, Link, Loading, navigate, Page, PREFIX, type Session, SessionContext, useLocation } from './ui'
+import { ActorName, ErrorBox, Link, Loading, navigate, Page, PREFIX, type Session, SessionContext, useLocation } from './ui'
 import { WebhookEditPage, WebhookRotatePage } from './webhook-edit'
 import { WebhookPage, WebhooksPage } from './webhooks'
 import './styles.css'
 
-/** The admin token lives in this tab's sessionStorage only and goes only to this origin. */
+/** The API key or admin token lives in this tab's sessionStorage only and goes only to this origin. */
 const TOKEN_KEY = 'vipps-orgs-console-token'
 
 interface Access {
@@ -28,7 +28,7 @@ async function readAccess(client: Client): Promise<Access> {
   }
 }
 
-function SignIn({ onToken, notice }: { onToken: (token: string) => void; notice: string | null }) {
+function SignIn({ onToken, notice }: { onToken: (token: string, me: Me) => void; notice: string | null }) {
   const [token, setToken] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [failure, setFailure] = useState<unknown>(null)
@@ -36,18 +36,18 @@ function SignIn({ onToken, notice }: { onToken: (token: string) => void; notice:
   const submit = async () => {
     const value = token.trim()
     if (!value) {
-      setError('Paste an admin token')
+      setError('Paste an API key or an admin token')
       return
     }
     setBusy(true)
     setError(null)
     setFailure(null)
     try {
-      // Webhook management needs an admin token whenever tokens are configured: a fair test of this one.
-      await createClient({ baseUrl: location.origin, token: value }).listWebhooks()
-      onToken(value)
+      // Who the credential is: a 401 for anything the service does not accept.
+      const me = await createClient({ baseUrl: location.origin, token: value }).getMe()
+      onToken(value, me)
     } catch (err) {
-      if (err instanceof ProblemError && err.status === 401) setError('The service does not accept this token')
+      if (err instanceof ProblemError && err.status === 401) setError('The service does not accept this key or token')
       else setFailure(err)
     } finally {
       setBusy(false)
@@ -71,7 +71,7 @@ function SignIn({ onToken, notice }: { onToken: (token: string) => void; notice:
         }}
       >
         <div class={`field${error ? ' invalid' : ''}`}>
-          <label for="token">Admin token</label>
+          <label for="token">API key or admin token</label>
           <input
             id="token"
             type="password"
@@ -83,7 +83,8 @@ function SignIn({ onToken, notice }: { onToken: (token: string) => void; notice:
             onInput={(e) => setToken(e.currentTarget.value)}
           />
           <p class="help" id="token-help">
-            One of the server’s ADMIN_TOKENS. It stays in this browser tab (sessionStorage) and is sent only to this service.
+            An API key (vok_…) or one of the server’s ADMIN_TOKENS. It stays in this browser tab (sessionStorage) and is sent
+            only to this service.
           </p>
           {error ? (
             <p class="field-error" id="token-error">
@@ -127,7 +128,14 @@ function App() {
   const [access, setAccess] = useState<Access | null>(null)
   const [accessError, setAccessError] = useState<unknown>(null)
   const [attempt, setAttempt] = useState(0)
+  const [me, setMe] = useState<Me | null>(null)
   const client = useMemo(() => createClient({ baseUrl: location.origin, token: token ?? undefined }), [token])
+
+  // Who the pasted credential is, for the header (and whether it still works).
+  useEffect(() => {
+    setMe(null)
+    if (token) client.getMe().then(setMe, () => undefined)
+  }, [client, token])
 
   useEffect(() => {
     setAccessError(null)
@@ -155,10 +163,11 @@ function App() {
     body = (
       <SignIn
         notice={notice}
-        onToken={(value) => {
+        onToken={(value, signedIn) => {
           sessionStorage.setItem(TOKEN_KEY, value)
           setNotice(null)
           setToken(value)
+          setMe(signedIn)
         }}
       />
     )
@@ -191,6 +200,12 @@ function App() {
               <li>
                 <a href="/docs">API docs</a>
               </li>
+              {token && me ? (
+                <li class="who">
+                  Signed in as <ActorName actor={me.actor} /> · {me.role ?? 'no role'}
+                  {me.org_ids ? ` (${me.org_ids.length === 1 ? me.org_ids[0] : `${me.org_ids.length} orgs`})` : ''}
+                </li>
+              ) : null}
               {token ? (
                 <li>
                   <button type="button" class="link" onClick={() => (session.signOut(), navigate(`${PREFIX}/`))}>
