@@ -69,6 +69,21 @@ describeEachStore('GET /api/v1/vipps-orgs?after=<org_id>', (ctx) => {
     expect(await walk('q=key_', 2)).toEqual(['key_a', 'key_b'])
   })
 
+  it('keeps to a grant limited to some orgs: the walk and its total hold only those', async () => {
+    const created = await ctx().request({ method: 'POST', url: '/api/v1/api-keys', payload: { name: 'exporter', role: 'viewer', org_ids: ['key0a', 'key_b', 'keyz-1'] } })
+    expect(created.statusCode, created.body).toBe(201)
+    const authorization = `Bearer ${created.json().key as string}`
+    const page = async (after: string) => {
+      const res = await ctx().request({ method: 'GET', url: `${BASE}?q=key&limit=2&after=${after}`, headers: { authorization } })
+      expect(res.statusCode, res.body).toBe(200)
+      return res.json() as List
+    }
+    const first = await page('')
+    expect([first.data.map((o) => o.org_id), first.pagination.total]).toEqual([['key0a', 'key_b'], 3])
+    const second = await page('key_b')
+    expect([second.data.map((o) => o.org_id), second.pagination.total]).toEqual([['keyz-1'], 1])
+  })
+
   it('a key that is no org_id, or a page with it, is a 400 naming the parameter', async () => {
     for (const after of ['KEY', 'ab', '-key', 'x'.repeat(65), 'key%20a']) {
       const res = await ctx().request({ method: 'GET', url: `${BASE}?after=${after}` })
