@@ -7,6 +7,7 @@ import { healthRoutes } from './http/health.js'
 import { jsonBody } from './http/json-body.js'
 import { FastPaths, serverWithFastPaths } from './http/fast-path.js'
 import { answerOtherMethods, collectRoutes } from './http/method-not-allowed.js'
+import cookie from './http/plugins/cookie.js'
 import cors from './http/plugins/cors.js'
 import openapi from './http/plugins/openapi.js'
 import rateLimit from './http/plugins/rate-limit.js'
@@ -18,6 +19,7 @@ import adminConsole from './console/index.js'
 import events from './events/index.js'
 import metrics from './metrics/index.js'
 import orgs from './orgs/index.js'
+import people from './people/index.js'
 import webhooks from './webhooks/index.js'
 
 export interface AppOptions {
@@ -40,6 +42,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(requestContext)
     await app.register(jsonBody)
     await app.register(securityHeaders)
+    await app.register(cookie)
     await app.register(cors, { config })
     await app.register(rateLimit)
     await app.register(openapi, { config })
@@ -47,6 +50,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(healthRoutes)
     // The features. Metrics first: it times every route registered after it.
     await app.register(metrics, { config })
+    await app.register(people, { config })
     await app.register(orgs, { config })
     await app.register(events, { config })
     await app.register(webhooks, { config })

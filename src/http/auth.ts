@@ -37,7 +37,7 @@ export type Access = 'read' | 'write' | 'admin'
 function openWithoutToken(config: Config, access: Access): boolean {
   if (access === 'read') return !config.readsNeedToken
   if (access === 'write') return config.writesOpen
-  return config.adminTokens.length === 0
+  return config.adminTokens.length === 0 && config.oidc === undefined
 }
 
 /** The operation's security requirement for the OpenAPI document: `{}` says "or no token". */

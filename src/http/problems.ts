@@ -12,6 +12,8 @@ export const PROBLEM_TITLES = {
   precondition_failed: 'Precondition failed',
   idempotency_key_reused: 'Idempotency key reused',
   unauthorized: 'Unauthorized',
+  csrf_failed: 'Cross-site request refused',
+  sign_in_failed: 'Sign-in failed',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
   bad_request: 'Bad request',
@@ -73,6 +75,14 @@ export const problems = {
   },
   unauthorized(detail: string, challenge: string): Problem {
     return new Problem(401, 'unauthorized', detail, undefined, { 'www-authenticate': challenge })
+  },
+  /** A cookie-authenticated write without the session's X-CSRF-Token or from another Origin. */
+  csrfFailed(detail: string): Problem {
+    return new Problem(403, 'csrf_failed', detail)
+  },
+  /** A sign-in that cannot go on (a failed check, an expired or replayed callback): start again. */
+  signInFailed(detail: string): Problem {
+    return new Problem(400, 'sign_in_failed', detail)
   },
   notFound(detail: string): Problem {
     return new Problem(404, 'not_found', detail)

@@ -6,13 +6,18 @@ import { lazyChildLogger } from './lazy-logger.js'
 import { problems } from './problems.js'
 import { requestIdOf } from './request-context.js'
 
+function loggerDefaults(config: Config) {
+  return {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers["idempotency-key"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]']
+  }
+}
+
 /** Fastify's own options: logging, limits, request ids, routing, and the router's errors as problems. */
 export function serverOptions(config: Config, logger?: FastifyServerOptions['logger']): FastifyServerOptions {
   return {
-    logger: logger ?? {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers["idempotency-key"]']
-    },
+    // A logger given as options (a test's stream, say) keeps the redactions.
+    logger: logger === undefined || (typeof logger === 'object' && logger !== null) ? { ...loggerDefaults(config), ...(logger ?? {}) } : logger,
     childLoggerFactory: lazyChildLogger,
     bodyLimit: BODY_LIMIT,
     // While shutting down, requests already accepted are served, not answered 503.
