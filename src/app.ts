@@ -50,10 +50,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(healthRoutes)
     // The features. Metrics first: it times every route registered after it.
     await app.register(metrics, { config })
-    await app.register(people, { config })
     await app.register(orgs, { config })
     await app.register(events, { config })
     await app.register(webhooks, { config })
+    await app.register(people, { config })
     await app.register(adminConsole, { dir: options.consoleDir })
     // Last: every known path answers other methods with 405.
     await app.register(answerOtherMethods)
