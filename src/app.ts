@@ -5,6 +5,7 @@ import database from './db/plugin.js'
 import { problemHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { jsonBody } from './http/json-body.js'
+import access from './http/access/plugin.js'
 import { FastPaths, serverWithFastPaths } from './http/fast-path.js'
 import { answerOtherMethods, collectRoutes } from './http/method-not-allowed.js'
 import cookie from './http/plugins/cookie.js'
@@ -15,6 +16,7 @@ import securityHeaders from './http/plugins/security-headers.js'
 import { requestContext } from './http/request-context.js'
 import { serverOptions } from './http/server-options.js'
 import { validatorCompiler } from './http/validation.js'
+import apiKeys from './api-keys/index.js'
 import adminConsole from './console/index.js'
 import events from './events/index.js'
 import metrics from './metrics/index.js'
@@ -46,13 +48,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(cors, { config })
     await app.register(rateLimit)
     await app.register(openapi, { config })
+    await app.register(access, { config })
     await app.register(database, { config })
     await app.register(healthRoutes)
     // The features. Metrics first: it times every route registered after it.
     await app.register(metrics, { config })
     await app.register(orgs, { config })
-    await app.register(events, { config })
+    await app.register(events)
     await app.register(webhooks, { config })
+    await app.register(apiKeys, { config })
     await app.register(people, { config })
     await app.register(adminConsole, { dir: options.consoleDir })
     // Last: every known path answers other methods with 405.

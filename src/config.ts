@@ -34,9 +34,15 @@ export interface Config {
   logLevel: string
   production: boolean
   adminTokens: AdminToken[]
-  /** Writes open to anyone (no tokens configured, or AUTH_DISABLED=true). */
+  /**
+   * The open mode: no way to sign in is configured (no ADMIN_TOKENS, no OIDC_ISSUER), so requests
+   * without a credential act as `anonymous` with every right. Outside production, or in production
+   * with AUTH_DISABLED=true.
+   */
+  openAccess: boolean
+  /** Org writes open to requests without a credential (the open mode, or AUTH_DISABLED=true). */
   writesOpen: boolean
-  /** Reads need a token too (AUTH_READS=true). */
+  /** Reads need a credential too (AUTH_READS=true). */
   readsNeedToken: boolean
   corsOrigins: string[]
   writeRateLimit: { max: number; windowMs: number }
@@ -229,6 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     production,
     adminTokens,
+    openAccess: !canSignIn,
     writesOpen: authDisabled || !canSignIn,
     readsNeedToken,
     corsOrigins: (env.CORS_ORIGINS ?? '')

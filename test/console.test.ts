@@ -226,7 +226,7 @@ describe('the console in Chromium', () => {
     expect(puts[0]!.headers()['if-match']).toBe('"1"')
     const history = await api('GET', `/api/v1/vipps-orgs/${ORG}/history`)
     expect(Object.keys(history.body.data[1].changes)).toEqual(['client_id'])
-    expect(history.body.data[1].actor).toBe('alice')
+    expect(history.body.data[1].actor).toEqual({ type: 'token', id: 'alice', name: 'alice' })
     expect(puts[0]!.headers().authorization).toBe(`Bearer ${ALICE}`)
   })
 

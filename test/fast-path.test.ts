@@ -182,17 +182,37 @@ describe('fast answers: when they are off, and what still holds', () => {
     }
   })
 
-  it('with AUTH_READS=true every read goes through the token check', async () => {
+  it('with AUTH_READS=true a read with a valid credential is answered fast; the others get their 401 from the routes', async () => {
     const s = await startOwn({ ADMIN_TOKENS: 'ops:0123456789abcdef0123', AUTH_READS: 'true' })
     const orgId = uniqueOrgId()
     const auth = { authorization: 'Bearer 0123456789abcdef0123' }
     expect((await s.app.inject({ method: 'POST', url: BASE, payload: validBody(orgId), headers: auth })).statusCode).toBe(201)
     const path = `${BASE}/${orgId}/status`
-    expect((await get(s.base, path, auth)).status).toBe(200)
-    expect((await get(s.base, path, auth)).status).toBe(200)
+    const routed = await get(s.base, path, auth)
+    expect(routed.status).toBe(200)
+    const fast = await get(s.base, path, auth)
+    expect(fast.status).toBe(200)
+    expect(s.app.fastPaths.answered).toBe(1)
+    expect(fast.body).toBe(routed.body)
     expect((await get(s.base, path)).status).toBe(401)
     expect((await get(s.base, path, { authorization: 'Bearer wrong-token-000000000000' })).status).toBe(401)
-    expect(s.app.fastPaths.answered).toBe(0)
+    expect((await get(s.base, path, { authorization: 'Basic b3BzOm9wcw==' })).status).toBe(401)
+    expect(s.app.fastPaths.answered).toBe(1)
+  })
+
+  it('with reads public, a cached read that presents a bad credential is still a 401', async () => {
+    const s = await startOwn({ ADMIN_TOKENS: 'ops:0123456789abcdef0123' })
+    const orgId = uniqueOrgId()
+    expect((await s.app.inject({ method: 'POST', url: BASE, payload: validBody(orgId), headers: { authorization: 'Bearer 0123456789abcdef0123' } })).statusCode).toBe(201)
+    const path = `${BASE}/${orgId}/status`
+    expect((await get(s.base, path)).status).toBe(200)
+    expect((await get(s.base, path)).status).toBe(200)
+    expect(s.app.fastPaths.answered).toBe(1)
+    const wrong = await get(s.base, path, { authorization: 'Bearer wrong-token-000000000000' })
+    expect(wrong.status).toBe(401)
+    expect(wrong.headers['www-authenticate']).toContain('invalid_token')
+    expect((await get(s.base, `${BASE}/${orgId}`, { authorization: 'Bearer vok_nothing' })).status).toBe(401)
+    expect(s.app.fastPaths.answered).toBe(1)
   })
 
   it('while every request is logged (LOG_LEVEL=info), reads are routed and logged', async () => {

@@ -25,7 +25,7 @@ describeEachStore('GET /api/v1/vipps-orgs/:org_id/history', (ctx) => {
     for (const event of body.data) {
       expect(Object.keys(event).sort()).toEqual(['action', 'actor', 'at', 'changes', 'version'])
       expect(event.at).toMatch(RFC3339_SECONDS)
-      expect(event.actor).toBe('anonymous')
+      expect(event.actor).toEqual({ type: 'anonymous', id: 'anonymous', name: 'anonymous' })
     }
     expect(body.data[0].changes).toMatchObject({
       client_id: { from: null, to: 'vipps-client-new001' },

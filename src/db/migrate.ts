@@ -3,6 +3,7 @@ import * as initial from './migrations/001_initial.js'
 import * as listsAndNotify from './migrations/002_lists_and_notify.js'
 import * as changeFeed from './migrations/003_change_feed.js'
 import * as webhooks from './migrations/004_webhooks.js'
+import * as access from './migrations/005_access.js'
 import * as sessions from './migrations/007_sessions.js'
 
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002_lists_and_notify': listsAndNotify,
   '003_change_feed': changeFeed,
   '004_webhooks': webhooks,
+  '005_access': access,
   '007_sessions': sessions
 }
 
