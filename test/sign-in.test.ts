@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { Writable } from 'node:stream'
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dropDatabase, newDatabaseUrl, problemOf, queryDatabase, startApp, storeNames, type TestApp } from './support/app.js'
+import { BASE, dropDatabase, newDatabaseUrl, problemOf, queryDatabase, startApp, storeNames, type TestApp, uniqueOrgId, validBody, within } from './support/app.js'
 import { startTestIssuer, type TestIssuer, throughIssuer } from './support/oidc-issuer.js'
 
 /**
@@ -13,6 +13,7 @@ import { startTestIssuer, type TestIssuer, throughIssuer } from './support/oidc-
  */
 
 const PUBLIC_URL = 'https://console.vipps-orgs.test'
+const OPS = 'sign-in-test-ops-token-0123456789'
 const ORIGIN = PUBLIC_URL
 
 let issuer: TestIssuer
@@ -33,7 +34,8 @@ function env(): Record<string, string> {
     OIDC_CLIENT_ID: issuer.clientId,
     OIDC_CLIENT_SECRET: issuer.clientSecret,
     PUBLIC_URL,
-    OIDC_PROVIDER_NAME: 'Test IdP'
+    OIDC_PROVIDER_NAME: 'Test IdP',
+    ADMIN_TOKENS: `ops:${OPS}`
   }
 }
 
@@ -286,6 +288,145 @@ for (const store of storeNames()) {
         back.searchParams.set('iss', issuer.issuer)
         const before = await sessionCount(a)
         await refused(await callback(a, jar, back), before, /access_denied/)
+      })
+    })
+
+    describe('the session', () => {
+      const me = (app: TestApp, jar: Jar) => app.request({ method: 'GET', url: '/api/v1/me', headers: jar.header() })
+      const write = (app: TestApp, jar: Jar, orgId: string, headers: Record<string, string>) =>
+        app.request({ method: 'POST', url: BASE, payload: validBody(orgId), headers: { ...jar.header(), ...headers } })
+      const cleared = (res: LightMyRequestResponse) =>
+        ([] as string[]).concat(res.headers['set-cookie'] ?? []).some((line) => /^vipps_orgs_session=; Max-Age=0; Path=\/; HttpOnly; Secure; SameSite=Lax$/.test(line))
+
+      it('GET /api/v1/me: the person, their role and grant, when the session ends, and the CSRF token; on every instance', async () => {
+        const { jar } = await signIn(a, 'eddie.editor')
+        for (const app of [a, b]) {
+          const res = await me(app, jar)
+          expect(res.statusCode).toBe(200)
+          const body = res.json()
+          expect(body).toMatchObject({ actor: { type: 'user', id: 'eddie.editor', name: 'eddie@example.com' }, role: 'editor', org_ids: null })
+          expect(body.csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+          secrets.add(body.csrf_token)
+          expect(Date.parse(body.expires_at) - Date.now()).toBeGreaterThan(11.9 * 3_600_000)
+        }
+        const limited = await me(a, (await signIn(a, 'lim.editor')).jar)
+        expect(limited.json()).toMatchObject({ role: 'editor', org_ids: ['org-alpha', 'org-beta'] })
+        const none = await me(a, (await signIn(a, 'nina.norole')).jar)
+        expect(none.json()).toMatchObject({ actor: { type: 'user', id: 'nina.norole' }, role: null, org_ids: null })
+      })
+
+      it('a cookie write needs X-CSRF-Token and Origin: each missing or wrong is 403 csrf_failed, nothing written; both right, it is written in the person’s name', async () => {
+        const { jar } = await signIn(a, 'eddie.editor')
+        const csrf = (await me(a, jar)).json().csrf_token as string
+        const cases: [string, Record<string, string>][] = [
+          ['no token, no Origin', {}],
+          ['no token', { origin: ORIGIN }],
+          ['another origin', { origin: 'https://evil.example', 'x-csrf-token': csrf }],
+          ['the origin with another port', { origin: `${ORIGIN}:8443`, 'x-csrf-token': csrf }],
+          ['no Origin', { 'x-csrf-token': csrf }],
+          ['a wrong token', { origin: ORIGIN, 'x-csrf-token': `${csrf.slice(0, -1)}${csrf.endsWith('A') ? 'B' : 'A'}` }],
+          ['another session’s token', { origin: ORIGIN, 'x-csrf-token': (await me(a, (await signIn(a, 'ada.admin')).jar)).json().csrf_token }]
+        ]
+        for (const [what, headers] of cases) {
+          const orgId = uniqueOrgId('csrf')
+          problemOf(await write(a, jar, orgId, headers), 403, 'csrf_failed')
+          expect((await a.request({ method: 'GET', url: `${BASE}/${orgId}` })).statusCode, what).toBe(404)
+        }
+        // PUT and DELETE too, and POST /auth/logout (the session stays).
+        const orgId = uniqueOrgId('csrf')
+        expect((await write(a, jar, orgId, { origin: ORIGIN, 'x-csrf-token': csrf })).statusCode).toBe(201)
+        problemOf(await a.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { vipps_enabled: false }, headers: { ...jar.header(), origin: ORIGIN } }), 403, 'csrf_failed')
+        problemOf(await a.request({ method: 'DELETE', url: `${BASE}/${orgId}`, headers: { ...jar.header(), 'x-csrf-token': csrf } }), 403, 'csrf_failed')
+        problemOf(await a.request({ method: 'POST', url: '/auth/logout', headers: { ...jar.header(), origin: 'https://evil.example', 'x-csrf-token': csrf } }), 403, 'csrf_failed')
+        expect((await me(a, jar)).statusCode).toBe(200)
+        const org = (await a.request({ method: 'GET', url: `${BASE}/${orgId}` })).json()
+        expect(org.vipps_enabled).toBe(true)
+        const history = (await a.request({ method: 'GET', url: `${BASE}/${orgId}/history` })).json()
+        expect(history.data.map((event: { actor: unknown }) => event.actor)).toEqual([{ type: 'user', id: 'eddie.editor', name: 'eddie@example.com' }])
+      })
+
+      it('a viewer’s cookie write (CSRF right) is 403 forbidden; a person with no role may not even read /me’s way into writes', async () => {
+        const viewer = (await signIn(a, 'vera.viewer')).jar
+        const orgId = uniqueOrgId('viewer')
+        problemOf(await write(a, viewer, orgId, { origin: ORIGIN, 'x-csrf-token': (await me(a, viewer)).json().csrf_token }), 403, 'forbidden')
+        const nobody = (await signIn(a, 'nina.norole')).jar
+        problemOf(await write(a, nobody, orgId, { origin: ORIGIN, 'x-csrf-token': (await me(a, nobody)).json().csrf_token }), 403, 'forbidden')
+        expect((await a.request({ method: 'GET', url: `${BASE}/${orgId}` })).statusCode).toBe(404)
+      })
+
+      it('bearer requests are not affected by the CSRF rules: a bearer beside a viewer’s cookie writes as the bearer, without Origin or token', async () => {
+        const { jar } = await signIn(a, 'vera.viewer')
+        const orgId = uniqueOrgId('bearer')
+        const res = await write(a, jar, orgId, { authorization: `Bearer ${OPS}` })
+        expect(res.statusCode, res.body).toBe(201)
+        const history = (await a.request({ method: 'GET', url: `${BASE}/${orgId}/history` })).json()
+        expect(history.data[0].actor).toEqual({ type: 'token', id: 'ops', name: 'ops' })
+        problemOf(await write(a, jar, uniqueOrgId('bearer'), { authorization: 'Bearer not-a-token-0123456789' }), 401, 'unauthorized')
+      })
+
+      it('idle: after SESSION_IDLE_MINUTES without a request the cookie is no credential, is cleared, and the row is gone; a public read is still served', async () => {
+        const { jar } = await signIn(a, 'eddie.editor')
+        const id = jar.cookies.get('vipps_orgs_session')!
+        // Seen 20 minutes ago: still live, and seeing it moves the idle clock on.
+        await queryDatabase(a.databaseUrl, 'update sessions set seen_at_ms = ? where id_digest = ?', [Date.now() - 20 * 60_000, digest(id)])
+        expect((await me(b, jar)).statusCode).toBe(200)
+        const [seen] = await queryDatabase<{ seen_at_ms: number | string }>(a.databaseUrl, 'select seen_at_ms from sessions where id_digest = ?', [digest(id)])
+        expect(Date.now() - Number(seen!.seen_at_ms)).toBeLessThan(60_000)
+        await queryDatabase(a.databaseUrl, 'update sessions set seen_at_ms = ? where id_digest = ?', [Date.now() - 30 * 60_000 - 1_000, digest(id)])
+        const read = await a.request({ method: 'GET', url: BASE, headers: jar.header() })
+        expect(read.statusCode).toBe(200)
+        expect(cleared(read)).toBe(true)
+        const res = await me(b, jar)
+        problemOf(res, 401, 'unauthorized')
+        expect(await queryDatabase(a.databaseUrl, 'select 1 from sessions where id_digest = ?', [digest(id)])).toEqual([])
+      })
+
+      it('absolute: SESSION_MAX_HOURS after signing in, however busy, the session ends', async () => {
+        const { jar } = await signIn(a, 'eddie.editor')
+        const id = jar.cookies.get('vipps_orgs_session')!
+        await queryDatabase(a.databaseUrl, 'update sessions set expires_at_ms = ? where id_digest = ?', [Date.now() - 1, digest(id)])
+        const res = await me(a, jar)
+        problemOf(res, 401, 'unauthorized')
+        expect(cleared(res)).toBe(true)
+        const orgId = uniqueOrgId('expired')
+        const csrf = (await me(a, jar)).statusCode
+        expect(csrf).toBe(401)
+        problemOf(await write(a, jar, orgId, { origin: ORIGIN }), 401, 'unauthorized')
+      })
+
+      it('a cookie that was never a session (guessed, or of another length) is no credential either', async () => {
+        for (const value of ['A'.repeat(43), 'short', `${'B'.repeat(43)}x`]) {
+          problemOf(await me(a, Object.assign(new Jar(), { cookies: new Map([['vipps_orgs_session', value]]) })), 401, 'unauthorized')
+        }
+      })
+
+      it('POST /auth/logout ends the session on every instance at once, clears the cookie, and names the issuer’s end-session URL', async () => {
+        const { jar } = await signIn(a, 'eddie.editor')
+        const kept = new Map(jar.cookies)
+        const csrf = (await me(a, jar)).json().csrf_token as string
+        expect((await me(b, jar)).statusCode).toBe(200)
+        const res = await a.request({ method: 'POST', url: '/auth/logout', headers: { ...jar.header(), origin: ORIGIN, 'x-csrf-token': csrf } })
+        expect(res.statusCode).toBe(200)
+        expect(cleared(res)).toBe(true)
+        const end = new URL(res.json().end_session_url)
+        expect(end.origin).toBe(issuer.issuer)
+        expect(Object.fromEntries(end.searchParams)).toEqual({ client_id: issuer.clientId, post_logout_redirect_uri: `${PUBLIC_URL}/console/` })
+        const old = Object.assign(new Jar(), { cookies: kept })
+        await within(1_000, async () => (await me(b, old)).statusCode === 401)
+        problemOf(await write(b, old, uniqueOrgId('old'), { origin: ORIGIN, 'x-csrf-token': csrf }), 401, 'unauthorized')
+        // Signing out again (no live session) is harmless.
+        const again = await a.request({ method: 'POST', url: '/auth/logout', headers: old.header() })
+        expect(again.json()).toEqual({ end_session_url: null })
+      })
+
+      it('a restart keeps sessions (they live in the database)', async () => {
+        const { jar } = await signIn(a, 'ada.admin')
+        const c = await startApp(store, env(), a.databaseUrl)
+        try {
+          expect((await me(c, jar)).json()).toMatchObject({ actor: { id: 'ada.admin' }, role: 'admin' })
+        } finally {
+          await c.close()
+        }
       })
     })
 

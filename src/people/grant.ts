@@ -1,10 +1,4 @@
-/** A role, and the orgs it is limited to (null: every org). The shapes every branch shares. */
-export type Role = 'viewer' | 'editor' | 'admin'
-
-export interface Grant {
-  role: Role
-  orgIds: readonly string[] | null
-}
+import type { Grant } from '../http/access/principal.js'
 
 const ORG_ID = /^[a-z0-9][a-z0-9_-]*[a-z0-9]$/
 const MAX_LIMITED_ORGS = 1000

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import { PeopleCookies } from './cookies.js'
+import { PeopleCookies, SESSION_COOKIE } from './cookies.js'
+import { sessionCredential } from './credential.js'
 import { RelyingParty } from './relying-party.js'
 import { peopleRoutes } from './routes.js'
 import { SessionStore } from './session-store.js'
@@ -23,15 +24,24 @@ export default fp(
     const sessions = new Sessions(store, config.sessions)
     const relyingParty = new RelyingParty(oidc)
     const cookies = new PeopleCookies(app, config.publicUrl, oidc.redirectUri)
+    const publicOrigin = new URL(config.publicUrl).origin
+    app.access.addCredentialResolver(sessionCredential(sessions, cookies, publicOrigin))
+    app.access.addSecurityScheme('sessionCookie', {
+      type: 'apiKey',
+      in: 'cookie',
+      name: SESSION_COOKIE,
+      description: `A person's session, after signing in with ${oidc.providerName} at GET /auth/login (the console). Writes also need X-CSRF-Token (csrf_token of GET /api/v1/me) and an Origin of this service.`,
+      'x-provider-name': oidc.providerName
+    })
     await app.register(peopleRoutes, {
       relyingParty,
       sessions,
       store,
       cookies,
-      publicOrigin: new URL(config.publicUrl).origin,
+      publicOrigin,
       postLogoutRedirectUri: `${config.publicUrl}/console/`,
       signInRateLimit: { max: SIGN_INS_PER_MINUTE, timeWindow: 60_000 }
     })
   },
-  { name: 'people', dependencies: ['database', 'cookie'] }
+  { name: 'people', dependencies: ['database', 'cookie', 'access'] }
 )

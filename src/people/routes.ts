@@ -131,6 +131,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
         description:
           'A cookie write like any other: Origin and X-CSRF-Token are required while the session is live. The cookie is cleared; end_session_url, where the issuer offers one, ends the session there too.',
         tags,
+        security: [{}, { sessionCookie: [] }],
         response: { 200: jsonResponse(SignedOut, 'Signed out (also when no session was live)'), ...problemResponses }
       }
     },

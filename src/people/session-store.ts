@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/connect.js'
-import type { Grant } from './grant.js'
+import type { Grant } from '../http/access/principal.js'
 import type { PeopleTables } from './tables.js'
 
 export interface SessionRecord {

@@ -1,5 +1,5 @@
 import { isoSeconds } from '../clock.js'
-import type { Grant } from './grant.js'
+import type { Grant } from '../http/access/principal.js'
 import { csrfTokenOf, digestOf, isId, newId } from './secrets.js'
 import type { SessionStore } from './session-store.js'
 
