@@ -26,6 +26,7 @@ export type DeliveryList = Schemas['DeliveryList']
 export type Environment = Schemas['Environment']
 export type Scope = Schemas['Scope']
 export type SignedOut = Schemas['SignedOut']
+export type Me = Schemas['Me']
 export type ListOrgsQuery = NonNullable<paths['/api/v1/vipps-orgs']['get']['parameters']['query']>
 export type ListEventsQuery = NonNullable<paths['/api/v1/events']['get']['parameters']['query']>
 export type HistoryQuery = NonNullable<paths['/api/v1/vipps-orgs/{org_id}/history']['get']['parameters']['query']>
@@ -387,6 +388,12 @@ export function createClient(options: ClientOptions) {
           await run
         }
       }
+    },
+
+    // --- who is asking ---------------------------------------------------------------------------
+    /** Who this client acts as: actor, role, the orgs it is limited to, when it ends; `csrf_token` for a person's session. */
+    async getMe(): Promise<Me> {
+      return ok(await send(() => api.GET('/api/v1/me')))
     },
 
     // --- people's sessions ----------------------------------------------------------------------

@@ -617,7 +617,7 @@ export function OrgPage({ orgId }: { orgId: string }) {
           Last change:{' '}
           {last ? (
             <>
-              version {last.version}, {last.action} by <strong>{last.actor}</strong> at <time dateTime={last.at}>{formatTime(last.at)}</time>
+              version {last.version}, {last.action} by <strong>{last.actor.name}</strong> at <time dateTime={last.at}>{formatTime(last.at)}</time>
             </>
           ) : (
             '—'
@@ -660,7 +660,7 @@ export function OrgPage({ orgId }: { orgId: string }) {
               conflict.theirs.map((event) => (
                 <div key={event.version}>
                   <p>
-                    Version {event.version}: {event.action} by <strong>{event.actor}</strong> at{' '}
+                    Version {event.version}: {event.action} by <strong>{event.actor.name}</strong> at{' '}
                     <time dateTime={event.at}>{formatTime(event.at)}</time>
                   </p>
                   <ChangeList changes={event.changes} />
@@ -753,7 +753,7 @@ export function OrgPage({ orgId }: { orgId: string }) {
                 <strong>
                   Version {event.version}: {event.action}
                 </strong>{' '}
-                by <span class="actor">{event.actor}</span> at <time dateTime={event.at}>{formatTime(event.at)}</time>
+                by <span class="actor">{event.actor.name}</span> at <time dateTime={event.at}>{formatTime(event.at)}</time>
               </p>
               <ChangeList changes={event.changes} />
             </li>
