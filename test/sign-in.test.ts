@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BASE, dropDatabase, newDatabaseUrl, problemOf, queryDatabase, startApp, storeNames, type TestApp, uniqueOrgId, validBody, within } from './support/app.js'
 import { startTestIssuer, type TestIssuer, throughIssuer } from './support/oidc-issuer.js'
+import { freePort } from './support/postgres.js'
 
 /**
  * People's sign-in (api.md "People") against a real OpenID provider: the whole code flow, the
@@ -439,3 +440,21 @@ for (const store of storeNames()) {
     })
   })
 }
+
+describe('an issuer that does not answer', () => {
+  it('GET /auth/login is 503 with Retry-After (no cookie, nothing stored), and the service serves on', async () => {
+    const closed = await freePort()
+    const app = await startApp(storeNames()[0]!, { ...env(), OIDC_ISSUER: `http://127.0.0.1:${closed}` })
+    try {
+      const res = await app.request({ method: 'GET', url: '/auth/login' })
+      problemOf(res, 503, 'service_unavailable')
+      expect(res.headers['retry-after']).toBe('1')
+      expect(res.headers['set-cookie']).toBeUndefined()
+      expect(await queryDatabase(app.databaseUrl, 'select * from session_sign_ins')).toEqual([])
+      expect((await app.request({ method: 'GET', url: BASE })).statusCode).toBe(200)
+    } finally {
+      await app.close()
+      await dropDatabase(app.databaseUrl)
+    }
+  })
+})

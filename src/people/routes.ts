@@ -51,6 +51,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       logSerializers,
       config: { rateLimit: options.signInRateLimit },
       schema: {
+        // A browser navigation answered by redirects, not an API operation (OpenAPI wants a 2xx): in the README.
+        hide: true,
         operationId: 'signIn',
         summary: 'Sign a person in with the identity provider (a browser navigation)',
         description:
@@ -82,6 +84,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       logSerializers,
       config: { rateLimit: options.signInRateLimit },
       schema: {
+        // A browser navigation answered by redirects, not an API operation (OpenAPI wants a 2xx): in the README.
+        hide: true,
         operationId: 'signInCallback',
         summary: 'Where the identity provider sends the browser back (the redirect URI)',
         description:
