@@ -251,6 +251,12 @@ for (const store of storeNames()) {
         await refused(await callback(a, new Jar(), back), before, /no sign-in waiting/)
         await queryDatabase(a.databaseUrl, 'update session_sign_ins set expires_at_ms = ?', [Date.now() - 1])
         await refused(await callback(a, jar, back), before, /no sign-in waiting/)
+        // Sign-ins never finished do not pile up: the next one drops the expired.
+        await queryDatabase(a.databaseUrl, 'update session_sign_ins set expires_at_ms = ?', [Date.now() - 1])
+        await startLogin(a, new Jar())
+        const left = await queryDatabase<{ expires_at_ms: number | string }>(a.databaseUrl, 'select expires_at_ms from session_sign_ins')
+        expect(left).toHaveLength(1)
+        expect(Number(left[0]!.expires_at_ms)).toBeGreaterThan(Date.now())
       })
 
       it('a wrong nonce (the authorization request changed on its way to the issuer)', async () => {

@@ -9,7 +9,7 @@ import { SessionStore } from './session-store.js'
 import { Sessions } from './sessions.js'
 
 /** Sign-ins from one address a minute: enough for an office behind one NAT, not for flooding the table of sign-ins. */
-const SIGN_INS_PER_MINUTE = 60
+const SIGN_INS_PER_MINUTE = 120
 
 /**
  * People's sign-in (api.md "People"): OpenID Connect against the organization's identity

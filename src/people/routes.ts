@@ -72,7 +72,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
         if (err instanceof IssuerUnavailable) throw issuerDown(request, err)
         throw err
       }
-      await store.insertSignIn(digestOf(id), safeReturnTo(request.query.return_to), Date.now() + SIGN_IN_TTL_MS)
+      const now = Date.now()
+      await store.insertSignIn(digestOf(id), safeReturnTo(request.query.return_to), now + SIGN_IN_TTL_MS, now)
       cookies.setSignIn(reply, id)
       return reply.code(302).header('cache-control', NO_STORE).header('location', url.href).send()
     }

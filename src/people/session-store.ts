@@ -71,7 +71,9 @@ export class SessionStore {
     await this.db.deleteFrom('session_sign_ins').where('expires_at_ms', '<=', nowMs).execute()
   }
 
-  async insertSignIn(idDigest: string, returnTo: string, expiresAtMs: number): Promise<void> {
+  /** Adds a sign-in in progress, and drops those that expired (unfinished sign-ins are never taken). */
+  async insertSignIn(idDigest: string, returnTo: string, expiresAtMs: number, nowMs: number): Promise<void> {
+    await this.db.deleteFrom('session_sign_ins').where('expires_at_ms', '<=', nowMs).execute()
     await this.db.insertInto('session_sign_ins').values({ id_digest: idDigest, return_to: returnTo, expires_at_ms: expiresAtMs }).execute()
   }
 
