@@ -16,7 +16,11 @@ export default fp(
     const database = openDatabase(config, app.log)
     app.addHook('onClose', () => database.close())
     app.decorate('database', database)
-    await migrateToLatest(database.db)
+    const { newer } = await migrateToLatest(database.db)
+    if (newer.length > 0) {
+      // Expected for a while during a rolling upgrade (or after a rollback): migrations only add.
+      app.log.warn({ migrations: newer }, 'the database has migrations of a newer release; running on it without them')
+    }
   },
   { name: 'database' }
 )

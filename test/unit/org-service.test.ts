@@ -149,14 +149,14 @@ describe('OrgService.update', () => {
     const { service, advance } = setup()
     await service.create(body('org_a'), OPS)
     advance(60_000)
-    const { record, response } = await service.update('org_a', { vipps_enabled: false, client_id: 'vipps-client-new001' }, OPS)
+    const { record, body: response } = await service.update('org_a', { vipps_enabled: false, client_id: 'vipps-client-new001' }, OPS)
     expect(response).toEqual({
       org_id: 'org_a',
       vipps_enabled: false,
       client_id: 'vipps-client-new001',
       updated_at: '2026-03-26T10:01:00Z'
     })
-    expect(record.version).toBe(2)
+    expect(record?.version).toBe(2)
     const { data } = await service.history('org_a', 1, 20)
     expect(data[1]?.changes).toEqual({ vipps_enabled: { from: true, to: false } })
   })
@@ -165,8 +165,8 @@ describe('OrgService.update', () => {
     const { service, advance } = setup()
     await service.create(body('org_a'), OPS)
     advance(60_000)
-    const { record, response } = await service.update('org_a', { environment: 'test' }, OPS)
-    expect(record.version).toBe(1)
+    const { record, body: response } = await service.update('org_a', { environment: 'test' }, OPS)
+    expect(record?.version).toBe(1)
     expect(response.updated_at).toBe('2026-03-26T10:00:00Z')
     expect((await service.history('org_a', 1, 20)).pagination.total).toBe(1)
   })
@@ -199,7 +199,7 @@ describe('OrgService.update', () => {
     const { service } = setup(store)
     await service.create(body('org_a'), OPS)
     store.losses = 4
-    expect((await service.update('org_a', { client_id: 'won' }, OPS)).record.client_id).toBe('won')
+    expect((await service.update('org_a', { client_id: 'won' }, OPS)).record?.client_id).toBe('won')
     store.losses = 5
     const problem = await problemOf(service.update('org_a', { client_id: 'lost' }, OPS))
     expect([problem.status, problem.headers['retry-after']]).toEqual([503, '1'])
@@ -220,7 +220,7 @@ describe('OrgService.softDelete', () => {
     const { service } = setup()
     await service.create(body('org_a'), OPS)
     await service.getLiveView('org_a') // warm the cache: the delete must drop it
-    expect(await service.softDelete('org_a', OPS)).toEqual({ org_id: 'org_a', deleted: true, deleted_at: '2026-03-26T10:00:00Z' })
+    expect((await service.softDelete('org_a', OPS)).body).toEqual({ org_id: 'org_a', deleted: true, deleted_at: '2026-03-26T10:00:00Z' })
     expect((await problemOf(service.getLiveView('org_a'))).status).toBe(404)
     expect((await service.list({ page: 1, limit: 20 })).pagination.total).toBe(0)
     expect((await service.history('org_a', 1, 20)).data.map((e) => e.action)).toEqual(['create', 'delete'])
@@ -231,7 +231,7 @@ describe('OrgService.softDelete', () => {
     const { service } = setup()
     await service.create(body('org_a'), OPS)
     expect((await problemOf(service.softDelete('org_a', OPS, ifMatchPrecondition('"7"')))).status).toBe(412)
-    expect((await service.softDelete('org_a', OPS, ifMatchPrecondition('"1"'))).deleted).toBe(true)
+    expect((await service.softDelete('org_a', OPS, ifMatchPrecondition('"1"'))).body.deleted).toBe(true)
   })
 })
 

@@ -1187,7 +1187,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried create safe: the same key and body answer the first response again */
+                /** @description Makes a retried write safe: the same key with the same method, path and body answers the first response again (kept 24 hours), without a second write */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -1395,6 +1395,8 @@ export interface operations {
             header?: {
                 /** @description The ETag from a read: the write happens only if the config is still that version (else 412) */
                 "if-match"?: string;
+                /** @description Makes a retried write safe: the same key with the same method, path and body answers the first response again (kept 24 hours), without a second write */
+                "idempotency-key"?: string;
             };
             path: {
                 /** @description Organization id */
@@ -1408,11 +1410,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Changed */
+            /** @description Changed (or, with Idempotent-Replayed, the first response again) */
             200: {
                 headers: {
                     /** @description The version of the resource as a strong entity tag ("3"); send it as If-Match or If-None-Match */
                     ETag?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1494,6 +1498,8 @@ export interface operations {
             header?: {
                 /** @description The ETag from a read: the write happens only if the config is still that version (else 412) */
                 "if-match"?: string;
+                /** @description Makes a retried write safe: the same key with the same method, path and body answers the first response again (kept 24 hours), without a second write */
+                "idempotency-key"?: string;
             };
             path: {
                 /** @description Organization id */
@@ -1503,9 +1509,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted (the row and its history are kept) */
+            /** @description Deleted (the row and its history are kept; with Idempotent-Replayed, the first response again) */
             200: {
                 headers: {
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
