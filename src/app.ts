@@ -8,6 +8,7 @@ import { jsonBody } from './http/json-body.js'
 import access from './http/access/plugin.js'
 import { FastPaths, serverWithFastPaths } from './http/fast-path.js'
 import { answerOtherMethods, collectRoutes } from './http/method-not-allowed.js'
+import cookie from './http/plugins/cookie.js'
 import cors from './http/plugins/cors.js'
 import openapi from './http/plugins/openapi.js'
 import rateLimit from './http/plugins/rate-limit.js'
@@ -20,6 +21,7 @@ import adminConsole from './console/index.js'
 import events from './events/index.js'
 import metrics from './metrics/index.js'
 import orgs from './orgs/index.js'
+import people from './people/index.js'
 import webhooks from './webhooks/index.js'
 
 export interface AppOptions {
@@ -42,6 +44,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(requestContext)
     await app.register(jsonBody)
     await app.register(securityHeaders)
+    await app.register(cookie)
     await app.register(cors, { config })
     await app.register(rateLimit)
     await app.register(openapi, { config })
@@ -54,6 +57,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(events)
     await app.register(webhooks, { config })
     await app.register(apiKeys, { config })
+    await app.register(people, { config })
     await app.register(adminConsole, { dir: options.consoleDir })
     // Last: every known path answers other methods with 405.
     await app.register(answerOtherMethods)
