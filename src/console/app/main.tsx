@@ -259,7 +259,7 @@ function App() {
             Signed in as{' '}
             <strong>
               <ActorName actor={(person ?? me)!.actor} />
-            </strong>{' '}
+            </strong>{' · '}
             <span class="badge">{roleText((person ?? me)!)}</span>
           </p>
         ) : null}
