@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
+import backups from './db/backups.js'
 import database from './db/plugin.js'
 import { problemHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
@@ -44,6 +45,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(rateLimit)
     await app.register(openapi, { config })
     await app.register(database, { config })
+    await app.register(backups, { config })
     await app.register(healthRoutes)
     // The features. Metrics first: it times every route registered after it.
     await app.register(metrics, { config })

@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.js'
+import { lockDatabase } from './sqlite-lock.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -34,18 +35,31 @@ export interface PoolStats {
 type Logger = { warn(obj: object, msg: string): void }
 
 export function openDatabase(config: Config, log: Logger): DatabaseHandle {
-  const url = config.databaseUrl
-  return url.startsWith('sqlite:')
-    ? openSqlite(url.slice('sqlite:'.length), config.sqliteBusyTimeoutMs)
-    : openPostgres(url, config.pg, log)
+  const file = sqliteFileOf(config.databaseUrl)
+  return file === undefined ? openPostgres(config.databaseUrl, config.pg, log) : openSqlite(file, config.sqliteBusyTimeoutMs)
+}
+
+/** The SQLite file a database URL names (`:memory:` for an in-memory one); undefined for PostgreSQL. */
+export function sqliteFileOf(databaseUrl: string): string | undefined {
+  if (!databaseUrl.startsWith('sqlite:')) return undefined
+  const path = databaseUrl.slice('sqlite:'.length)
+  return path === '' ? ':memory:' : path
 }
 
 const SQLITE_CACHE_KIB = 4096
 
-function openSqlite(path: string, busyTimeoutMs: number): DatabaseHandle {
-  const file = path === ':memory:' || path === '' ? ':memory:' : path
+function openSqlite(file: string, busyTimeoutMs: number): DatabaseHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const sqlite = new SQLite(file)
+  // Held for as long as the database is open: a restore refuses while a server runs, and a second
+  // server on the file refuses to start (it would serve from caches the first one's writes never reach).
+  const lock = file === ':memory:' ? undefined : lockDatabase(file, 'server')
+  let sqlite: SQLite.Database
+  try {
+    sqlite = new SQLite(file)
+  } catch (err) {
+    lock?.release()
+    throw err
+  }
   // WAL: readers never wait for the writer. synchronous=FULL: an acknowledged write survives
   // a power loss too, not only a crash of the process; writes are rare, so the fsync is cheap.
   sqlite.pragma('journal_mode = WAL')
@@ -56,7 +70,11 @@ function openSqlite(path: string, busyTimeoutMs: number): DatabaseHandle {
   // driver's default (16 MiB) filled up during 100,000 creates and stayed in the process's RSS.
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
-  return { db, dialect: 'sqlite', ping: () => ping(db), poolStats: () => undefined, close: () => db.destroy() }
+  const close = async () => {
+    await db.destroy()
+    lock?.release()
+  }
+  return { db, dialect: 'sqlite', ping: () => ping(db), poolStats: () => undefined, close }
 }
 
 /**
