@@ -203,55 +203,73 @@ describe('the typed client', () => {
       expect((await client.getOrgHistory(id)).data).toHaveLength(1)
     })
 
-    /** A fetch whose first `method` request reaches the service but whose answer is lost. */
-    function losingFirst(method: string) {
-      const statuses: number[] = []
-      const fetch = async (request: Request) => {
-        const response = await globalThis.fetch(request)
-        if (request.method !== method) return response
-        statuses.push(response.status)
-        if (statuses.length === 1) {
-          await response.text()
-          throw new TypeError('fetch failed: connection reset')
-        }
-        return response
-      }
-      return { fetch, statuses }
+    /** A proxy that drops the answer to the first `method` request after the service committed it. */
+    async function droppingFirst(method: string) {
+      let dropped = false
+      const proxy = await startProxy(server.base, (req) => {
+        if (req.method !== method || dropped) return false
+        dropped = true
+        return 'drop'
+      })
+      const attempts = () => proxy.seen.filter((s) => s.method === method)
+      return { proxy, attempts, client: createClient({ baseUrl: proxy.base, token: TOKEN, retry: { baseDelayMs: 1 } }) }
     }
 
-    it('a conditional update retried after a lost answer reports the update it made, not a 412', async () => {
+    it('a conditional update whose answer was lost after it committed is reported done, once, even after another write', async () => {
       const id = uniqueOrgId('putlost')
       await client.createOrg(orgBody(id))
       const { etag } = await client.getOrgForUpdate(id)
-      const { fetch, statuses } = losingFirst('PUT')
-      const c = createClient({ baseUrl: server.base, token: TOKEN, fetch, retry: { baseDelayMs: 1 } })
-      const updated = await c.updateOrg(id, { client_id: 'vipps-client-after-loss', scopes: ['openid'] }, { ifMatch: etag })
-      expect(statuses).toEqual([200, 412]) // done the first time; the second saw its own write
-      expect(updated).toMatchObject({ org_id: id, client_id: 'vipps-client-after-loss', scopes: ['openid'] })
-      expect((await client.getOrgHistory(id)).data.map((e) => e.action)).toEqual(['create', 'update'])
-      // Someone else's write in between is still a 412.
+      const { proxy, attempts, client: viaProxy } = await droppingFirst('PUT')
+      // Before the retry arrives, someone else changes the org: the If-Match is stale by then.
+      proxy.onDrop = async () => void (await client.updateOrg(id, { vipps_enabled: false }))
+      try {
+        const updated = await viaProxy.updateOrg(id, { client_id: 'vipps-client-after-loss', scopes: ['openid'] }, { ifMatch: etag })
+        expect(updated).toMatchObject({ org_id: id, client_id: 'vipps-client-after-loss', scopes: ['openid'] })
+        expect(attempts().map((a) => [a.status, a.dropped ?? false])).toEqual([[200, true], [200, false]])
+        const keys = attempts().map((a) => a.headers['idempotency-key'])
+        expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/)
+        expect(keys[1]).toBe(keys[0])
+        const history = (await client.getOrgHistory(id)).data
+        expect(history.map((e) => [e.action, Object.keys(e.changes).sort()])).toEqual([
+          ['create', expect.any(Array)],
+          ['update', ['client_id', 'scopes']],
+          ['update', ['vipps_enabled']]
+        ])
+      } finally {
+        await proxy.close()
+      }
+      // Someone else's write before the first attempt is still a 412.
       const { etag: stale } = await client.getOrgForUpdate(id)
       await client.updateOrg(id, { client_id: 'vipps-client-someone-else' })
-      const other = losingFirst('PUT')
-      const c2 = createClient({ baseUrl: server.base, token: TOKEN, fetch: other.fetch, retry: { baseDelayMs: 1 } })
-      expect(await problemOf(c2.updateOrg(id, { client_id: 'vipps-client-mine' }, { ifMatch: stale }))).toMatchObject({ status: 412 })
+      expect(await problemOf(client.updateOrg(id, { client_id: 'vipps-client-mine' }, { ifMatch: stale }))).toMatchObject({ status: 412 })
     })
 
-    it('a delete retried after a lost answer reports the delete it made, not a 404', async () => {
+    it('a delete whose answer was lost after it committed is reported done and deletes nothing else', async () => {
       for (const conditional of [false, true]) {
         const id = uniqueOrgId('dellost')
         await client.createOrg(orgBody(id))
         const { etag } = await client.getOrgForUpdate(id)
-        const { fetch, statuses } = losingFirst('DELETE')
-        const c = createClient({ baseUrl: server.base, token: TOKEN, fetch, retry: { baseDelayMs: 1 } })
-        const deleted = await c.deleteOrg(id, conditional ? { ifMatch: etag } : {})
-        expect(statuses).toEqual([200, 404])
-        expect(deleted).toMatchObject({ org_id: id, deleted: true })
+        const { proxy, attempts, client: viaProxy } = await droppingFirst('DELETE')
+        // Before the retry arrives, someone creates the org again: the retry must not delete it.
+        proxy.onDrop = async () => void (await client.createOrg(orgBody(id)))
+        try {
+          const deleted = await viaProxy.deleteOrg(id, conditional ? { ifMatch: etag } : {})
+          expect(deleted).toMatchObject({ org_id: id, deleted: true })
+          expect(attempts().map((a) => [a.status, a.dropped ?? false])).toEqual([[200, true], [200, false]])
+          expect(attempts()[1]!.headers['idempotency-key']).toBe(attempts()[0]!.headers['idempotency-key'])
+        } finally {
+          await proxy.close()
+        }
+        expect((await client.getOrgHistory(id)).data.map((e) => e.action)).toEqual(['create', 'delete', 'create'])
+        expect(await client.getOrg(id)).toMatchObject({ org_id: id })
       }
       // An org that was never there is still a 404.
-      const { fetch } = losingFirst('DELETE')
-      const c = createClient({ baseUrl: server.base, token: TOKEN, fetch, retry: { baseDelayMs: 1 } })
-      expect(await problemOf(c.deleteOrg(uniqueOrgId('never')))).toMatchObject({ status: 404 })
+      const { proxy, client: viaProxy } = await droppingFirst('DELETE')
+      try {
+        expect(await problemOf(viaProxy.deleteOrg(uniqueOrgId('never')))).toMatchObject({ status: 404 })
+      } finally {
+        await proxy.close()
+      }
     })
 
     it('does not repeat a POST without an Idempotency-Key after a connection error', async () => {

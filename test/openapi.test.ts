@@ -104,8 +104,10 @@ describe('the OpenAPI document', () => {
     expect(headerParams('post', BASE)).toEqual(['idempotency-key'])
     expect(headerParams('get', `${BASE}/{org_id}`)).toEqual(['if-none-match'])
     expect(headerParams('get', `${BASE}/{org_id}/status`)).toEqual(['if-none-match'])
-    expect(headerParams('put', `${BASE}/{org_id}`)).toEqual(['if-match'])
-    expect(headerParams('delete', `${BASE}/{org_id}`)).toEqual(['if-match'])
+    expect(headerParams('put', `${BASE}/{org_id}`)).toEqual(['if-match', 'idempotency-key'])
+    expect(headerParams('delete', `${BASE}/{org_id}`)).toEqual(['if-match', 'idempotency-key'])
+    expect(Object.keys(op('put', `${BASE}/{org_id}`).responses['200']!.headers!)).toEqual(expect.arrayContaining(['ETag', 'Idempotent-Replayed']))
+    expect(Object.keys(op('delete', `${BASE}/{org_id}`).responses['200']!.headers!)).toEqual(expect.arrayContaining(['Idempotent-Replayed']))
   })
 
   it('declares bearer security: required on writes, optional on reads unless AUTH_READS=true', async () => {

@@ -5,9 +5,9 @@ import { problems } from './problems.js'
 import { withMessages } from './validation.js'
 
 /**
- * Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): a retried create with the same
- * key and body answers the first response again, without a second write; the same key with
- * another body is a 422. Keys are kept for 24 hours, per actor.
+ * Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): a retried write with the same
+ * key, method, path and body answers the first response again, without a second write; the same
+ * key with another request is a 422. Keys are kept for 24 hours, per actor.
  */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
 
@@ -15,7 +15,8 @@ export const IdempotencyKeyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({
       pattern: '^[\\x21-\\x7e]{1,255}$',
-      description: 'Makes a retried create safe: the same key and body answer the first response again',
+      description:
+        'Makes a retried write safe: the same key with the same method, path and body answers the first response again (kept 24 hours), without a second write',
       ...withMessages({ '*': 'must be 1–255 visible ASCII characters' })
     })
   )
@@ -28,7 +29,7 @@ export interface StoredResponse {
   body: string
 }
 
-/** The same JSON body, whatever its key order, hashes the same. */
+/** The same request (as JSON: operation, target, body), whatever its key order, hashes the same. */
 export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex')
 }

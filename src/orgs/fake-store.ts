@@ -45,37 +45,41 @@ export class FakeOrgStore implements OrgStore {
 
   async create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord> {
     if (this.live.has(orgId)) throw new AlreadyExistsError(orgId)
-    if (idempotency) {
-      for (const [key, record] of this.idempotency) if (record.at < idempotency.expiredBefore) this.idempotency.delete(key)
-      if (this.idempotency.has(idempotencyId(idempotency.actor, idempotency.key))) {
-        throw new IdempotencyKeyTakenError(idempotency.key)
-      }
-    }
+    this.checkKeyFree(idempotency)
     const record: OrgRecord = { org_id: orgId, ...structuredClone(fields), created_at: ctx.at, updated_at: ctx.at, version: this.lastVersion(orgId) + 1 }
     const changes: Changes = {}
     for (const [field, value] of Object.entries(fields)) changes[field] = { from: null, to: structuredClone(value) }
     this.live.set(orgId, record)
     this.record(orgId, record.version, 'create', changes, ctx)
-    if (idempotency) this.idempotency.set(idempotencyId(idempotency.actor, idempotency.key), { ...idempotency, at: ctx.at })
+    this.keep(idempotency, ctx.at)
     return copy(record)!
   }
 
-  async update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext): Promise<OrgRecord | undefined> {
+  async update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord | undefined> {
     const live = this.live.get(current.org_id)
     if (!live || live.version !== current.version) return undefined
+    this.checkKeyFree(idempotency)
     const values = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, structuredClone(change.to)]))
     const record: OrgRecord = { ...live, ...values, version: live.version + 1, updated_at: ctx.at }
     this.live.set(current.org_id, record)
     this.record(current.org_id, record.version, 'update', structuredClone(changes) as Changes, ctx)
+    this.keep(idempotency, ctx.at)
     return copy(record)
   }
 
-  async softDelete(current: OrgRecord, ctx: WriteContext): Promise<boolean> {
+  async softDelete(current: OrgRecord, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<boolean> {
     const live = this.live.get(current.org_id)
     if (!live || live.version !== current.version) return false
+    this.checkKeyFree(idempotency)
     this.live.delete(current.org_id)
     this.record(current.org_id, live.version + 1, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx)
+    this.keep(idempotency, ctx.at)
     return true
+  }
+
+  async keepResponse(idempotency: IdempotencyRecord, at: string): Promise<void> {
+    this.checkKeyFree(idempotency)
+    this.keep(idempotency, at)
   }
 
   async history(orgId: string, offset: number, limit: number): Promise<Page<OrgEvent>> {
@@ -86,6 +90,17 @@ export class FakeOrgStore implements OrgStore {
   async findIdempotentResponse(actor: string, key: string, notBefore: string): Promise<StoredResponse | undefined> {
     const found = this.idempotency.get(idempotencyId(actor, key))
     return found && found.at >= notBefore ? { requestHash: found.requestHash, status: found.status, body: found.body } : undefined
+  }
+
+  /** As the database's unique key does (expired records purged first): a kept key refuses the write. */
+  private checkKeyFree(idempotency: IdempotencyRecord | undefined): void {
+    if (!idempotency) return
+    for (const [key, record] of this.idempotency) if (record.at < idempotency.expiredBefore) this.idempotency.delete(key)
+    if (this.idempotency.has(idempotencyId(idempotency.actor, idempotency.key))) throw new IdempotencyKeyTakenError(idempotency.key)
+  }
+
+  private keep(idempotency: IdempotencyRecord | undefined, at: string): void {
+    if (idempotency) this.idempotency.set(idempotencyId(idempotency.actor, idempotency.key), { ...idempotency, at })
   }
 
   private lastVersion(orgId: string): number {

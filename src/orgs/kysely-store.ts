@@ -149,37 +149,47 @@ export class KyselyOrgStore implements OrgStore {
     }
   }
 
-  async update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext): Promise<OrgRecord | undefined> {
+  async update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord | undefined> {
     const values = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to]))
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('vipps_org_configs')
-        .set({ ...toColumns(values as Partial<ConfigFields>), version: current.version + 1, updated_at: ctx.at })
-        .where('org_id', '=', current.org_id)
-        .where('deleted_at', 'is', null)
-        .where('version', '=', current.version)
-        .returningAll()
-        .executeTakeFirst()
-      if (!row) return undefined
-      await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx)
-      return toRecord(row)
-    })
+    return keyedWrite(idempotency, () =>
+      this.db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('vipps_org_configs')
+          .set({ ...toColumns(values as Partial<ConfigFields>), version: current.version + 1, updated_at: ctx.at })
+          .where('org_id', '=', current.org_id)
+          .where('deleted_at', 'is', null)
+          .where('version', '=', current.version)
+          .returningAll()
+          .executeTakeFirst()
+        if (!row) return undefined
+        await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx)
+        if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        return toRecord(row)
+      })
+    )
   }
 
-  async softDelete(current: OrgRecord, ctx: WriteContext): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const version = current.version + 1
-      const result = await trx
-        .updateTable('vipps_org_configs')
-        .set({ deleted_at: ctx.at, version })
-        .where('org_id', '=', current.org_id)
-        .where('deleted_at', 'is', null)
-        .where('version', '=', current.version)
-        .executeTakeFirst()
-      if (Number(result.numUpdatedRows) !== 1) return false
-      await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx)
-      return true
-    })
+  async softDelete(current: OrgRecord, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<boolean> {
+    return keyedWrite(idempotency, () =>
+      this.db.transaction().execute(async (trx) => {
+        const version = current.version + 1
+        const result = await trx
+          .updateTable('vipps_org_configs')
+          .set({ deleted_at: ctx.at, version })
+          .where('org_id', '=', current.org_id)
+          .where('deleted_at', 'is', null)
+          .where('version', '=', current.version)
+          .executeTakeFirst()
+        if (Number(result.numUpdatedRows) !== 1) return false
+        await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx)
+        if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        return true
+      })
+    )
+  }
+
+  async keepResponse(idempotency: IdempotencyRecord, at: string): Promise<void> {
+    await keyedWrite(idempotency, () => this.db.transaction().execute((trx) => saveIdempotentResponse(trx, idempotency, at)))
   }
 
   async history(orgId: string, offset: number, limit: number): Promise<Page<OrgEvent>> {
@@ -218,6 +228,16 @@ async function recordEvent(
     .insertInto('vipps_org_events')
     .values({ org_id: orgId, version, action, at: ctx.at, actor: ctx.actor, changes: JSON.stringify(changes) })
     .execute()
+}
+
+/** A write under a key: a unique violation on the key means its answer is kept already. */
+async function keyedWrite<T>(idempotency: IdempotencyRecord | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (err) {
+    if (idempotency && isUniqueViolation(err, 'idempotency_keys')) throw new IdempotencyKeyTakenError(idempotency.key)
+    throw err
+  }
 }
 
 async function saveIdempotentResponse(trx: Transaction<OrgTables>, record: IdempotencyRecord, at: string): Promise<void> {

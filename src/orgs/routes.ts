@@ -21,7 +21,7 @@ import {
   UpdatedOrg,
   UpdateOrgBody
 } from './schemas.js'
-import type { OrgService } from './service.js'
+import type { OrgService, WriteResult } from './service.js'
 import { fullBody, statusBody, VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView, type ViewBody } from './views.js'
 
 export const BASE_PATH = '/api/v1/vipps-orgs'
@@ -39,11 +39,21 @@ const IfMatchHeaders = Type.Object({
     Type.String({ description: 'The ETag from a read: the write happens only if the config is still that version (else 412)' })
   )
 })
+/** A write's headers: its precondition and its key. */
+const WriteHeaders = Type.Object({ ...IfMatchHeaders.properties, ...IdempotencyKeyHeaders.properties })
 const IfNoneMatchHeaders = Type.Object({
   'if-none-match': Type.Optional(
     Type.String({ description: 'The ETag of the copy the client holds: 304 without a body while it is current' })
   )
 })
+
+/** A write's answer: its status, the new ETag, or the mark of a replay. */
+function sendWritten<T>(reply: FastifyReply, result: WriteResult<T>): T {
+  reply.code(result.status)
+  if (result.record) reply.header('etag', etagOf(result.record.version))
+  if (result.replayed) reply.header('idempotent-replayed', 'true')
+  return result.body
+}
 
 /** Sends a pre-serialized representation, or 304 when the client's copy is current. */
 function sendView(request: FastifyRequest, reply: FastifyReply, view: OrgView, body: ViewBody): FastifyReply {
@@ -128,10 +138,8 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     },
     async (request, reply) => {
       const result = await service.create(request.body, request.actor, request.headers['idempotency-key'])
-      reply.code(result.status).header('location', `${BASE_PATH}/${result.body.org_id}`)
-      if (result.record) reply.header('etag', etagOf(result.record.version))
-      if (result.replayed) reply.header('idempotent-replayed', 'true')
-      return result.body
+      reply.header('location', `${BASE_PATH}/${result.body.org_id}`)
+      return sendWritten(reply, result)
     }
   )
 
@@ -164,16 +172,15 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
         tags,
         security,
         params: OrgIdParams,
-        headers: IfMatchHeaders,
+        headers: WriteHeaders,
         body: UpdateOrgBody,
-        response: { 200: jsonResponse(UpdatedOrg, 'Changed', ['ETag']), ...errors }
+        response: { 200: jsonResponse(UpdatedOrg, 'Changed (or, with Idempotent-Replayed, the first response again)', ['ETag', 'Idempotent-Replayed']), ...errors }
       }
     },
     async (request, reply) => {
-      const precondition = ifMatchPrecondition(request.headers['if-match'])
-      const { record, response } = await service.update(request.params.org_id, request.body, request.actor, precondition)
-      reply.header('etag', etagOf(record.version))
-      return response
+      const { 'if-match': ifMatch, 'idempotency-key': key } = request.headers
+      const result = await service.update(request.params.org_id, request.body, request.actor, ifMatchPrecondition(ifMatch), key)
+      return sendWritten(reply, result)
     }
   )
 
@@ -188,12 +195,19 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
         tags,
         security,
         params: OrgIdParams,
-        headers: IfMatchHeaders,
-        response: { 200: jsonResponse(DeletedOrg, 'Deleted (the row and its history are kept)'), ...errors }
+        headers: WriteHeaders,
+        response: {
+          200: jsonResponse(DeletedOrg, 'Deleted (the row and its history are kept; with Idempotent-Replayed, the first response again)', [
+            'Idempotent-Replayed'
+          ]),
+          ...errors
+        }
       }
     },
-    async (request) =>
-      service.softDelete(request.params.org_id, request.actor, ifMatchPrecondition(request.headers['if-match']))
+    async (request, reply) => {
+      const { 'if-match': ifMatch, 'idempotency-key': key } = request.headers
+      return sendWritten(reply, await service.softDelete(request.params.org_id, request.actor, ifMatchPrecondition(ifMatch), key))
+    }
   )
 
   app.get(

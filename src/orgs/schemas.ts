@@ -89,11 +89,13 @@ export const UpdatedOrg = Type.Object(
   { org_id: OrgId, ...Type.Partial(UpdatableFields).properties, updated_at: Timestamp },
   { title: 'UpdatedOrg', description: 'org_id, the fields sent with their new values, and updated_at' }
 )
+export type UpdatedOrg = Type.Static<typeof UpdatedOrg>
 
 export const DeletedOrg = Type.Object(
   { org_id: OrgId, deleted: Type.Boolean(), deleted_at: Timestamp },
   { title: 'DeletedOrg' }
 )
+export type DeletedOrg = Type.Static<typeof DeletedOrg>
 
 const Page = Type.Integer({
   minimum: 1,

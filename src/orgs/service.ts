@@ -1,17 +1,18 @@
 import { type Clock, nowIso } from '../clock.js'
 import type { Precondition } from '../http/etag.js'
 import { idempotencyCutoff, replayOf, requestHash } from '../http/idempotency.js'
-import { problems } from '../http/problems.js'
+import { Problem, problems } from '../http/problems.js'
 import { CONFIG_FIELDS, type ConfigFields, type Environment, FIELD_DEFAULTS, isOrgId } from './fields.js'
 import { OrgChanges } from './changes.js'
 import type { LiveOrgIndex } from './live-index.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
-import type { CreateOrgBody, OrgSummary, UpdateOrgBody } from './schemas.js'
+import type { CreateOrgBody, DeletedOrg, OrgSummary, UpdatedOrg, UpdateOrgBody } from './schemas.js'
 import {
   AlreadyExistsError,
   type FieldChanges,
   IdempotencyKeyTakenError,
+  type IdempotencyRecord,
   type ListFilter,
   type OrgRecord,
   type OrgStore,
@@ -22,12 +23,23 @@ import { type OrgView, toView } from './views.js'
 
 const MAX_WRITE_ATTEMPTS = 5
 
-export interface CreateResult {
+/** A write's answer. */
+export interface WriteResult<T> {
   status: number
-  body: OrgSummary
-  /** The config written; absent when the response is a replay of an earlier create. */
+  body: T
+  /** The config as written (or as found, when nothing changed); absent on a replay and after a delete. */
   record?: OrgRecord
+  /** The answer of an earlier request with the same Idempotency-Key, given again. */
   replayed: boolean
+}
+
+export type CreateResult = WriteResult<OrgSummary>
+
+/** A write under an Idempotency-Key: the key, and what makes a later request under it the same request. */
+interface KeyedWrite {
+  actor: string
+  key: string
+  hash: string
 }
 
 export interface ListQuery {
@@ -97,63 +109,67 @@ export class OrgService {
     const { org_id: orgId, ...given } = body
     const fields: ConfigFields = { ...FIELD_DEFAULTS, ...given }
     checkCrossFieldRules(fields)
-    const ctx = this.context(actor)
-    const hash = idempotencyKey === undefined ? '' : requestHash(body)
-    const replay = () => this.replay(actor, idempotencyKey!, hash)
-    if (idempotencyKey !== undefined) {
-      const earlier = await replay()
-      if (earlier) return earlier
-    }
-    const response: OrgSummary = {
-      org_id: orgId,
-      client_id: fields.client_id,
-      vipps_enabled: fields.vipps_enabled,
-      environment: fields.environment,
-      created_at: ctx.at
-    }
-    const idempotency =
-      idempotencyKey === undefined
-        ? undefined
-        : {
-            actor,
-            key: idempotencyKey,
-            requestHash: hash,
-            status: 201,
-            body: JSON.stringify(response),
-            expiredBefore: idempotencyCutoff(this.now)
-          }
-    try {
-      const record = await this.store.create(orgId, fields, ctx, idempotency)
-      this.changed(orgId)
-      return { status: 201, body: response, record, replayed: false }
-    } catch (err) {
-      if (!(err instanceof AlreadyExistsError || err instanceof IdempotencyKeyTakenError)) throw err
-      // A concurrent request with the same key may have won the race: answer as it did.
-      const earlier = idempotencyKey === undefined ? undefined : await replay()
-      if (earlier) return earlier
-      throw problems.alreadyExists(`A Vipps configuration for ${orgId} already exists`)
-    }
+    const keyed = this.keyed(actor, idempotencyKey, { operation: 'create', org_id: orgId, body })
+    return this.once(keyed, async () => {
+      const ctx = this.context(actor)
+      const response: OrgSummary = {
+        org_id: orgId,
+        client_id: fields.client_id,
+        vipps_enabled: fields.vipps_enabled,
+        environment: fields.environment,
+        created_at: ctx.at
+      }
+      try {
+        const record = await this.store.create(orgId, fields, ctx, this.toKeep(keyed, 201, response))
+        this.changed(orgId)
+        return { status: 201, body: response, record, replayed: false }
+      } catch (err) {
+        if (err instanceof AlreadyExistsError) throw problems.alreadyExists(`A Vipps configuration for ${orgId} already exists`)
+        throw err
+      }
+    })
   }
 
   /** Partial update; cross-field rules hold on the merged result. Nothing changed: no new version. */
-  async update(orgId: string, patch: UpdateOrgBody, actor: string, precondition?: Precondition) {
-    const record = await this.retryOnConflict(orgId, async () => {
-      const current = await this.findForWrite(orgId, precondition)
-      checkCrossFieldRules({ ...current, ...patch })
-      const changes = changesOf(current, patch)
-      if (Object.keys(changes).length === 0) return current
-      return this.store.update(current, changes, this.context(actor))
+  async update(
+    orgId: string,
+    patch: UpdateOrgBody,
+    actor: string,
+    precondition?: Precondition,
+    idempotencyKey?: string
+  ): Promise<WriteResult<UpdatedOrg>> {
+    const keyed = this.keyed(actor, idempotencyKey, { operation: 'update', org_id: orgId, body: patch })
+    return this.once(keyed, async () => {
+      const result = await this.retryOnConflict(orgId, async () => {
+        const current = await this.findForWrite(orgId, precondition)
+        checkCrossFieldRules({ ...current, ...patch })
+        const changes = changesOf(current, patch)
+        const ctx = this.context(actor)
+        const noChange = Object.keys(changes).length === 0
+        const response: UpdatedOrg = { org_id: orgId, ...patch, updated_at: noChange ? current.updated_at : ctx.at }
+        const keep = this.toKeep(keyed, 200, response)
+        if (noChange) {
+          if (keep) await this.store.keepResponse(keep, ctx.at)
+          return { record: current, response }
+        }
+        const record = await this.store.update(current, changes, ctx, keep)
+        return record && { record, response }
+      })
+      return { status: 200, body: result.response, record: result.record, replayed: false }
     })
-    return { record, response: { org_id: orgId, ...patch, updated_at: record.updated_at } }
   }
 
-  async softDelete(orgId: string, actor: string, precondition?: Precondition) {
-    const ctx = await this.retryOnConflict(orgId, async () => {
-      const current = await this.findForWrite(orgId, precondition)
-      const ctx = this.context(actor)
-      return (await this.store.softDelete(current, ctx)) ? ctx : undefined
+  async softDelete(orgId: string, actor: string, precondition?: Precondition, idempotencyKey?: string): Promise<WriteResult<DeletedOrg>> {
+    const keyed = this.keyed(actor, idempotencyKey, { operation: 'delete', org_id: orgId })
+    return this.once(keyed, async () => {
+      const response = await this.retryOnConflict(orgId, async () => {
+        const current = await this.findForWrite(orgId, precondition)
+        const ctx = this.context(actor)
+        const response: DeletedOrg = { org_id: orgId, deleted: true, deleted_at: ctx.at }
+        return (await this.store.softDelete(current, ctx, this.toKeep(keyed, 200, response))) ? response : undefined
+      })
+      return { status: 200, body: response, replayed: false }
     })
-    return { org_id: orgId, deleted: true, deleted_at: ctx.at }
   }
 
   /** Every event of the org_id, oldest first; kept after delete and across re-create. */
@@ -180,6 +196,39 @@ export class OrgService {
     throw problems.unavailable(`Too many concurrent changes to ${orgId}; try again`)
   }
 
+  /**
+   * A write done once per Idempotency-Key (draft-ietf-httpapi-idempotency-key-header): the first
+   * answer is kept with the write, in its transaction; the same request again gets that answer
+   * (whatever has changed since: a stale If-Match, a deleted org), another request under the key a
+   * 422. A write that fails because a twin with the same key committed first answers as the twin did.
+   */
+  private async once<T>(keyed: KeyedWrite | undefined, write: () => Promise<WriteResult<T>>): Promise<WriteResult<T>> {
+    if (!keyed) return write()
+    const earlier = await this.replay<T>(keyed)
+    if (earlier) return earlier
+    try {
+      return await write()
+    } catch (err) {
+      if (!lostToTwin(err)) throw err
+      const twin = await this.replay<T>(keyed)
+      if (twin) return twin
+      // The key's record is there but unreadable as a twin's: only while it expires. Try again.
+      if (err instanceof IdempotencyKeyTakenError) throw problems.unavailable('This Idempotency-Key was just used; try again')
+      throw err
+    }
+  }
+
+  private keyed(actor: string, key: string | undefined, request: { operation: string; org_id: string; body?: unknown }): KeyedWrite | undefined {
+    return key === undefined ? undefined : { actor, key, hash: requestHash(request) }
+  }
+
+  /** The answer to keep with the write, when it is made under a key. */
+  private toKeep(keyed: KeyedWrite | undefined, status: number, body: unknown): IdempotencyRecord | undefined {
+    if (!keyed) return undefined
+    const { actor, key, hash } = keyed
+    return { actor, key, requestHash: hash, status, body: JSON.stringify(body), expiredBefore: idempotencyCutoff(this.now) }
+  }
+
   /** A write committed: the cache drops the org at once, and listeners hear of it. */
   private changed(orgId: string): void {
     this.cache.invalidate(orgId)
@@ -197,9 +246,9 @@ export class OrgService {
     return current
   }
 
-  private async replay(actor: string, key: string, hash: string): Promise<CreateResult | undefined> {
+  private async replay<T>({ actor, key, hash }: KeyedWrite): Promise<WriteResult<T> | undefined> {
     const stored = await this.store.findIdempotentResponse(actor, key, idempotencyCutoff(this.now))
-    const earlier = replayOf<OrgSummary>(stored, hash)
+    const earlier = replayOf<T>(stored, hash)
     return earlier && { ...earlier, replayed: true }
   }
 
@@ -213,6 +262,12 @@ function matches(row: OrgSummary, filter: ListFilter): boolean {
     (filter.environment === undefined || row.environment === filter.environment) &&
     (filter.vipps_enabled === undefined || row.vipps_enabled === filter.vipps_enabled)
   )
+}
+
+/** What a write fails with when a concurrent request with the same key got there first. */
+function lostToTwin(err: unknown): boolean {
+  if (err instanceof IdempotencyKeyTakenError) return true
+  return err instanceof Problem && (err.status === 404 || err.status === 409 || err.status === 412)
 }
 
 function notFound(orgId: string) {

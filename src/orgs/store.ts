@@ -26,7 +26,7 @@ export interface Page<T> {
   total: number
 }
 
-/** What a successful create answered, kept so a retry with the same Idempotency-Key gets it again. */
+/** What a successful write answered, kept so a retry with the same Idempotency-Key gets it again. */
 export interface IdempotencyRecord extends StoredResponse {
   actor: string
   key: string
@@ -51,10 +51,15 @@ export interface OrgStore {
   liveSummaries(orgIds?: readonly string[]): Promise<OrgSummary[]>
   /** Throws AlreadyExistsError when a live config with that org_id exists. */
   create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord>
-  /** Applies the change if `current.version` is still the live version; undefined if it moved. */
-  update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext): Promise<OrgRecord | undefined>
-  /** Soft-deletes if `current.version` is still the live version; false if it moved. */
-  softDelete(current: OrgRecord, ctx: WriteContext): Promise<boolean>
+  /**
+   * Applies the change if `current.version` is still the live version; undefined if it moved.
+   * Throws IdempotencyKeyTakenError (and writes nothing) when the key's answer is kept already.
+   */
+  update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord | undefined>
+  /** Soft-deletes if `current.version` is still the live version; false if it moved. Keys as for update. */
+  softDelete(current: OrgRecord, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<boolean>
+  /** Keeps the answer of a write that changed nothing; IdempotencyKeyTakenError as for update. */
+  keepResponse(idempotency: IdempotencyRecord, at: string): Promise<void>
   history(orgId: string, offset: number, limit: number): Promise<Page<OrgEvent>>
   findIdempotentResponse(actor: string, key: string, notBefore: string): Promise<StoredResponse | undefined>
 }
@@ -63,7 +68,7 @@ export class AlreadyExistsError extends Error {
   override name = 'AlreadyExistsError'
 }
 
-/** Another create already recorded a response under this actor's Idempotency-Key. */
+/** Another write already recorded a response under this actor's Idempotency-Key. */
 export class IdempotencyKeyTakenError extends Error {
   override name = 'IdempotencyKeyTakenError'
 }

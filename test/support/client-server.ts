@@ -28,26 +28,45 @@ export async function listenApp(store: StoreName = 'sqlite', env: Record<string,
 
 export interface Proxy {
   base: string
-  /** Requests seen, in order: method, path, and the answer's status. */
-  seen: { method: string; url: string; status: number; at: number }[]
+  /** Requests seen, in order: method, path, and the answer's status (`dropped`: never given to the caller). */
+  seen: { method: string; url: string; status: number; at: number; headers: IncomingMessage['headers']; dropped?: true }[]
+  /** Run after an answer was dropped, before the caller's connection is cut (another writer, say). */
+  onDrop?: () => Promise<void>
   close(): Promise<void>
 }
 
 /**
  * A small HTTP proxy in front of `target`: `intercept` may answer a request itself (return true),
- * otherwise the request is forwarded unchanged and the answer relayed.
+ * or have it forwarded and its whole answer read, then cut the caller's connection without a byte
+ * of it (return 'drop': the service acted, the caller cannot know); otherwise the request is
+ * forwarded unchanged and the answer relayed.
  */
 export async function startProxy(
   target: string,
-  intercept: (req: IncomingMessage, res: ServerResponse, n: number) => boolean = () => false
+  intercept: (req: IncomingMessage, res: ServerResponse, n: number) => boolean | 'drop' = () => false
 ): Promise<Proxy> {
   const seen: Proxy['seen'] = []
   let n = 0
+  const proxy: Omit<Proxy, 'base' | 'close'> = { seen }
   const server: Server = createServer((req, res) => {
     n += 1
-    res.on('finish', () => seen.push({ method: req.method ?? '', url: req.url ?? '', status: res.statusCode, at: performance.now() }))
-    if (intercept(req, res, n)) return
+    const record = (status: number, dropped?: true) =>
+      seen.push({ method: req.method ?? '', url: req.url ?? '', status, at: performance.now(), headers: req.headers, ...(dropped ? { dropped } : {}) })
+    const verdict = intercept(req, res, n)
+    if (verdict === true) {
+      res.on('finish', () => record(res.statusCode))
+      return
+    }
     const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+      if (verdict === 'drop') {
+        answer.resume()
+        answer.on('end', () => {
+          record(answer.statusCode ?? 0, true)
+          void (proxy.onDrop?.() ?? Promise.resolve()).finally(() => req.socket.destroy())
+        })
+        return
+      }
+      res.on('finish', () => record(res.statusCode))
       res.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(res)
     })
@@ -58,13 +77,12 @@ export async function startProxy(
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  return {
+  return Object.assign(proxy, {
     base: `http://127.0.0.1:${port}`,
-    seen,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
       })
-  }
+  })
 }

@@ -139,14 +139,14 @@ describe('OrgService.update', () => {
     const { service, advance } = setup()
     await service.create(body('org_a'), 'ops')
     advance(60_000)
-    const { record, response } = await service.update('org_a', { vipps_enabled: false, client_id: 'vipps-client-new001' }, 'ops')
+    const { record, body: response } = await service.update('org_a', { vipps_enabled: false, client_id: 'vipps-client-new001' }, 'ops')
     expect(response).toEqual({
       org_id: 'org_a',
       vipps_enabled: false,
       client_id: 'vipps-client-new001',
       updated_at: '2026-03-26T10:01:00Z'
     })
-    expect(record.version).toBe(2)
+    expect(record?.version).toBe(2)
     const { data } = await service.history('org_a', 1, 20)
     expect(data[1]?.changes).toEqual({ vipps_enabled: { from: true, to: false } })
   })
@@ -155,8 +155,8 @@ describe('OrgService.update', () => {
     const { service, advance } = setup()
     await service.create(body('org_a'), 'ops')
     advance(60_000)
-    const { record, response } = await service.update('org_a', { environment: 'test' }, 'ops')
-    expect(record.version).toBe(1)
+    const { record, body: response } = await service.update('org_a', { environment: 'test' }, 'ops')
+    expect(record?.version).toBe(1)
     expect(response.updated_at).toBe('2026-03-26T10:00:00Z')
     expect((await service.history('org_a', 1, 20)).pagination.total).toBe(1)
   })
@@ -189,7 +189,7 @@ describe('OrgService.update', () => {
     const { service } = setup(store)
     await service.create(body('org_a'), 'ops')
     store.losses = 4
-    expect((await service.update('org_a', { client_id: 'won' }, 'ops')).record.client_id).toBe('won')
+    expect((await service.update('org_a', { client_id: 'won' }, 'ops')).record?.client_id).toBe('won')
     store.losses = 5
     const problem = await problemOf(service.update('org_a', { client_id: 'lost' }, 'ops'))
     expect([problem.status, problem.headers['retry-after']]).toEqual([503, '1'])
@@ -210,7 +210,7 @@ describe('OrgService.softDelete', () => {
     const { service } = setup()
     await service.create(body('org_a'), 'ops')
     await service.getLiveView('org_a') // warm the cache: the delete must drop it
-    expect(await service.softDelete('org_a', 'ops')).toEqual({ org_id: 'org_a', deleted: true, deleted_at: '2026-03-26T10:00:00Z' })
+    expect((await service.softDelete('org_a', 'ops')).body).toEqual({ org_id: 'org_a', deleted: true, deleted_at: '2026-03-26T10:00:00Z' })
     expect((await problemOf(service.getLiveView('org_a'))).status).toBe(404)
     expect((await service.list({ page: 1, limit: 20 })).pagination.total).toBe(0)
     expect((await service.history('org_a', 1, 20)).data.map((e) => e.action)).toEqual(['create', 'delete'])
@@ -221,7 +221,7 @@ describe('OrgService.softDelete', () => {
     const { service } = setup()
     await service.create(body('org_a'), 'ops')
     expect((await problemOf(service.softDelete('org_a', 'ops', ifMatchPrecondition('"7"')))).status).toBe(412)
-    expect((await service.softDelete('org_a', 'ops', ifMatchPrecondition('"1"'))).deleted).toBe(true)
+    expect((await service.softDelete('org_a', 'ops', ifMatchPrecondition('"1"'))).body.deleted).toBe(true)
   })
 })
 

@@ -77,15 +77,17 @@ export interface VersionedOrg {
 
 export type VippsOrgsClient = ReturnType<typeof createClient>
 
-/** Whether the org holds every value of `changes` (arrays compared element by element). */
-function sameValues(org: OrgConfig, changes: UpdateOrgRequest): boolean {
-  return Object.entries(changes).every(([field, value]) => JSON.stringify((org as Record<string, unknown>)[field]) === JSON.stringify(value))
+/** A write's headers: its precondition, and one Idempotency-Key for all its attempts (generated unless given). */
+function writeHeaders(opts: { ifMatch?: string; idempotencyKey?: string }): { 'if-match'?: string; 'idempotency-key': string } {
+  const key = opts.idempotencyKey ?? crypto.randomUUID()
+  return opts.ifMatch ? { 'if-match': opts.ifMatch, 'idempotency-key': key } : { 'idempotency-key': key }
 }
 
 /**
  * The typed client: one method per endpoint of the service, each returning the response body or
  * throwing a `ProblemError`. Retries 429/503 and connection errors (honouring `Retry-After`);
- * every create carries an `Idempotency-Key`, so a retried create never makes two orgs.
+ * every create, update and delete carries an `Idempotency-Key` (one for all attempts of a call),
+ * so a write retried after a lost answer is answered as the first time and never made twice.
  */
 export function createClient(options: ClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, '')
@@ -96,8 +98,8 @@ export function createClient(options: ClientOptions) {
   })
   const retry = options.retry ?? {}
   /** One request, retried as `withRetries` allows; `repeatable: false` for POSTs without an Idempotency-Key. */
-  const send = <T extends { response: Response }>(call: () => Promise<T>, repeatable = true, signal?: AbortSignal, onRepeatAfterDoubt?: () => void) =>
-    withRetries(call, retry, repeatable, signal, onRepeatAfterDoubt)
+  const send = <T extends { response: Response }>(call: () => Promise<T>, repeatable = true, signal?: AbortSignal) =>
+    withRetries(call, retry, repeatable, signal)
   const cache = new StatusCache(options.statusMaxAgeMs ?? 30_000, options.statusCacheSize ?? 10_000)
 
   function fail(response: Response, body: unknown): never {
@@ -129,36 +131,13 @@ export function createClient(options: ClientOptions) {
     return { org: ok(result), etag: etagOf(result.response) }
   }
 
-  async function updateOrg(orgId: string, changes: UpdateOrgRequest, opts: { ifMatch?: string } = {}): Promise<UpdatedOrg> {
-    let doubt = false
-    const result = await send(
-      () => api.PUT('/api/v1/vipps-orgs/{org_id}', {
-        params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} },
-        body: changes
-      }),
-      true,
-      undefined,
-      () => (doubt = true)
-    )
-    // Sent again after an attempt whose answer was lost: a 412 may be this very write, done the
-    // first time. It was if the org is now exactly one version past the one named, with these values.
-    if (doubt && result.response.status === 412 && opts.ifMatch) {
-      const expected = /^"(\d+)"$/.exec(opts.ifMatch)?.[1]
-      const now = await getOrgForUpdate(orgId).catch(() => undefined)
-      if (expected !== undefined && now && now.etag === `"${Number(expected) + 1}"` && sameValues(now.org, changes)) {
-        return { org_id: orgId, ...changes, updated_at: now.org.updated_at } as UpdatedOrg
-      }
-    }
-    return ok(result)
-  }
-
-  /** The org's newest history event (history is kept after a delete). */
-  async function newestEvent(orgId: string) {
-    const path = { org_id: orgId }
-    const first = ok(await send(() => api.GET('/api/v1/vipps-orgs/{org_id}/history', { params: { path, query: { page: 1, limit: 1 } } })))
-    const total = first.pagination.total
-    if (total <= 1) return first.data[0]
-    return ok(await send(() => api.GET('/api/v1/vipps-orgs/{org_id}/history', { params: { path, query: { page: total, limit: 1 } } }))).data[0]
+  /**
+   * Partial update; with `ifMatch` it only applies if nobody changed the org since that ETag (else
+   * 412). Every attempt carries one Idempotency-Key: a retry after a lost answer gets the first answer.
+   */
+  async function updateOrg(orgId: string, changes: UpdateOrgRequest, opts: { ifMatch?: string; idempotencyKey?: string } = {}): Promise<UpdatedOrg> {
+    const header = writeHeaders(opts)
+    return ok(await send(() => api.PUT('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId }, header }, body: changes })))
   }
 
   async function listEvents(query: ListEventsQuery = {}, signal?: AbortSignal): Promise<EventList> {
@@ -230,12 +209,10 @@ export function createClient(options: ClientOptions) {
     /** Creates an org; the `Idempotency-Key` (generated unless given) makes retries safe. */
     async createOrg(body: CreateOrgRequest, opts: { idempotencyKey?: string } = {}): Promise<OrgSummary> {
       // One key for every attempt: a retry after a lost answer replays the first create.
-      const idempotencyKey = opts.idempotencyKey ?? crypto.randomUUID()
-      const result = await send(() => api.POST('/api/v1/vipps-orgs', { params: { header: { 'idempotency-key': idempotencyKey } }, body }))
-      return ok(result)
+      const { 'idempotency-key': key } = writeHeaders(opts)
+      return ok(await send(() => api.POST('/api/v1/vipps-orgs', { params: { header: { 'idempotency-key': key } }, body })))
     },
 
-    /** Partial update; with `ifMatch` it only applies if nobody changed the org since that ETag (else 412). */
     updateOrg,
 
     /**
@@ -260,26 +237,10 @@ export function createClient(options: ClientOptions) {
       }
     },
 
-    async deleteOrg(orgId: string, opts: { ifMatch?: string } = {}): Promise<DeletedOrg> {
-      let doubt = false
-      const result = await send(
-        () => api.DELETE('/api/v1/vipps-orgs/{org_id}', {
-          params: { path: { org_id: orgId }, header: opts.ifMatch ? { 'if-match': opts.ifMatch } : {} }
-        }),
-        true,
-        undefined,
-        () => (doubt = true)
-      )
-      // Sent again after an attempt whose answer was lost: a 404 may be this very delete, done the
-      // first time. It was if the org's newest change is a delete (on the version named, if any).
-      if (doubt && result.response.status === 404) {
-        const expected = opts.ifMatch === undefined ? undefined : /^"(\d+)"$/.exec(opts.ifMatch)?.[1]
-        const newest = await newestEvent(orgId).catch(() => undefined)
-        if (newest?.action === 'delete' && (expected === undefined || newest.version === Number(expected) + 1)) {
-          return { org_id: orgId, deleted: true, deleted_at: newest.at }
-        }
-      }
-      return ok(result)
+    /** Soft delete; `ifMatch` and the Idempotency-Key as for `updateOrg`. */
+    async deleteOrg(orgId: string, opts: { ifMatch?: string; idempotencyKey?: string } = {}): Promise<DeletedOrg> {
+      const header = writeHeaders(opts)
+      return ok(await send(() => api.DELETE('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId }, header } })))
     },
 
     /**

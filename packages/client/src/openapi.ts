@@ -886,7 +886,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried create safe: the same key and body answer the first response again */
+                /** @description Makes a retried write safe: the same key with the same method, path and body answers the first response again (kept 24 hours), without a second write */
                 "idempotency-key"?: string;
             };
             path?: never;
@@ -1016,6 +1016,8 @@ export interface operations {
             header?: {
                 /** @description The ETag from a read: the write happens only if the config is still that version (else 412) */
                 "if-match"?: string;
+                /** @description Makes a retried write safe: the same key with the same method, path and body answers the first response again (kept 24 hours), without a second write */
+                "idempotency-key"?: string;
             };
             path: {
                 /** @description Organization id */
@@ -1029,11 +1031,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Changed */
+            /** @description Changed (or, with Idempotent-Replayed, the first response again) */
             200: {
                 headers: {
                     /** @description The version of the resource as a strong entity tag ("3"); send it as If-Match or If-None-Match */
                     ETag?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1076,6 +1080,8 @@ export interface operations {
             header?: {
                 /** @description The ETag from a read: the write happens only if the config is still that version (else 412) */
                 "if-match"?: string;
+                /** @description Makes a retried write safe: the same key with the same method, path and body answers the first response again (kept 24 hours), without a second write */
+                "idempotency-key"?: string;
             };
             path: {
                 /** @description Organization id */
@@ -1085,9 +1091,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted (the row and its history are kept) */
+            /** @description Deleted (the row and its history are kept; with Idempotent-Replayed, the first response again) */
             200: {
                 headers: {
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;

@@ -14,16 +14,14 @@ const RETRY_STATUSES = new Set([429, 503])
  * Runs `call` (one request through openapi-fetch, which builds a fresh Request each time) and
  * runs it again after a 429 or 503, waiting for `Retry-After` (seconds or an HTTP date) or an
  * exponential backoff; after a connection error too, but only when the request is `repeatable`
- * (reads, PUT, DELETE, and POSTs that carry an `Idempotency-Key`). A 429 means the service did not
+ * (reads, and writes that carry an `Idempotency-Key`). A 429 means the service did not
  * act on the request, so any request is repeated then; a 503 only a repeatable one.
  */
 export async function withRetries<T extends { response: Response }>(
   call: () => Promise<T>,
   options: RetryOptions,
   repeatable: boolean,
-  signal?: AbortSignal,
-  /** Told when a request is sent again after an attempt that may have been carried out (its answer lost, or a 503). */
-  onRepeatAfterDoubt?: () => void
+  signal?: AbortSignal
 ): Promise<T> {
   const attempts = Math.max(1, options.attempts ?? 4)
   const base = options.baseDelayMs ?? 200
@@ -36,7 +34,6 @@ export async function withRetries<T extends { response: Response }>(
     } catch (err) {
       if (last || !repeatable || signal?.aborted) throw err
       await sleep(backoff(base, max, attempt), signal)
-      onRepeatAfterDoubt?.()
       continue
     }
     const status = result.response.status
@@ -45,7 +42,6 @@ export async function withRetries<T extends { response: Response }>(
     if (last || !RETRY_STATUSES.has(status) || (status === 503 && !repeatable)) return result
     const wait = retryAfterMs(result.response.headers.get('retry-after')) ?? backoff(base, max, attempt)
     await sleep(Math.min(wait, max), signal)
-    if (status === 503) onRepeatAfterDoubt?.()
   }
 }
 
