@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     process.exit(1)
   }
 
-  const app = await buildApp(config)
+  // Listens at once and answers 503 while it loads (SIGTERM meanwhile ends the process: nothing to finish yet).
+  const app = await buildApp(config, { listen: { port: config.port, host: config.host } })
   if (config.writesOpen) {
     app.log.warn(
       config.adminTokens.length > 0
@@ -41,8 +42,6 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-
-  await app.listen({ port: config.port, host: config.host })
 }
 
 main().catch((err: unknown) => {
