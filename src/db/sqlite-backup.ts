@@ -170,7 +170,7 @@ export function removeDatabaseFiles(file: string): void {
 export function backupInChildProcess(source: string, destination: string): { done: Promise<BackupResult>; stop(): void } {
   const self = fileURLToPath(import.meta.url)
   const ts = extname(self) === '.ts'
-  const loader = ts && !process.execArgv.includes('tsx') ? ['--import', 'tsx'] : []
+  const loader = ts && !process.execArgv.some((arg) => arg.includes('tsx')) ? ['--import', 'tsx'] : []
   const child = spawn(process.execPath, [...process.execArgv, ...loader, join(dirname(self), `sqlite-backup-child${extname(self)}`), source, destination], {
     stdio: ['ignore', 'pipe', 'pipe']
   })
