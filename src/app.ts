@@ -31,7 +31,7 @@ export interface AppOptions {
 }
 
 /** What /readyz names while the app loads, in the order it is loaded. */
-const LOADING = ['the database (connection, migrations)', 'the orgs (list index, caches)', 'the change feed and webhooks', 'the console']
+const LOADING = ['the database (connection, migrations)', 'the orgs (list index, caches)', 'the change feed and webhooks', 'the console and the routes']
 
 /** The whole service as a Fastify instance: used by the server and, without a port, by the tests. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
