@@ -10,12 +10,14 @@
 import { type ChildProcess, execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
+import { backupDatabase } from '../src/db/sqlite-backup.js'
 import { benchDatabases } from './databases.js'
 import { CONNECTIONS, type GetLoad, type Measure, measureGet, measureWrites, median, pickReadGenerator, type WriteLoad } from './load.js'
 import { BASE, benchOrgId } from './orgs.js'
 import { saveResults } from './results-file.js'
 import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
 import { rssMb, startCeiling, startService, stop } from './service-process.js'
+import { timeStartup } from './startup-time.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
@@ -53,6 +55,14 @@ interface Run extends Measure {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100
+
+async function sameDataFor(databaseUrl: string): Promise<{ DATABASE_URL?: string }> {
+  if (!databaseUrl.startsWith('sqlite:')) return {}
+  const file = databaseUrl.slice('sqlite:'.length)
+  const copy = `${file}.metrics-off.db`
+  await backupDatabase(file, copy)
+  return { DATABASE_URL: `sqlite:${copy}` }
+}
 const random = (n: number) => Math.floor(Math.random() * n)
 
 async function timeList(port: number, size: number, query: string): Promise<{ page_1_ms: number; last_page_ms: number; total: number; last_page: number }> {
@@ -96,8 +106,9 @@ async function service(
   const rssAfterReads = rssMb(on.pid)
   console.log(`  ${store} N=${size}: seeded at ${seedPerSecond}/s; RSS ${rssStart} MB at start, ${rssAfterReads} MB after every org created and read once`)
 
-  // The same service with metrics off, on the same database (reads only while both run).
-  const off = await startTracked({ ...env, METRICS_ENABLED: 'false' })
+  // The same service with metrics off, on the same data (reads only while both run): on SQLite a
+  // copy taken with the online backup API, since a SQLite file serves one process.
+  const off = await startTracked({ ...env, ...(await sameDataFor(databaseUrl)), METRICS_ENABLED: 'false' })
   await readEveryOrg(off.port, size)
 
   const status: GetLoad = { pattern: `${BASE}/bench_org_%d/status`, n: size }
@@ -169,6 +180,9 @@ async function service(
   for (const [name, query] of LIST_FILTERS) lists[name] = await timeList(on.port, size, query)
   const rssEnd = rssMb(on.pid)
   await stop(on.child)
+  // A new instance on the database just measured: to its first answer, and to /readyz 200.
+  const startup = await timeStartup(env)
+  console.log(`  ${store} N=${size} start-up (median of 3): first answer ${startup.first_answer_ms} ms, ready ${startup.ready_ms} ms`)
 
   for (const [name, m] of Object.entries({ ceiling: ceilingRun, ...runs })) {
     console.log(`  ${store} N=${size} ${name}: ${m.rps} req/s, p99 ${m.p99_ms} ms${'ratio_to_ceiling' in m ? `, ratio ${m.ratio_to_ceiling}` : ''}`)
@@ -181,7 +195,8 @@ async function service(
     rounds,
     runs,
     metrics_cost: metricsCost,
-    lists
+    lists,
+    startup
   }
 }
 
@@ -210,11 +225,13 @@ function table(results: Results): string {
   }
   const memory = ['| N | store | RSS at start | after every org created and read once | metrics off, after reads | at the end |', '|---|---|---|---|---|---|']
   const cost = ['| N | store | status: metrics on / off | get one: metrics on / off |', '|---|---|---|---|']
+  const startup = ['| N | store | start to first answer | start to /readyz 200 |', '|---|---|---|---|']
   for (const size of results.sizes) {
     for (const [store, data] of Object.entries(size.stores)) {
       const r = data.rss_mb
       memory.push(`| ${size.n} | ${store} | ${r.start} MB | ${r.after_create_and_read_once} MB | ${r.metrics_off_after_reads} MB | ${r.end} MB |`)
       cost.push(`| ${size.n} | ${store} | ${data.metrics_cost.status_on_over_off.toFixed(2)} | ${data.metrics_cost.get_one_on_over_off.toFixed(2)} |`)
+      startup.push(`| ${size.n} | ${store} | ${data.startup.first_answer_ms} ms | ${data.startup.ready_ms} ms |`)
     }
   }
   const small = Math.min(...results.sizes.map((s) => s.n))
@@ -241,6 +258,8 @@ function table(results: Results): string {
     memory.join('\n'),
     '\nCost of metrics (req/s with metrics on over req/s with them off, each as its ratio to the ceilings around it, median of the rounds):\n',
     cost.join('\n'),
+    '\nStart-up of a new instance on the database just measured (median of 3; `npm run bench:startup` sets it beside its baselines):\n',
+    startup.join('\n'),
     `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,
     listLines.join('\n')
   ].join('\n')
