@@ -334,13 +334,22 @@ describe.runIf(storeNames().includes('sqlite'))('SQLite: npm run restore refuses
     return readFile(file)
   }
 
-  async function expectRefused(candidate: string, message: RegExp): Promise<void> {
-    const res = await runScript('restore', [candidate], { DATABASE_URL: live })
+  /**
+   * A restore of `candidate` into the live database is refused and leaves it as it was. `own`: into
+   * a copy of it of its own, so that refusals can be tried at once (a restore holds the lock).
+   */
+  async function expectRefused(candidate: string, message: RegExp, own?: string): Promise<void> {
+    const file = own ? join(dir, 'refusals', own, 'live.db') : liveFile
+    if (own) {
+      const { cp } = await import('node:fs/promises')
+      await cp(liveFile, file)
+    }
+    const res = await runScript('restore', [candidate], { DATABASE_URL: `sqlite:${file}` })
     expect(res.code, res.out).not.toBe(0)
     expect(res.code, res.out).not.toBeNull()
     expect(res.out).toMatch(message)
     expect(res.out).toContain('The live database is untouched')
-    expect((await readBytes(liveFile)).equals(liveBytes)).toBe(true)
+    expect((await readBytes(file)).equals(liveBytes)).toBe(true)
   }
 
   it('a file that is not a database, a truncated one, a corrupt one, another application\'s, a newer release\'s', async () => {
@@ -372,13 +381,13 @@ describe.runIf(storeNames().includes('sqlite'))('SQLite: npm run restore refuses
     newerDb.close()
 
     await Promise.all([
-      expectRefused(text, /not an SQLite database/),
-      expectRefused(join(dir, 'no-such-file.db'), /there is no file/),
-      expectRefused(headerOnly, /truncated/),
-      expectRefused(half, /truncated/),
-      expectRefused(corrupt, /corrupt/),
-      expectRefused(other, /not a vipps-orgs one/),
-      expectRefused(newer, /newer release.*999_from_the_future/)
+      expectRefused(text, /not an SQLite database/, 'text'),
+      expectRefused(join(dir, 'no-such-file.db'), /there is no file/, 'missing'),
+      expectRefused(headerOnly, /truncated/, 'header-only'),
+      expectRefused(half, /truncated/, 'half'),
+      expectRefused(corrupt, /corrupt/, 'corrupt'),
+      expectRefused(other, /not a vipps-orgs one/, 'other'),
+      expectRefused(newer, /newer release.*999_from_the_future/, 'newer')
     ])
   }, 60_000)
 

@@ -4,7 +4,6 @@ import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.js'
-import { lockDatabase } from './sqlite-lock.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -50,16 +49,7 @@ const SQLITE_CACHE_KIB = 4096
 
 function openSqlite(file: string, busyTimeoutMs: number): DatabaseHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  // Held for as long as the database is open: a restore refuses while a server runs, and a second
-  // server on the file refuses to start (it would serve from caches the first one's writes never reach).
-  const lock = file === ':memory:' ? undefined : lockDatabase(file, 'server')
-  let sqlite: SQLite.Database
-  try {
-    sqlite = new SQLite(file)
-  } catch (err) {
-    lock?.release()
-    throw err
-  }
+  const sqlite = new SQLite(file)
   // WAL: readers never wait for the writer. synchronous=FULL: an acknowledged write survives
   // a power loss too, not only a crash of the process; writes are rare, so the fsync is cheap.
   sqlite.pragma('journal_mode = WAL')
@@ -70,11 +60,7 @@ function openSqlite(file: string, busyTimeoutMs: number): DatabaseHandle {
   // driver's default (16 MiB) filled up during 100,000 creates and stayed in the process's RSS.
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
-  const close = async () => {
-    await db.destroy()
-    lock?.release()
-  }
-  return { db, dialect: 'sqlite', ping: () => ping(db), poolStats: () => undefined, close }
+  return { db, dialect: 'sqlite', ping: () => ping(db), poolStats: () => undefined, close: () => db.destroy() }
 }
 
 /**

@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
 
 /** Another process holds what was asked for: the message says who, and what to do. */
@@ -22,6 +24,7 @@ export function lockFileOf(file: string): string {
  * nothing to clean up. Throws DatabaseInUse at once when another process holds it.
  */
 export function lockDatabase(file: string, by: 'server' | 'restore'): HeldLock {
+  mkdirSync(dirname(file), { recursive: true })
   const lock = new SQLite(lockFileOf(file), { timeout: 0 })
   try {
     // No journal file: nothing is written.
