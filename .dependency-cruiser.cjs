@@ -2,12 +2,12 @@
  * The layers of src/, checked by `npm test` (`npm run check:layers`). Imports go downward only:
  *   ground    src/config.ts, src/clock.ts
  *   generic   src/db/, src/http/          (know no feature)
- *   features  src/orgs/ < src/events/ < src/webhooks/; src/console/, src/metrics/
+ *   features  src/orgs/ < src/events/ < src/webhooks/; src/api-keys/ (on orgs' field rules); src/console/, src/metrics/
  *   wiring    src/app.ts, then src/server.ts
  *   packages  packages/client (stands alone), packages/cli (on the client only): no server code
  * Type-only imports count: they are the same coupling.
  */
-const FEATURES = '^src/(orgs|events|webhooks|console|metrics)/'
+const FEATURES = '^src/(orgs|events|webhooks|api-keys|people|console|metrics)/'
 
 module.exports = {
   forbidden: [
@@ -50,19 +50,26 @@ module.exports = {
       name: 'orgs-is-the-lowest-feature',
       severity: 'error',
       from: { path: '^src/orgs/' },
-      to: { path: '^src/(events|webhooks|console|metrics)/' }
+      to: { path: '^src/(events|webhooks|api-keys|console|metrics)/' }
     },
     {
       name: 'events-below-webhooks',
       severity: 'error',
       from: { path: '^src/events/' },
-      to: { path: '^src/(webhooks|console|metrics)/' }
+      to: { path: '^src/(webhooks|api-keys|console|metrics)/' }
     },
     {
       name: 'webhooks-above-events',
       severity: 'error',
       from: { path: '^src/webhooks/' },
-      to: { path: '^src/(console|metrics)/' }
+      to: { path: '^src/(api-keys|console|metrics)/' }
+    },
+    {
+      name: 'api-keys-beside-the-feed',
+      severity: 'error',
+      comment: 'API keys build on the access layer and org ids only: no feed, webhooks, console or metrics.',
+      from: { path: '^src/api-keys/' },
+      to: { path: '^src/(events|webhooks|console|metrics)/' }
     },
     {
       name: 'app-is-not-imported',

@@ -20,6 +20,8 @@ export interface Measure {
 export interface GetLoad {
   pattern: string
   n: number
+  /** Sent with every request (a credential). */
+  headers?: Record<string, string>
 }
 
 function hasWrk(): boolean {
@@ -75,10 +77,12 @@ export function parseWrk(out: string): Measure {
 }
 
 function wrkScript(dir: string, load: GetLoad): string {
-  const file = join(dir, `load-${Buffer.from(load.pattern).toString('hex').slice(0, 40)}-${load.n}.lua`)
+  const headers = Object.entries(load.headers ?? {})
+  const file = join(dir, `load-${Buffer.from(load.pattern).toString('hex').slice(0, 40)}-${load.n}${headers.length ? '-with-headers' : ''}.lua`)
   const [before, after] = load.pattern.split('%d')
   const path = after === undefined ? JSON.stringify(before) : `${JSON.stringify(before)} .. string.format("%06d", math.random(0, ${load.n - 1})) .. ${JSON.stringify(after)}`
-  writeFileSync(file, `math.randomseed(os.time())\nrequest = function()\n  return wrk.format("GET", ${path})\nend\n`)
+  const table = `{ ${headers.map(([name, value]) => `[${JSON.stringify(name)}] = ${JSON.stringify(value)}`).join(', ')} }`
+  writeFileSync(file, `math.randomseed(os.time())\nrequest = function()\n  return wrk.format("GET", ${path}, ${table})\nend\n`)
   return file
 }
 
@@ -121,7 +125,7 @@ function fromAutocannon(result: autocannon.Result): Measure {
 
 const random = (n: number) => Math.floor(Math.random() * n)
 
-/** A GET load with the chosen generator: a warm-up, then the measured seconds. */
+/** A GET load with the chosen generator: a warm-up (none if 0 s), then the measured seconds. */
 export async function measureGet(
   generator: 'wrk' | 'autocannon',
   dir: string,
@@ -132,12 +136,16 @@ export async function measureGet(
 ): Promise<Measure> {
   if (generator === 'wrk') {
     const script = wrkScript(dir, load)
-    await runWrk(port, script, warmupSeconds)
+    if (warmupSeconds > 0) await runWrk(port, script, warmupSeconds)
     return runWrk(port, script, seconds)
   }
   const [before, after] = load.pattern.split('%d')
-  const next = () => ({ method: 'GET', path: after === undefined ? before! : `${before}${String(random(load.n)).padStart(6, '0')}${after}` })
-  await autocannonLoad(port, next, warmupSeconds)
+  const next = () => ({
+    method: 'GET',
+    path: after === undefined ? before! : `${before}${String(random(load.n)).padStart(6, '0')}${after}`,
+    ...(load.headers ? { headers: load.headers } : {})
+  })
+  if (warmupSeconds > 0) await autocannonLoad(port, next, warmupSeconds)
   return fromAutocannon(await autocannonLoad(port, next, seconds))
 }
 

@@ -4,7 +4,7 @@
  * bench/results/<date>.json and the table in bench/README.md (a full run), or its own
  * bench/results/<date>-partial-….json (a partial run; the README is left alone).
  *
- * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3
+ * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_AUTH_PAIRS=8
  * BENCH_DATABASE_URL=postgres://…  (else an embedded PostgreSQL is started)
  */
 import { type ChildProcess, execFileSync } from 'node:child_process'
@@ -16,7 +16,7 @@ import { CONNECTIONS, type GetLoad, type Measure, measureGet, measureWrites, med
 import { BASE, benchOrgId } from './orgs.js'
 import { saveResults } from './results-file.js'
 import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
-import { rssMb, startCeiling, startService, stop } from './service-process.js'
+import { cpuSeconds, rssMb, startCeiling, startService, stop } from './service-process.js'
 import { timeStartup } from './startup-time.js'
 
 const ROOT = join(import.meta.dirname, '..')
@@ -24,9 +24,14 @@ const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',')
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+/** Pairs of short runs side by side: status without a credential, and with an API key (AUTH_READS=true). */
+const AUTH_PAIRS = Number(process.env.BENCH_AUTH_PAIRS ?? 8)
+const AUTH_SECONDS = 2
 const WARMUP_SECONDS = 1
 const COLD_SAMPLES = 31
 const LIMIT = 20
+/** The bootstrap token of the process that needs credentials to read (it makes the API key the reads carry). */
+const BENCH_ADMIN_TOKEN = `bench-admin-${Date.now().toString(36)}-0123456789`
 
 /** The list filters timed cold (one request right after a write), each on page 1 and its last page. */
 const LIST_FILTERS: [string, string][] = [
@@ -54,16 +59,32 @@ interface Run extends Measure {
   ratio_to_ceiling?: number
 }
 
+/** A run of the side-by-side step, with the server's CPU time per request. */
+interface SideMeasure extends Measure {
+  cpu_us_per_request: number
+}
+
 const round2 = (x: number) => Math.round(x * 100) / 100
 
-async function sameDataFor(databaseUrl: string): Promise<{ DATABASE_URL?: string }> {
+async function sameDataFor(databaseUrl: string, name: string): Promise<{ DATABASE_URL?: string }> {
   if (!databaseUrl.startsWith('sqlite:')) return {}
   const file = databaseUrl.slice('sqlite:'.length)
-  const copy = `${file}.metrics-off.db`
+  const copy = `${file}.${name}.db`
   await backupDatabase(file, copy)
   return { DATABASE_URL: `sqlite:${copy}` }
 }
 const random = (n: number) => Math.floor(Math.random() * n)
+
+/** A viewer's API key, made through the API with the bootstrap token. */
+async function createApiKey(port: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench-reader', role: 'viewer' })
+  })
+  if (res.status !== 201) throw new Error(`creating the bench's API key failed: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { key: string }).key
+}
 
 async function timeList(port: number, size: number, query: string): Promise<{ page_1_ms: number; last_page_ms: number; total: number; last_page: number }> {
   const url = (page: number) => `http://127.0.0.1:${port}${BASE}?${query}${query ? '&' : ''}page=${page}&limit=${LIMIT}`
@@ -108,8 +129,13 @@ async function service(
 
   // The same service with metrics off, on the same data (reads only while both run): on SQLite a
   // copy taken with the online backup API, since a SQLite file serves one process.
-  const off = await startTracked({ ...env, ...(await sameDataFor(databaseUrl)), METRICS_ENABLED: 'false' })
+  const off = await startTracked({ ...env, ...(await sameDataFor(databaseUrl, 'metrics-off')), METRICS_ENABLED: 'false' })
   await readEveryOrg(off.port, size)
+  // And the same service with reads that need a credential (AUTH_READS=true), read with an API key:
+  // what checking a key costs the hot path, beside the same reads without one.
+  const auth = await startTracked({ ...env, ...(await sameDataFor(databaseUrl, 'auth')), ADMIN_TOKENS: `bench:${BENCH_ADMIN_TOKEN}`, AUTH_READS: 'true' })
+  const withKey = { authorization: `Bearer ${await createApiKey(auth.port)}` }
+  await readEveryOrg(auth.port, size, withKey)
 
   const status: GetLoad = { pattern: `${BASE}/bench_org_%d/status`, n: size }
   const getOne: GetLoad = { pattern: `${BASE}/bench_org_%d`, n: size }
@@ -145,6 +171,28 @@ async function service(
   }
   const rssOff = rssMb(off.pid)
   await stop(off.child)
+  // Side by side: status reads without a credential (this build, reads public) and with an API key
+  // (the same build with AUTH_READS=true), in pairs of short runs, the order alternating: whatever
+  // the shared machine does meanwhile hits both runs of a pair alike. The ratio is per pair.
+  const keyed: GetLoad = { ...status, headers: withKey }
+  const sides = { none: { port: on.port, pid: on.pid, load: status }, key: { port: auth.port, pid: auth.pid, load: keyed } } as const
+  // Each side warmed once; then every run is timed alone, with the server's CPU time around it:
+  // CPU per request is what the shared machine disturbs least (its neighbours take time, not work).
+  for (const side of Object.values(sides)) await measureGet(generator, dir, side.port, side.load, WARMUP_SECONDS, 0)
+  const pairs: { none: SideMeasure; key: SideMeasure; ratio: number; cpu_ratio: number }[] = []
+  for (let i = 0; i < AUTH_PAIRS; i++) {
+    const measured: Partial<Record<'none' | 'key', SideMeasure>> = {}
+    for (const name of i % 2 === 0 ? (['none', 'key'] as const) : (['key', 'none'] as const)) {
+      const side = sides[name]
+      const cpuBefore = cpuSeconds(side.pid)
+      const m = await measureGet(generator, dir, side.port, side.load, AUTH_SECONDS, 0)
+      const requests = m.ok + m.non2xx
+      measured[name] = { ...m, cpu_us_per_request: round2(((cpuSeconds(side.pid) - cpuBefore) * 1e6) / Math.max(1, requests)) }
+    }
+    const { none, key } = measured as Record<'none' | 'key', SideMeasure>
+    pairs.push({ none, key, ratio: round2(key.rps / none.rps), cpu_ratio: round2(none.cpu_us_per_request / key.cpu_us_per_request) })
+  }
+  await stop(auth.child)
   const pick = (list: Measure[]): Measure => ({
     rps: median(list.map((m) => m.rps)),
     ok: list.reduce((s, m) => s + m.ok, 0),
@@ -154,6 +202,20 @@ async function service(
     errors: list.reduce((s, m) => s + m.errors, 0)
   })
   const ceilingRun = pick(ceilings)
+  // What a key costs the hot path: the median of the pairs' ratios, and their spread (how noisy the machine was).
+  const ratiosOfPairs = pairs.map((p) => p.ratio)
+  const cpuRatios = pairs.map((p) => p.cpu_ratio)
+  const authCost = {
+    key_over_none: round2(median(ratiosOfPairs)),
+    min: Math.min(...ratiosOfPairs),
+    max: Math.max(...ratiosOfPairs),
+    cpu_key_over_none: round2(median(cpuRatios)),
+    cpu_min: Math.min(...cpuRatios),
+    cpu_max: Math.max(...cpuRatios),
+    none: { ...pick(pairs.map((p) => p.none)), cpu_us_per_request: round2(median(pairs.map((p) => p.none.cpu_us_per_request))) },
+    key: { ...pick(pairs.map((p) => p.key)), cpu_us_per_request: round2(median(pairs.map((p) => p.key.cpu_us_per_request))) },
+    pairs
+  }
   const runs: Record<string, Run> = {}
   for (const [name] of services) runs[name] = { ...pick(rounds[name]), ratio_to_ceiling: round2(median(ratios[name])) }
   // Metrics on over off: each side as its ratio to the ceilings around it, compared round by round.
@@ -188,6 +250,12 @@ async function service(
     console.log(`  ${store} N=${size} ${name}: ${m.rps} req/s, p99 ${m.p99_ms} ms${'ratio_to_ceiling' in m ? `, ratio ${m.ratio_to_ceiling}` : ''}`)
   }
   console.log(`  ${store} N=${size} metrics on/off: ${JSON.stringify(metricsCost)}; cold lists (median ms): ${JSON.stringify(lists)}`)
+  console.log(
+    `  ${store} N=${size} status with an API key (AUTH_READS=true) / without a credential, ${pairs.length} pairs: ${authCost.key_over_none} (pairs ${ratiosOfPairs.join(', ')}); ` +
+      `none ${authCost.none.rps} req/s p50 ${authCost.none.p50_ms} p99 ${authCost.none.p99_ms} ms ${authCost.none.cpu_us_per_request} µs CPU, ` +
+      `key ${authCost.key.rps} req/s p50 ${authCost.key.p50_ms} p99 ${authCost.key.p99_ms} ms ${authCost.key.cpu_us_per_request} µs CPU; ` +
+      `by CPU per request ${authCost.cpu_key_over_none} (pairs ${cpuRatios.join(', ')})`
+  )
   return {
     seed_per_s: seedPerSecond,
     rss_mb: { start: rssStart, after_create_and_read_once: rssAfterReads, metrics_off_after_reads: rssOff, end: rssEnd },
@@ -195,6 +263,7 @@ async function service(
     rounds,
     runs,
     metrics_cost: metricsCost,
+    auth_cost: authCost,
     lists,
     startup
   }
@@ -225,12 +294,21 @@ function table(results: Results): string {
   }
   const memory = ['| N | store | RSS at start | after every org created and read once | metrics off, after reads | at the end |', '|---|---|---|---|---|---|']
   const cost = ['| N | store | status: metrics on / off | get one: metrics on / off |', '|---|---|---|---|']
+  const access = [
+    '| N | store | status, no credential: req/s (p50 / p99 ms), CPU µs a request | status, AUTH_READS=true and an API key: req/s (p50 / p99 ms), CPU µs a request | key / none: req/s (pairs: lowest – highest) | key / none: by CPU a request (lowest – highest) |',
+    '|---|---|---|---|---|---|'
+  ]
   const startup = ['| N | store | start to first answer | start to /readyz 200 |', '|---|---|---|---|']
   for (const size of results.sizes) {
     for (const [store, data] of Object.entries(size.stores)) {
       const r = data.rss_mb
       memory.push(`| ${size.n} | ${store} | ${r.start} MB | ${r.after_create_and_read_once} MB | ${r.metrics_off_after_reads} MB | ${r.end} MB |`)
       cost.push(`| ${size.n} | ${store} | ${data.metrics_cost.status_on_over_off.toFixed(2)} | ${data.metrics_cost.get_one_on_over_off.toFixed(2)} |`)
+      const a = data.auth_cost
+      access.push(
+        `| ${size.n} | ${store} | ${a.none.rps} (${a.none.p50_ms} / ${a.none.p99_ms}), ${a.none.cpu_us_per_request} | ${a.key.rps} (${a.key.p50_ms} / ${a.key.p99_ms}), ${a.key.cpu_us_per_request} | ` +
+          `${a.key_over_none.toFixed(2)} (${a.min.toFixed(2)} – ${a.max.toFixed(2)}) | ${a.cpu_key_over_none.toFixed(2)} (${a.cpu_min.toFixed(2)} – ${a.cpu_max.toFixed(2)}) |`
+      )
       startup.push(`| ${size.n} | ${store} | ${data.startup.first_answer_ms} ms | ${data.startup.ready_ms} ms |`)
     }
   }
@@ -258,6 +336,8 @@ function table(results: Results): string {
     memory.join('\n'),
     '\nCost of metrics (req/s with metrics on over req/s with them off, each as its ratio to the ceilings around it, median of the rounds):\n',
     cost.join('\n'),
+    `\nCost of access (status reads of the same build with AUTH_READS=true and an API key, beside status reads without a credential: ${AUTH_PAIRS} pairs of ${AUTH_SECONDS} s runs, the order alternating, each side warmed once; req/s, p50, p99 and the server's CPU time a request are the medians of the pairs; by CPU: CPU a request without a credential over with a key):\n`,
+    access.join('\n'),
     '\nStart-up of a new instance on the database just measured (median of 3; `npm run bench:startup` sets it beside its baselines):\n',
     startup.join('\n'),
     `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,

@@ -39,12 +39,12 @@ export async function seedOrgs(port: number, size: number, label: string): Promi
   return Math.round(size / seconds)
 }
 
-/** Reads every org's status and config once (the hot reads are measured warm). */
-export async function readEveryOrg(port: number, size: number) {
+/** Reads every org's status and config once (the hot reads are measured warm), with `headers` (a credential) if given. */
+export async function readEveryOrg(port: number, size: number, headers?: Record<string, string>) {
   let read = 0
   const next = () => {
     const i = read++
-    return { method: 'GET', path: i < size ? `${BASE}/${benchOrgId(i)}/status` : `${BASE}/${benchOrgId(i - size)}` }
+    return { method: 'GET', path: i < size ? `${BASE}/${benchOrgId(i)}/status` : `${BASE}/${benchOrgId(i - size)}`, ...(headers ? { headers } : {}) }
   }
   await autocannonLoad(port, next, 0, 2 * size)
 }

@@ -55,6 +55,14 @@ export async function startCeiling(size: number): Promise<{ child: ChildProcess;
   return { child, port }
 }
 
+/** CPU seconds (user and system) a process has used so far (Linux: /proc/<pid>/stat, clock ticks of 10 ms). */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // The fields after the command name (which may hold spaces, in parentheses): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
 export function rssMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
   return Math.round(kb / 1024)
@@ -71,6 +79,7 @@ export interface BenchRequest {
   method: string
   path: string
   body?: string
+  headers?: Record<string, string>
 }
 
 /** autocannon's request list for a generator of requests (a JSON body gets its Content-Type). */
@@ -84,7 +93,7 @@ export function requestsFrom(next: () => BenchRequest): autocannon.Request[] {
           method: r.method as 'GET',
           path: r.path,
           ...(r.body ? { body: r.body } : {}),
-          headers: r.body ? { 'content-type': 'application/json' } : {}
+          headers: { ...(r.body ? { 'content-type': 'application/json' } : {}), ...r.headers }
         }
       }
     }

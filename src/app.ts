@@ -6,8 +6,10 @@ import database from './db/plugin.js'
 import { problemHandlers } from './http/error-handler.js'
 import { healthRoutes } from './http/health.js'
 import { jsonBody } from './http/json-body.js'
+import access from './http/access/plugin.js'
 import { FastPaths, serverWithFastPaths } from './http/fast-path.js'
 import { answerOtherMethods, collectRoutes } from './http/method-not-allowed.js'
+import cookie from './http/plugins/cookie.js'
 import cors from './http/plugins/cors.js'
 import openapi from './http/plugins/openapi.js'
 import rateLimit from './http/plugins/rate-limit.js'
@@ -16,10 +18,12 @@ import { requestContext } from './http/request-context.js'
 import { serverOptions } from './http/server-options.js'
 import { closeServer, listenNow, Startup } from './http/startup.js'
 import { validatorCompiler } from './http/validation.js'
+import apiKeys from './api-keys/index.js'
 import adminConsole from './console/index.js'
 import events from './events/index.js'
 import metrics from './metrics/index.js'
 import orgs from './orgs/index.js'
+import people from './people/index.js'
 import webhooks from './webhooks/index.js'
 
 export interface AppOptions {
@@ -31,7 +35,7 @@ export interface AppOptions {
 }
 
 /** What /readyz names while the app loads, in the order it is loaded. */
-const LOADING = ['the database (connection, migrations)', 'the orgs (list index, caches)', 'the change feed and webhooks', 'the console and the routes']
+const LOADING = ['the database (connection, migrations)', 'the orgs (list index, caches)', 'the change feed, webhooks, API keys and sessions', 'the console and the routes']
 
 /** The whole service as a Fastify instance: used by the server and, without a port, by the tests. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -49,9 +53,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(requestContext)
     await app.register(jsonBody)
     await app.register(securityHeaders)
+    await app.register(cookie)
     await app.register(cors, { config })
     await app.register(rateLimit)
     await app.register(openapi, { config })
+    await app.register(access, { config })
     await startup?.loading(LOADING[0]!)
     await app.register(database, { config })
     await app.register(backups, { config })
@@ -61,8 +67,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await startup?.loading(LOADING[1]!)
     await app.register(orgs, { config })
     await startup?.loading(LOADING[2]!)
-    await app.register(events, { config })
+    await app.register(events)
     await app.register(webhooks, { config })
+    await app.register(apiKeys, { config })
+    await app.register(people, { config })
     await startup?.loading(LOADING[3]!)
     await app.register(adminConsole, { dir: options.consoleDir })
     // Last: every known path answers other methods with 405.

@@ -14,12 +14,13 @@ async function main(): Promise<void> {
 
   // Listens at once and answers 503 while it loads (SIGTERM meanwhile ends the process: nothing to finish yet).
   const app = await buildApp(config, { listen: { port: config.port, host: config.host } })
-  if (config.writesOpen) {
+  if (config.openAccess) {
     app.log.warn(
-      config.adminTokens.length > 0
-        ? 'AUTH_DISABLED=true: writes (POST, PUT, DELETE) are open to anyone'
-        : 'ADMIN_TOKENS is not set: writes (POST, PUT, DELETE) are open to anyone; set it before exposing this service'
+      'no way to sign in is configured (ADMIN_TOKENS, OIDC_ISSUER): requests without a credential act as anonymous with every right; ' +
+        'configure one before exposing this service'
     )
+  } else if (config.writesOpen) {
+    app.log.warn('AUTH_DISABLED=true: org writes (POST, PUT, DELETE) are open to requests without a credential')
   }
 
   let closing = false

@@ -156,6 +156,7 @@ describe('vipps-orgs (the CLI)', () => {
     })
 
     it('--prune soft-deletes the live orgs the file does not name, only when confirmed', async () => {
+      // A server in the open mode: no credential needed (a presented one would be checked, and unknown here).
       const prunable = await listenApp('sqlite')
       try {
         const c = createClient({ baseUrl: prunable.base })
@@ -167,26 +168,26 @@ describe('vipps-orgs (the CLI)', () => {
         await c.createOrg(orgLine('drop_me_too', { vipps_enabled: false }) as never)
         const path = file('prune.ndjson', ndjson([keep, disabledKeep, orgLine('new_one')]))
 
-        const dry = await cli(prunable.base, ['import', path, '--prune', '--dry-run'])
+        const dry = await cli(prunable.base, ['import', path, '--prune', '--dry-run'], { token: null })
         expect(dry.code).toBe(0)
         expect(dry.stdout.split('\n')).toEqual(expect.arrayContaining(['create new_one', 'delete drop_me', 'delete drop_me_too']))
         expect(dry.stdout).toMatch(/would have created 1, updated 0, unchanged 2, deleted 2, failed 0/)
 
         // No TTY and no --yes: refused before any write.
-        const refused = await cli(prunable.base, ['import', path, '--prune'])
+        const refused = await cli(prunable.base, ['import', path, '--prune'], { token: null })
         expect(refused.code).toBe(2)
         expect(refused.stderr).toMatch(/--prune would delete 2 org\(s\) not in the file: not confirmed/)
         await expect(c.getOrg('new_one')).rejects.toMatchObject({ status: 404 })
 
         // A line too broken to name its org could be any org: --prune refuses and writes nothing.
         const broken = file('prune-broken.ndjson', [JSON.stringify(keep), JSON.stringify(disabledKeep), '{"org_id":"drop_me", "client_id": "c2",}', JSON.stringify(orgLine('new_one'))].join('\n'))
-        const unsafe = await cli(prunable.base, ['import', broken, '--prune', '--yes'])
+        const unsafe = await cli(prunable.base, ['import', broken, '--prune', '--yes'], { token: null })
         expect(unsafe.code).toBe(1)
         expect(unsafe.stderr).toMatch(/--prune refused: line 3 names no org \(fix it first\); nothing was written/)
         expect((await c.getOrg('drop_me')).org_id).toBe('drop_me')
         await expect(c.getOrg('new_one')).rejects.toMatchObject({ status: 404 })
 
-        const run = await cli(prunable.base, ['import', path, '--prune', '--yes'])
+        const run = await cli(prunable.base, ['import', path, '--prune', '--yes'], { token: null })
         expect(run.code).toBe(0)
         expect(run.stdout).toMatch(/^created 1, updated 0, unchanged 2, deleted 2, failed 0 /)
         const live: string[] = []
@@ -246,6 +247,7 @@ describe('vipps-orgs (the CLI)', () => {
 
       const history = await cli(source.base, ['history', id])
       expect(history.stdout.split('\n')[0]).toMatch(/^VERSION +ACTION +AT +ACTOR +CHANGES$/)
+      expect(history.stdout.split('\n')[1]).toMatch(/ ops \(token\) /)
       expect(history.stdout).toContain('vipps_enabled: true → false')
       const listed = JSON.parse((await cli(source.base, ['--json', 'list', '--all', '--environment', 'production'])).stdout) as { org_id: string }[]
       expect(listed.map((o) => o.org_id)).toContain(id)
@@ -291,7 +293,7 @@ describe('vipps-orgs (the CLI)', () => {
     })
 
     it('has --help on every command', async () => {
-      const commands = ['list', 'get', 'status', 'create', 'update', 'enable', 'disable', 'delete', 'history', 'events', 'export', 'import', 'webhooks', 'webhooks list', 'webhooks get', 'webhooks create', 'webhooks update', 'webhooks delete', 'webhooks rotate-secret', 'webhooks test', 'webhooks deliveries']
+      const commands = ['list', 'get', 'status', 'create', 'update', 'enable', 'disable', 'delete', 'history', 'events', 'export', 'import', 'webhooks', 'webhooks list', 'webhooks get', 'webhooks create', 'webhooks update', 'webhooks delete', 'webhooks rotate-secret', 'webhooks test', 'webhooks deliveries', 'keys', 'keys create', 'keys list', 'keys revoke']
       const runs: Run[] = []
       for (let i = 0; i < commands.length; i += 4) {
         runs.push(...(await Promise.all(commands.slice(i, i + 4).map((c) => cli(source.base, [...c.split(' '), '--help'])))))
@@ -332,6 +334,38 @@ describe('vipps-orgs (the CLI)', () => {
         child.kill('SIGINT')
       }
       expect(await exited).toBe(0)
+    })
+
+    it('keys create prints the key once, clearly; the key works as --token within its role; list shows no key; revoke --yes', async () => {
+      const made = await cli(source.base, ['keys', 'create', '--name', 'cli-editor', '--role', 'editor', '--org-ids', 'cli_key_org,cli_other'])
+      expect(made.code).toBe(0)
+      const key = /^key: (vok_[A-Za-z0-9_-]{43})$/m.exec(made.stdout)?.[1]
+      expect(key).toBeDefined()
+      expect(made.stdout.split(key!)).toHaveLength(2)
+      expect(made.stdout).toContain('This is the only time the key is shown')
+      expect(made.stdout).toMatch(/^created_by: +ops \(token\)$/m)
+      const id = /^id: +(key_\S+)$/m.exec(made.stdout)?.[1]
+
+      const created = await cli(source.base, ['create', '--org-id', 'cli_key_org', '--client-id', 'c', '--client-secret-ref', 'vault://x/y', '--redirect-uri', 'myapp://cb'], { token: key! })
+      expect(created.code).toBe(0)
+      const history = await cli(source.base, ['history', 'cli_key_org'], { token: key! })
+      expect(history.stdout).toContain('cli-editor (API key)')
+      const outside = await cli(source.base, ['create', '--org-id', 'cli_not_mine', '--client-id', 'c', '--client-secret-ref', 'vault://x/y', '--redirect-uri', 'myapp://cb'], { token: key! })
+      expect([outside.code, outside.stderr]).toEqual([1, expect.stringMatching(/^error: 403 forbidden: /)])
+      expect((await cli(source.base, ['keys', 'list'], { token: key! })).stderr).toMatch(/^error: 403 forbidden: .*api_keys:read/)
+
+      const listed = await cli(source.base, ['keys', 'list'])
+      expect(listed.stdout.split('\n')[0]).toMatch(/^ID +NAME +ROLE +ORG_IDS +PREFIX +CREATED_AT +CREATED_BY +EXPIRES_AT +LAST_USED_AT +REVOKED_AT$/)
+      expect(listed.stdout).toContain(id!)
+      expect(listed.stdout).not.toContain(key!.slice(4))
+      expect((await cli(source.base, ['keys', 'revoke', id!])).code).toBe(2)
+      const revoked = await cli(source.base, ['keys', 'revoke', id!, '--yes'])
+      expect(revoked.stdout).toMatch(new RegExp(`^revoked API key ${id} \\(cli-editor\\) at `))
+      const refused = await cli(source.base, ['disable', 'cli_key_org'], { token: key! })
+      expect(refused.stderr).toMatch(/^error: 401 unauthorized: /)
+      const json = JSON.parse((await cli(source.base, ['--json', 'keys', 'create', '--name', 'j', '--role', 'viewer', '--expires-at', '2999-01-01T00:00:00Z'])).stdout)
+      expect(json).toMatchObject({ name: 'j', role: 'viewer', expires_at: '2999-01-01T00:00:00Z', key: expect.stringMatching(/^vok_/) })
+      expect((await cli(source.base, ['keys', 'create', '--name', 'x', '--role', 'root'])).code).toBe(2)
     })
 
     it('webhooks create (secret shown once), list, test, deliveries, rotate-secret, delete --yes', async () => {

@@ -441,4 +441,57 @@ describe('the typed client', () => {
       expect(await problemOf(client.getWebhook(created.id))).toMatchObject({ status: 404, code: 'not_found' })
     })
   })
+
+  describe('access', () => {
+    it('getMe names the credential; API keys are created (key once), listed, read and revoked; a key is a token like any other', async () => {
+      expect(await client.getMe()).toEqual({ actor: { type: 'token', id: 'ops', name: 'ops' }, role: 'admin', org_ids: null, expires_at: null })
+      const mine = uniqueOrgId()
+      const created = await client.createApiKey({ name: 'client-app', role: 'editor', org_ids: [mine], expires_at: '2999-01-01T00:00:00Z' })
+      expect(created.key).toMatch(/^vok_[A-Za-z0-9_-]{43}$/)
+      const { fetch, log } = recordingFetch()
+      const app = createClient({ baseUrl: server.base, token: created.key, fetch })
+      expect(await app.getMe()).toMatchObject({ actor: { type: 'api_key', id: created.id, name: 'client-app' }, role: 'editor', org_ids: [mine], expires_at: '2999-01-01T00:00:00Z' })
+      expect(log[0]!.headers.get('authorization')).toBe(`Bearer ${created.key}`)
+      await app.createOrg(orgBody(mine))
+      expect((await app.getStatus(mine)).org_id).toBe(mine)
+      expect((await app.getOrgHistory(mine)).data[0]!.actor).toEqual({ type: 'api_key', id: created.id, name: 'client-app' })
+      expect(await problemOf(app.createOrg(orgBody(uniqueOrgId())))).toMatchObject({ status: 403, code: 'forbidden' })
+      expect(await problemOf(app.listApiKeys())).toMatchObject({ status: 403, code: 'forbidden' })
+      const listed = (await client.listApiKeys()).find((k) => k.id === created.id)
+      expect(listed).toMatchObject({ name: 'client-app', prefix: created.prefix, revoked_at: null })
+      expect(listed).not.toHaveProperty('key')
+      expect(await client.getApiKey(created.id)).toEqual(listed)
+      const revoked = await client.revokeApiKey(created.id)
+      expect(revoked.revoked_at).not.toBeNull()
+      const refused = await problemOf(app.getMe())
+      expect(refused).toMatchObject({ status: 401, code: 'unauthorized' })
+      expect(String(refused)).not.toContain(created.key.slice(4))
+    })
+  })
+})
+
+describe('the typed client for a person signed in by cookie', () => {
+  it('sends X-CSRF-Token with POST, PUT and DELETE (asking the function each time), never with reads; and the credentials mode given', async () => {
+    const seen: Request[] = []
+    let token = 'csrf-one'
+    const record = async (request: Request) => {
+      seen.push(request)
+      const body = request.method === 'POST' ? { end_session_url: null } : { data: [], pagination: { page: 1, limit: 20, total: 0 } }
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })
+    }
+    const c = createClient({ baseUrl: 'http://service.invalid', credentials: 'same-origin', csrfToken: () => token, fetch: record })
+    await c.listOrgs()
+    await c.signOut()
+    token = 'csrf-two'
+    await c.signOut()
+    expect(seen.map((r) => [r.method, r.headers.get('x-csrf-token'), r.credentials])).toEqual([
+      ['GET', null, 'same-origin'],
+      ['POST', 'csrf-one', 'same-origin'],
+      ['POST', 'csrf-two', 'same-origin']
+    ])
+    const bearer = createClient({ baseUrl: 'http://service.invalid', token: 'a-token', fetch: record })
+    await bearer.signOut()
+    expect(seen.at(-1)!.headers.get('x-csrf-token')).toBeNull()
+    expect(seen.at(-1)!.headers.get('authorization')).toBe('Bearer a-token')
+  })
 })

@@ -127,6 +127,7 @@ describe('the console in Chromium', () => {
     expect(Object.values(storage.session)).toContain(ALICE)
     expect(JSON.stringify(storage.local)).not.toContain(ALICE)
     expect(await page.locator('.banner').count()).toBe(0) // writes need a token here
+    await expect.poll(() => page.locator('.top .who').textContent()).toBe('Signed in as alice (admin token) · admin')
     await page.locator('table').waitFor()
     await noSeriousA11y('org list')
   })
@@ -226,7 +227,7 @@ describe('the console in Chromium', () => {
     expect(puts[0]!.headers()['if-match']).toBe('"1"')
     const history = await api('GET', `/api/v1/vipps-orgs/${ORG}/history`)
     expect(Object.keys(history.body.data[1].changes)).toEqual(['client_id'])
-    expect(history.body.data[1].actor).toBe('alice')
+    expect(history.body.data[1].actor).toEqual({ type: 'token', id: 'alice', name: 'alice' })
     expect(puts[0]!.headers().authorization).toBe(`Bearer ${ALICE}`)
   })
 
@@ -461,16 +462,23 @@ describe('the console on servers configured otherwise', () => {
     }
   })
 
-  it('with AUTH_READS=true: reads need the token too, and work once signed in', async () => {
+  it('with AUTH_READS=true: reads need a credential too, and work once signed in with an API key, which the header names', async () => {
     const closed = await listenApp({ ADMIN_TOKENS: `alice:${ALICE}`, AUTH_READS: 'true' }, '127.0.0.1', { consoleDir })
     const tab = await browser.newPage()
     try {
+      const made = await fetch(`${closed.base}/api/v1/api-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'support-desk', role: 'viewer' })
+      })
+      const { key } = (await made.json()) as { key: string }
       await tab.goto(`${closed.base}/console/`)
-      await tab.getByLabel('Admin token').fill(ALICE)
+      await tab.getByLabel('API key or admin token').fill(key)
       await tab.getByRole('button', { name: 'Sign in' }).click()
       await tab.locator('.count').waitFor()
       expect(await tab.locator('.count').textContent()).toContain('No organization matches.')
       expect(await tab.locator('.banner').count()).toBe(0)
+      await expect.poll(() => tab.locator('.top .who').textContent()).toBe('Signed in as support-desk (API key) · viewer')
     } finally {
       await tab.close()
       await closed.close()

@@ -9,7 +9,7 @@ interface FeedEvent {
   org_id: string
   version: number
   occurred_at: string
-  actor: string
+  actor: { type: string; id: string; name: string }
   changes: Record<string, { from: unknown; to: unknown }>
 }
 interface EventList {
@@ -35,7 +35,7 @@ describeEachStore('GET /api/v1/events', (ctx) => {
     const history = (await ctx().request({ method: 'GET', url: `${BASE}/${orgId}/history` })).json().data as {
       version: number
       at: string
-      actor: string
+      actor: { type: string; id: string; name: string }
       changes: unknown
     }[]
     expect(data.map((e) => e.type)).toEqual(['vipps_org.created', 'vipps_org.updated', 'vipps_org.deleted'])

@@ -5,9 +5,12 @@ import { BASE, dropDatabase, startApp, storeNames, type TestApp } from './suppor
 
 /**
  * Model-based fuzzing: random sequences of API calls, valid and invalid, run against the real
- * app and against a small in-memory model of the contract (../shared/design/api.md). After
- * every step the response must agree with the model; no 5xx ever; every error is a well-formed
- * problem. FUZZ_RUNS sets the number of sequences per store (default 20; `npm run fuzz` runs more).
+ * app and against a small in-memory model of the contract (../shared/design/api.md). Each
+ * sequence has random grants (API keys of random roles, some limited to random orgs), and each
+ * call is made with one of them, the bootstrap token, a bad credential or none: the answer must be
+ * what the role table and the grant's orgs say. After every step the response must agree with the
+ * model; no 5xx ever; every error is a well-formed problem. FUZZ_RUNS sets the number of sequences
+ * per store (default 20; `npm run fuzz` runs more).
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20)
 
@@ -20,6 +23,17 @@ type Config = {
   environment: string
 }
 type Model = Map<string, Config>
+
+const ADMIN_TOKEN = 'fuzz-admin-token-0123456789'
+type Role = 'viewer' | 'editor' | 'admin'
+interface Grant {
+  role: Role
+  orgIds: string[] | null
+}
+/** Who makes a call: nobody, a bad credential, or a grant (the bootstrap token's: admin, every org). */
+type Caller = { kind: 'none' } | { kind: 'bad'; header: string } | { kind: 'grant'; grant: Grant; key: string }
+/** The role table of api.md, for the orgs endpoints. */
+const CAN_WRITE: Record<Role, boolean> = { viewer: false, editor: true, admin: true }
 
 /** A value with whether the contract accepts it. */
 type Tagged = { value: unknown; ok: boolean }
@@ -81,16 +95,25 @@ function bodyArb(names: FieldName[], withOrgId: boolean): fc.Arbitrary<BodySpec>
   })
 }
 
-type Action =
+type Action = (
   | { kind: 'create'; body: BodySpec }
   | { kind: 'update'; orgId: Tagged; body: BodySpec }
   | { kind: 'delete' | 'get' | 'status'; orgId: Tagged }
   | { kind: 'list'; query: string; ok: boolean }
   | { kind: 'raw'; method: string; path: string; contentType: string; body: string; header: [string, string] }
+) & { caller?: number }
+
+/** A grant: a role, and for viewer and editor sometimes a list of orgs. */
+const grantArb: fc.Arbitrary<Grant> = fc
+  .record({ role: fc.constantFrom<Role>('viewer', 'editor', 'admin'), orgIds: fc.option(fc.subarray(ORG_IDS, { minLength: 1 }), { nil: null }) })
+  .map((g) => (g.role === 'admin' ? { role: g.role, orgIds: null } : g))
+
+/** Which caller makes a call: -3 none, -2 a bad credential, -1 the bootstrap token, else a key (modulo their number). */
+const callerArb = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 7 }), weight: 6 }, { arbitrary: fc.integer({ min: -3, max: -1 }), weight: 3 })
 
 const ALL: FieldName[] = ['client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'vipps_enabled', 'environment']
 
-const actionArb: fc.Arbitrary<Action> = fc.oneof(
+const plainActionArb: fc.Arbitrary<Action> = fc.oneof(
   { arbitrary: bodyArb(ALL, true).map((body) => ({ kind: 'create' as const, body })), weight: 5 },
   { arbitrary: fc.record({ orgId: orgIdArb, body: bodyArb(ALL, false) }).map((a) => ({ kind: 'update' as const, ...a })), weight: 5 },
   { arbitrary: fc.record({ kind: fc.constantFrom('delete' as const, 'get' as const, 'status' as const), orgId: orgIdArb }), weight: 4 },
@@ -154,6 +177,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     weight: 2
   }
 )
+const actionArb: fc.Arbitrary<Action> = fc.tuple(plainActionArb, callerArb).map(([action, caller]) => ({ ...action, caller }))
 
 function expectProblem(res: LightMyRequestResponse, method: string) {
   expect(res.statusCode, res.body).toBeLessThan(500)
@@ -189,9 +213,23 @@ function buildBody(b: Action & { kind: 'create' | 'update' }) {
   return { body, ok }
 }
 
-async function step(t: TestApp, model: Model, action: Action): Promise<void> {
+let address = 0
+
+/** A key with its last character changed. */
+function changedKey(caller: Caller): string {
+  const key = caller.kind === 'grant' ? caller.key : ''
+  return key.slice(0, -1) + (key.endsWith('x') ? 'y' : 'x')
+}
+
+async function step(t: TestApp, model: Model, action: Action, caller: Caller): Promise<void> {
+  // Each call from an address of its own: the bad credentials of a sequence never reach the limit of 20.
+  const send = (options: Parameters<TestApp['request']>[0]) => {
+    const authorization = caller.kind === 'grant' ? `Bearer ${caller.key}` : caller.kind === 'bad' ? caller.header : undefined
+    const headers = { ...(options.headers as Record<string, string>), ...(authorization ? { authorization } : {}) }
+    return t.request({ ...options, headers, remoteAddress: `10.77.${Math.floor(++address / 250) % 250}.${(address % 250) + 1}` })
+  }
   if (action.kind === 'raw') {
-    const res = await t.request({
+    const res = await send({
       method: action.method as 'GET',
       url: action.path,
       payload: action.method === 'GET' || action.method === 'HEAD' ? undefined : action.body,
@@ -200,16 +238,23 @@ async function step(t: TestApp, model: Model, action: Action): Promise<void> {
     expectProblem(res, action.method)
     return
   }
+  const write = action.kind === 'create' || action.kind === 'update' || action.kind === 'delete'
+  // Access comes first, before the request is read: a bad credential is a 401, so is a write
+  // without one (reads are public), and a role without the right is a 403.
+  const refusal = caller.kind === 'bad' || (caller.kind === 'none' && write) ? 401 : caller.kind === 'grant' && write && !CAN_WRITE[caller.grant.role] ? 403 : undefined
+  const scope = caller.kind === 'grant' ? caller.grant.orgIds : null
+  const inScope = (orgId: string) => scope === null || scope.includes(orgId)
   if (action.kind === 'list') {
-    const res = await t.request({ method: 'GET', url: `${BASE}?${action.query}` })
+    const res = await send({ method: 'GET', url: `${BASE}?${action.query}` })
     expectProblem(res, 'GET')
+    if (refusal) return void expect(res.statusCode).toBe(refusal)
     if (!action.ok) return void expect(res.statusCode).toBe(400)
     expect(res.statusCode).toBe(200)
     const q = new URLSearchParams(action.query)
     const enabled = q.get('vipps_enabled') ?? 'true'
     const env = q.get('environment')
     const expected = [...model]
-      .filter(([, c]) => (enabled === 'any' || String(c.vipps_enabled) === enabled) && (!env || c.environment === env))
+      .filter(([id, c]) => inScope(id) && (enabled === 'any' || String(c.vipps_enabled) === enabled) && (!env || c.environment === env))
       .map(([id]) => id)
     const body = res.json()
     expect(body.pagination.total).toBe(expected.length)
@@ -221,13 +266,16 @@ async function step(t: TestApp, model: Model, action: Action): Promise<void> {
   }
   if (action.kind === 'create') {
     const { body, ok } = buildBody(action)
-    const res = await t.request({ method: 'POST', url: BASE, payload: body })
+    const res = await send({ method: 'POST', url: BASE, payload: body })
     expectProblem(res, 'POST')
+    if (refusal) return void expect(res.statusCode).toBe(refusal)
     const required = ['org_id', 'client_id', 'client_secret_ref', 'redirect_uri'].every((k) => k in body)
     const environment = (body.environment as string | undefined) ?? 'test'
     if (!ok || !required) return void expect(res.statusCode).toBe(400)
-    if (body.redirect_uri === LOCALHOST && environment === 'production') return void expect(res.statusCode).toBe(400)
     const orgId = body.org_id as string
+    // Outside the grant's orgs: refused before the rules are looked at.
+    if (!inScope(orgId)) return void expect([res.statusCode, res.json().code]).toEqual([403, 'forbidden'])
+    if (body.redirect_uri === LOCALHOST && environment === 'production') return void expect(res.statusCode).toBe(400)
     if (model.has(orgId)) return void expect(res.statusCode).toBe(409)
     expect(res.statusCode, res.body).toBe(201)
     model.set(orgId, {
@@ -241,11 +289,13 @@ async function step(t: TestApp, model: Model, action: Action): Promise<void> {
     return
   }
   const path = `${BASE}/${encodeURIComponent(String(action.orgId.value))}`
-  const live = action.orgId.ok ? model.get(action.orgId.value as string) : undefined
+  // An org outside the grant's orgs is, to the caller, an org that does not exist.
+  const live = action.orgId.ok && inScope(action.orgId.value as string) ? model.get(action.orgId.value as string) : undefined
   if (action.kind === 'update') {
     const { body, ok } = buildBody(action)
-    const res = await t.request({ method: 'PUT', url: path, payload: body })
+    const res = await send({ method: 'PUT', url: path, payload: body })
     expectProblem(res, 'PUT')
+    if (refusal) return void expect(res.statusCode).toBe(refusal)
     if (!ok || Object.keys(body).length === 0) return void expect(res.statusCode).toBe(400)
     if (!live) return void expect(res.statusCode).toBe(404)
     const merged = { ...live, ...body } as Config
@@ -255,14 +305,16 @@ async function step(t: TestApp, model: Model, action: Action): Promise<void> {
     return
   }
   if (action.kind === 'delete') {
-    const res = await t.request({ method: 'DELETE', url: path })
+    const res = await send({ method: 'DELETE', url: path })
     expectProblem(res, 'DELETE')
+    if (refusal) return void expect(res.statusCode).toBe(refusal)
     expect(res.statusCode).toBe(live ? 200 : 404)
-    model.delete(action.orgId.value as string)
+    if (live) model.delete(action.orgId.value as string)
     return
   }
-  const res = await t.request({ method: 'GET', url: action.kind === 'status' ? `${path}/status` : path })
+  const res = await send({ method: 'GET', url: action.kind === 'status' ? `${path}/status` : path })
   expectProblem(res, 'GET')
+  if (refusal) return void expect(res.statusCode).toBe(refusal)
   if (!live) return void expect(res.statusCode).toBe(404)
   expect(res.statusCode).toBe(200)
   const got = res.json()
@@ -276,11 +328,30 @@ async function step(t: TestApp, model: Model, action: Action): Promise<void> {
 for (const store of storeNames()) {
   it(`the API agrees with the model of the contract after every step [${store}]`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(actionArb, { minLength: 5, maxLength: 40 }), async (actions) => {
-        const t = await startApp(store, { WRITE_RATE_LIMIT: '1000000' })
+      fc.asyncProperty(fc.array(grantArb, { minLength: 1, maxLength: 4 }), fc.array(actionArb, { minLength: 5, maxLength: 40 }), async (grants, actions) => {
+        const t = await startApp(store, { WRITE_RATE_LIMIT: '1000000', ADMIN_TOKENS: `fuzz:${ADMIN_TOKEN}` })
         try {
+          const keys: Caller[] = []
+          for (const grant of grants) {
+            const made = await t.request({
+              method: 'POST',
+              url: '/api/v1/api-keys',
+              payload: { name: `${grant.role}-${keys.length}`, role: grant.role, org_ids: grant.orgIds },
+              headers: { authorization: `Bearer ${ADMIN_TOKEN}` }
+            })
+            expect(made.statusCode, made.body).toBe(201)
+            keys.push({ kind: 'grant', grant, key: made.json().key })
+          }
+          let bad = 0
+          const callerOf = (n: number | undefined): Caller => {
+            if (n === -3) return { kind: 'none' }
+            // A key of the right shape that does not exist, a token nobody has, a key with a character changed.
+            if (n === -2) return { kind: 'bad', header: ['Bearer vok_' + 'A'.repeat(43), 'Bearer not-a-token', `Bearer ${changedKey(keys[0]!)}`][bad++ % 3]! }
+            if (n === -1 || n === undefined) return { kind: 'grant', grant: { role: 'admin', orgIds: null }, key: ADMIN_TOKEN }
+            return keys[n % keys.length]!
+          }
           const model: Model = new Map()
-          for (const action of actions) await step(t, model, action)
+          for (const action of actions) await step(t, model, action, callerOf(action.caller))
           // Finally the stored state, org by org.
           for (const orgId of ORG_IDS) {
             const res = await t.request({ method: 'GET', url: `${BASE}/${orgId}` })

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, problemOf, RFC3339_SECONDS, uniqueOrgId } from './support/app.js'
+import { BASE, createOrg, describeEachStore, problemOf, queryDatabase, RFC3339_SECONDS, uniqueOrgId, within } from './support/app.js'
 
 describeEachStore('GET /api/v1/vipps-orgs/:org_id/history', (ctx) => {
   const history = async (orgId: string, query = '') =>
@@ -25,7 +25,7 @@ describeEachStore('GET /api/v1/vipps-orgs/:org_id/history', (ctx) => {
     for (const event of body.data) {
       expect(Object.keys(event).sort()).toEqual(['action', 'actor', 'at', 'changes', 'version'])
       expect(event.at).toMatch(RFC3339_SECONDS)
-      expect(event.actor).toBe('anonymous')
+      expect(event.actor).toEqual({ type: 'anonymous', id: 'anonymous', name: 'anonymous' })
     }
     expect(body.data[0].changes).toMatchObject({
       client_id: { from: null, to: 'vipps-client-new001' },
@@ -71,5 +71,28 @@ describeEachStore('GET /api/v1/vipps-orgs/:org_id/history', (ctx) => {
 
   it('answers 404 for an org_id that never existed', async () => {
     problemOf(await ctx().request({ method: 'GET', url: `${BASE}/org_never_existed/history` }), 404, 'not_found')
+  })
+
+  it('reads events an older release wrote (a name only): anonymous as anonymous, any other name as that bootstrap token', async () => {
+    const orgId = uniqueOrgId()
+    const insert = 'insert into vipps_org_events (org_id, version, action, at, actor, changes) values (?, ?, ?, ?, ?, ?)'
+    await queryDatabase(ctx().databaseUrl, insert, [orgId, 1, 'create', '2026-01-01T00:00:00Z', 'ops', '{"client_id":{"from":null,"to":"c"}}'])
+    await queryDatabase(ctx().databaseUrl, insert, [orgId, 2, 'delete', '2026-01-02T00:00:00Z', 'anonymous', '{"deleted_at":{"from":null,"to":"2026-01-02T00:00:00Z"}}'])
+    const expected = [
+      { type: 'token', id: 'ops', name: 'ops' },
+      { type: 'anonymous', id: 'anonymous', name: 'anonymous' }
+    ]
+    expect((await history(orgId)).data.map((e: { actor: unknown }) => e.actor)).toEqual(expected)
+    // PostgreSQL shows an event once every older transaction has ended: wait for both.
+    const feed = async () => (await ctx().request({ method: 'GET', url: `/api/v1/events?org_id=${orgId}` })).json().data as { actor: unknown }[]
+    await within(5_000, async () => (await feed()).length === 2, 20)
+    expect((await feed()).map((e) => e.actor)).toEqual(expected)
+  })
+
+  it('stores the actor’s name where an older release reads it, its type and id beside it', async () => {
+    const orgId = uniqueOrgId()
+    await createOrg(ctx(), orgId)
+    const rows = await queryDatabase(ctx().databaseUrl, 'select actor, actor_type, actor_id from vipps_org_events where org_id = ?', [orgId])
+    expect(rows).toEqual([{ actor: 'anonymous', actor_type: 'anonymous', actor_id: 'anonymous' }])
   })
 })

@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BASE, createOrg, dropDatabase, newDatabaseUrl, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, within } from './support/app.js'
+import { BASE, createOrg, dropDatabase, newDatabaseUrl, problemOf, startApp, storeNames, type TestApp, uniqueOrgId, validBody, within } from './support/app.js'
 
 // Several instances on one database is a PostgreSQL deployment (SQLite serves one process).
 describe.runIf(storeNames().includes('postgres'))('two instances on one PostgreSQL', () => {
@@ -71,6 +71,21 @@ describe.runIf(storeNames().includes('postgres'))('two instances on one PostgreS
     delays.push(await within(1_000, async () => (await found()) === 1))
     await a.request({ method: 'DELETE', url: `${BASE}/${orgId}` })
     delays.push(await within(1_000, async () => (await found()) === 0))
+  })
+
+  it('an API key revoked through one is refused by the other within 1 s; a new one is taken within 1 s', async () => {
+    // Each look from an address of its own: the refusals while waiting are bad credentials, and 20 would be the limit.
+    let n = 0
+    const me = (app: TestApp, key: string) =>
+      app.request({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${key}` }, remoteAddress: `10.9.${Math.floor(++n / 250)}.${(n % 250) + 1}` })
+    const created = (await a.request({ method: 'POST', url: '/api/v1/api-keys', payload: { name: 'shared', role: 'editor' } })).json()
+    const taken = await within(1_000, async () => (await me(b, created.key)).statusCode === 200)
+    const orgId = uniqueOrgId()
+    expect((await b.request({ method: 'POST', url: BASE, payload: validBody(orgId), headers: { authorization: `Bearer ${created.key}` } })).statusCode).toBe(201)
+    expect((await a.request({ method: 'DELETE', url: `/api/v1/api-keys/${created.id}` })).statusCode).toBe(200)
+    const refused = await within(1_000, async () => (await me(b, created.key)).statusCode === 401)
+    problemOf(await b.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { vipps_enabled: false }, headers: { authorization: `Bearer ${created.key}` } }), 401, 'unauthorized')
+    console.log(`API keys across instances: a new key taken after ${taken.toFixed(0)} ms, a revoked one refused after ${refused.toFixed(0)} ms`)
   })
 
   it('after its listener connection is killed, an instance reconnects and stays correct', async () => {

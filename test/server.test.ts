@@ -24,18 +24,19 @@ describe('the server process', () => {
     expect((await second.exited).code).toBe(0)
   })
 
-  it('warns at start when writes are open', async () => {
+  it('warns at start when no way to sign in is configured (the open mode)', async () => {
     const server = await spawnServer({ DATABASE_URL: `sqlite:${join(dir, 'warn.db')}` })
     server.child.kill('SIGTERM')
     await server.exited
-    expect(server.output()).toContain('writes (POST, PUT, DELETE) are open to anyone')
+    expect(server.output()).toContain('requests without a credential act as anonymous with every right')
   })
 
-  it('refuses to start in production without ADMIN_TOKENS or AUTH_DISABLED', async () => {
+  it('refuses to start in production with no way to sign in (ADMIN_TOKENS, OIDC_ISSUER) and without AUTH_DISABLED', async () => {
     const server = await spawnServer({ NODE_ENV: 'production', DATABASE_URL: `sqlite:${join(dir, 'prod.db')}` }, false)
     const { code } = await server.exited
     expect(code).not.toBe(0)
     expect(server.output()).toContain('ADMIN_TOKENS')
+    expect(server.output()).toContain('OIDC_ISSUER')
   })
 
   it('starts in production with ADMIN_TOKENS, or with AUTH_DISABLED=true', async () => {

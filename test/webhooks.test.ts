@@ -196,6 +196,7 @@ describeEachStore(
         const event = feed.find((e) => e.id === r.headers['webhook-id'])!
         const { type, ...data } = event
         expect(body).toEqual({ type, timestamp: event.occurred_at, data })
+        expect(body.data.actor).toEqual({ type: 'anonymous', id: 'anonymous', name: 'anonymous' })
         expect(r.headers['content-type']).toBe('application/json')
         expect(Math.abs(Number(r.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(30)
       }

@@ -3,12 +3,16 @@ import * as initial from './migrations/001_initial.js'
 import * as listsAndNotify from './migrations/002_lists_and_notify.js'
 import * as changeFeed from './migrations/003_change_feed.js'
 import * as webhooks from './migrations/004_webhooks.js'
+import * as access from './migrations/005_access.js'
+import * as sessions from './migrations/007_sessions.js'
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_lists_and_notify': listsAndNotify,
   '003_change_feed': changeFeed,
-  '004_webhooks': webhooks
+  '004_webhooks': webhooks,
+  '005_access': access,
+  '007_sessions': sessions
 }
 
 /** Kysely's default name for the table of executed migrations. */

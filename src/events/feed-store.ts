@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database, DatabaseHandle } from '../db/connect.js'
 import type { Changes, OrgEvent } from '../orgs/schemas.js'
+import { actorOf } from '../orgs/tables.js'
 import { encodeCursor, type Position, START } from './cursor.js'
 import { EVENT_TYPE_OF_ACTION, type FeedEvent } from './schemas.js'
 
@@ -15,9 +16,15 @@ export interface FeedPage {
   pending: boolean
 }
 
+/** Which events a read returns: one org's, some orgs' (a limited grant), or (neither) all. */
+export interface FeedFilter {
+  orgId?: string
+  orgIds?: readonly string[]
+}
+
 /** Reads the org change log in commit order. */
 export interface FeedStore {
-  readAfter(after: Position, limit: number, orgId?: string): Promise<FeedPage>
+  readAfter(after: Position, limit: number, filter?: FeedFilter): Promise<FeedPage>
   /** The position of the last event a reader may see now. */
   end(): Promise<Position>
   /** Throws FeedCannotContinue when new events could not follow the ones stored. */
@@ -39,6 +46,8 @@ interface EventRow {
   action: OrgEvent['action']
   at: string
   actor: string
+  actor_type: string | null
+  actor_id: string | null
   changes: string
 }
 
@@ -49,12 +58,24 @@ function toFeedEvent(row: EventRow, position: Position): FeedEvent {
     org_id: row.org_id,
     version: Number(row.version),
     occurred_at: row.at,
-    actor: row.actor,
+    actor: actorOf(row),
     changes: JSON.parse(row.changes) as Changes
   }
 }
 
-const COLUMNS = sql`id, org_id, version, action, at, actor, changes`
+const COLUMNS = sql`id, org_id, version, action, at, actor, actor_type, actor_id, changes`
+
+/** The filter as SQL conditions (`and …`); an empty list of orgs matches nothing. */
+function filterSql(filter: FeedFilter, postgres: boolean) {
+  const conditions = []
+  if (filter.orgId !== undefined) conditions.push(sql`and org_id = ${filter.orgId}`)
+  if (filter.orgIds !== undefined) {
+    if (filter.orgIds.length === 0) conditions.push(sql`and false`)
+    else if (postgres) conditions.push(sql`and org_id = any(${[...filter.orgIds]}::text[])`)
+    else conditions.push(sql`and org_id in (${sql.join(filter.orgIds)})`)
+  }
+  return conditions.length === 0 ? sql`` : sql.join(conditions, sql` `)
+}
 
 /**
  * SQLite serializes writers and an event takes its id inside its write transaction: ids are in
@@ -63,10 +84,9 @@ const COLUMNS = sql`id, org_id, version, action, at, actor, changes`
 class SqliteFeedStore implements FeedStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async readAfter(after: Position, limit: number, orgId?: string): Promise<FeedPage> {
-    const byOrg = orgId === undefined ? sql`` : sql`and org_id = ${orgId}`
+  async readAfter(after: Position, limit: number, filter: FeedFilter = {}): Promise<FeedPage> {
     const { rows } = await sql<EventRow>`
-      select ${COLUMNS} from vipps_org_events where id > ${Number(after.id)} ${byOrg} order by id limit ${limit}
+      select ${COLUMNS} from vipps_org_events where id > ${Number(after.id)} ${filterSql(filter, false)} order by id limit ${limit}
     `.execute(this.db)
     const events = rows.map((row) => toFeedEvent(row, { txid: 0n, id: BigInt(row.id) }))
     const lastRow = rows.at(-1)
@@ -93,12 +113,11 @@ class SqliteFeedStore implements FeedStore {
 class PostgresFeedStore implements FeedStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async readAfter(after: Position, limit: number, orgId?: string): Promise<FeedPage> {
-    const byOrg = orgId === undefined ? sql`` : sql`and org_id = ${orgId}`
+  async readAfter(after: Position, limit: number, filter: FeedFilter = {}): Promise<FeedPage> {
     const { rows } = await sql<EventRow>`
       select ${COLUMNS}, txid::text as txid_text, pg_snapshot_xmin(pg_current_snapshot())::text as xmin
       from vipps_org_events
-      where (txid, id) > (${after.txid.toString()}::xid8, ${after.id.toString()}::bigint) ${byOrg}
+      where (txid, id) > (${after.txid.toString()}::xid8, ${after.id.toString()}::bigint) ${filterSql(filter, true)}
       order by txid, id
       limit ${limit}
     `.execute(this.db)

@@ -1,5 +1,5 @@
 import { decodeCursor, encodeCursor, type Position, START } from './cursor.js'
-import type { FeedStore } from './feed-store.js'
+import type { FeedFilter, FeedStore } from './feed-store.js'
 import type { FeedEvent } from './schemas.js'
 
 /** What tells the feed that something may have committed (orgs' change notifications). */
@@ -13,6 +13,8 @@ export interface FeedRequest {
   limit: number
   waitMs: number
   orgId?: string
+  /** Only these orgs' events (a grant limited to some orgs). */
+  orgIds?: readonly string[]
   /** Ends a long poll early (client gone, server closing): the answer is then empty. */
   signal?: AbortSignal
 }
@@ -32,11 +34,15 @@ export class ChangeFeed {
   async read(request: FeedRequest): Promise<{ data: FeedEvent[]; next_cursor: string }> {
     const from = await this.position(request.after)
     const deadline = Date.now() + request.waitMs
+    const filter: FeedFilter = {
+      ...(request.orgId !== undefined ? { orgId: request.orgId } : {}),
+      ...(request.orgIds !== undefined ? { orgIds: request.orgIds } : {})
+    }
     const waiter = new ChangeWaiter(this.changes, request.orgId)
     try {
       for (;;) {
         waiter.arm()
-        const page = await this.store.readAfter(from, request.limit, request.orgId)
+        const page = await this.store.readAfter(from, request.limit, filter)
         if (page.last) return { data: page.events, next_cursor: encodeCursor(page.last) }
         const remaining = deadline - Date.now()
         if (remaining <= 0 || request.signal?.aborted) return { data: [], next_cursor: encodeCursor(from) }

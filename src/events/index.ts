@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Config } from '../config.js'
 import { ChangeFeed } from './feed.js'
 import { feedStoreFor } from './feed-store.js'
 import { EVENTS_PATH, eventRoutes } from './routes.js'
@@ -17,14 +16,14 @@ declare module 'fastify' {
  * change log in commit order, woken by orgs' change notifications.
  */
 export default fp(
-  async (app: FastifyInstance, { config }: { config: Config }) => {
+  async (app: FastifyInstance) => {
     const store = feedStoreFor(app.database)
     await store.ensureCanContinue()
     const feed = new ChangeFeed(store, app.orgChanges)
     const closing = new AbortController()
     app.addHook('preClose', async () => closing.abort())
     app.decorate('changeFeed', feed)
-    await app.register(eventRoutes, { prefix: EVENTS_PATH, feed, config, closing: closing.signal })
+    await app.register(eventRoutes, { prefix: EVENTS_PATH, feed, closing: closing.signal })
   },
   { name: 'events', dependencies: ['database', 'orgs'] }
 )

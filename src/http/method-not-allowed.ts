@@ -16,6 +16,11 @@ declare module 'fastify' {
  * that are registered. `collectRoutes` goes first (it sees every route registered after it);
  * `answerOtherMethods` goes last and adds one hidden route per path for the methods it lacks.
  */
+/** Whether a route is one of the 405 answers made here (they need no right: they only say which methods exist). */
+export function answersMethodNotAllowed(route: RouteOptions): boolean {
+  return route.config?.[GENERATED] === true
+}
+
 const allowedByUrl = new WeakMap<FastifyInstance, Map<string, Set<string>>>()
 
 export const collectRoutes = fp(

@@ -12,6 +12,9 @@ export const PROBLEM_TITLES = {
   precondition_failed: 'Precondition failed',
   idempotency_key_reused: 'Idempotency key reused',
   unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  csrf_failed: 'Cross-site request refused',
+  sign_in_failed: 'Sign-in failed',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
   bad_request: 'Bad request',
@@ -35,7 +38,9 @@ export class Problem extends Error {
     readonly code: ProblemCode,
     readonly detail: string,
     readonly errors?: FieldError[],
-    readonly headers: Record<string, string> = {}
+    readonly headers: Record<string, string> = {},
+    /** The right a 403 is about. */
+    readonly right?: string
   ) {
     super(detail)
     this.name = 'Problem'
@@ -49,7 +54,8 @@ export class Problem extends Error {
       detail: this.detail,
       code: this.code,
       instance,
-      ...(this.errors ? { errors: this.errors } : {})
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...(this.right ? { right: this.right } : {})
     }
   }
 }
@@ -73,6 +79,18 @@ export const problems = {
   },
   unauthorized(detail: string, challenge: string): Problem {
     return new Problem(401, 'unauthorized', detail, undefined, { 'www-authenticate': challenge })
+  },
+  /** A credential that does not carry the right the request needs. */
+  forbidden(right: string, detail: string): Problem {
+    return new Problem(403, 'forbidden', detail, undefined, {}, right)
+  },
+  /** A cookie-authenticated write without the session's X-CSRF-Token or from another Origin. */
+  csrfFailed(detail: string): Problem {
+    return new Problem(403, 'csrf_failed', detail)
+  },
+  /** A sign-in that cannot go on (a failed check, an expired or replayed callback): start again. */
+  signInFailed(detail: string): Problem {
+    return new Problem(400, 'sign_in_failed', detail)
   },
   notFound(detail: string): Problem {
     return new Problem(404, 'not_found', detail)
@@ -114,8 +132,8 @@ export const problems = {
       'Webhooks need SECRETS_KEY in production, so their secrets are encrypted at rest: set it to 32 random bytes in base64'
     )
   },
-  rateLimited(detail: string): Problem {
-    return new Problem(429, 'rate_limited', detail)
+  rateLimited(detail: string, retryAfterSeconds?: number): Problem {
+    return new Problem(429, 'rate_limited', detail, undefined, retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) })
   },
   internal(): Problem {
     return new Problem(500, 'internal_error', 'An unexpected error occurred')
@@ -153,7 +171,8 @@ export const ProblemSchema = Type.Object(
     detail: Type.String(),
     code: ProblemCodeSchema,
     instance: Type.Optional(Type.String({ description: 'The path the problem is about' })),
-    errors: Type.Optional(Type.Array(FieldErrorSchema, { description: 'Every bad field, once (validation_failed)' }))
+    errors: Type.Optional(Type.Array(FieldErrorSchema, { description: 'Every bad field, once (validation_failed)' })),
+    right: Type.Optional(Type.String({ description: 'The right the credential lacks (forbidden)' }))
   },
   { title: 'Problem', description: 'RFC 9457 problem details' }
 )

@@ -10,10 +10,9 @@ export function requestIdOf(req: RawRequestDefaultExpression): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
 }
 
-/** Every response says its request id; every request knows its actor (set by the access hooks). */
+/** Every response says its request id. */
 export const requestContext = fp(
   async (app: FastifyInstance) => {
-    app.decorateRequest('actor', '')
     app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id)
       done()

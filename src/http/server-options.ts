@@ -6,13 +6,14 @@ import { lazyChildLogger } from './lazy-logger.js'
 import { problems } from './problems.js'
 import { requestIdOf } from './request-context.js'
 
+/** What no log line may hold, should anything ever log a request's headers: credentials, and idempotency keys. */
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers["idempotency-key"]']
+
 /** Fastify's own options: logging, limits, request ids, routing, and the router's errors as problems. */
 export function serverOptions(config: Config, logger?: FastifyServerOptions['logger']): FastifyServerOptions {
   return {
-    logger: logger ?? {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers["idempotency-key"]']
-    },
+    // A logger's options given (tests, tools) keep the redaction.
+    logger: typeof logger === 'object' ? { redact: REDACT, ...logger } : (logger ?? { level: config.logLevel, redact: REDACT }),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: BODY_LIMIT,
     // While shutting down, requests already accepted are served, not answered 503.

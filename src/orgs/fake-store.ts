@@ -33,6 +33,7 @@ export class FakeOrgStore implements OrgStore {
       .filter((r) => filter.environment === undefined || r.environment === filter.environment)
       .filter((r) => filter.vipps_enabled === undefined || r.vipps_enabled === filter.vipps_enabled)
       .filter((r) => filter.q === undefined || startsWithKey(r, filter.q))
+      .filter((r) => filter.orgIds === undefined || filter.orgIds.includes(r.org_id))
       .sort((a, b) => (a.created_at === b.created_at ? compare(a.org_id, b.org_id) : compare(a.created_at, b.created_at)))
     const items = matches.slice(filter.offset, filter.offset + filter.limit).map(summaryOf)
     return { items, total: matches.length }
@@ -108,7 +109,7 @@ export class FakeOrgStore implements OrgStore {
   }
 
   private record(orgId: string, version: number, action: OrgEvent['action'], changes: Changes, ctx: WriteContext): void {
-    this.events.push({ org_id: orgId, version, action, at: ctx.at, actor: ctx.actor, changes })
+    this.events.push({ org_id: orgId, version, action, at: ctx.at, actor: { ...ctx.actor }, changes })
   }
 }
 

@@ -107,9 +107,9 @@ export default fp(
       app.decorate('orgStats', stats)
     }
     await listIndex.ready()
-    // The cached hot reads skip the router, unless they need a token or every request is logged
-    // (LOG_LEVEL=info or lower: Fastify logs each one, and the fast answers would not be).
-    if (!config.readsNeedToken && !logsEveryRequest(app)) addFastReads(app.fastPaths, service, BASE_PATH)
+    // The cached hot reads skip the router (with their access checked there too), unless every
+    // request is logged (LOG_LEVEL=info or lower: Fastify logs each one, and the fast answers would not be).
+    if (!logsEveryRequest(app)) addFastReads(app.fastPaths, service, BASE_PATH, app.access)
     await app.register(
       async (scope) => {
         scope.setValidatorCompiler(validatorCompiler({ 'redirect-uri': redirectUriShapeError }))
@@ -118,5 +118,5 @@ export default fp(
       { prefix: BASE_PATH }
     )
   },
-  { name: 'orgs', dependencies: ['database'] }
+  { name: 'orgs', dependencies: ['database', 'access'] }
 )

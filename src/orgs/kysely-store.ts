@@ -16,7 +16,7 @@ import {
   type Page,
   type WriteContext
 } from './store.js'
-import { fromColumns, type OrgConfigTable, type OrgTables, toColumns } from './tables.js'
+import { actorColumns, actorOf, fromColumns, type OrgConfigTable, type OrgTables, toColumns } from './tables.js'
 
 type Db = Kysely<OrgTables>
 
@@ -50,6 +50,10 @@ export class KyselyOrgStore implements OrgStore {
     let query = this.db.selectFrom('vipps_org_configs').where('deleted_at', 'is', null)
     if (filter.vipps_enabled !== undefined) query = query.where('vipps_enabled', '=', filter.vipps_enabled ? 1 : 0)
     if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment)
+    if (filter.orgIds !== undefined) {
+      if (filter.orgIds.length === 0) return { items: [], total: 0 }
+      query = query.where('org_id', 'in', filter.orgIds)
+    }
     if (filter.q !== undefined) {
       const from = searchKey(filter.q)
       const to = prefixEnd(from)
@@ -130,8 +134,8 @@ export class KyselyOrgStore implements OrgStore {
             values (${sql.join(Object.values(columns))})
             returning *
           ), event as (
-            insert into vipps_org_events (org_id, version, action, at, actor, changes)
-            select org_id, version, 'create', ${ctx.at}, ${ctx.actor}, ${JSON.stringify(changes)} from created
+            insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes)
+            select org_id, version, 'create', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)} from created
           )
           select * from created`.execute(this.db)
         return toRecord(rows[0]!)
@@ -195,11 +199,17 @@ export class KyselyOrgStore implements OrgStore {
   async history(orgId: string, offset: number, limit: number): Promise<Page<OrgEvent>> {
     const query = this.db.selectFrom('vipps_org_events').where('org_id', '=', orgId)
     const [rows, count] = await Promise.all([
-      query.select(['version', 'action', 'at', 'actor', 'changes']).orderBy('version').limit(limit).offset(offset).execute(),
+      query.select(['version', 'action', 'at', 'actor', 'actor_type', 'actor_id', 'changes']).orderBy('version').limit(limit).offset(offset).execute(),
       query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()
     ])
     return {
-      items: rows.map((row) => ({ ...row, version: Number(row.version), changes: JSON.parse(row.changes) as Changes })),
+      items: rows.map((row) => ({
+        version: Number(row.version),
+        action: row.action,
+        at: row.at,
+        actor: actorOf(row),
+        changes: JSON.parse(row.changes) as Changes
+      })),
       total: Number(count.total)
     }
   }
@@ -226,7 +236,7 @@ async function recordEvent(
 ): Promise<void> {
   await trx
     .insertInto('vipps_org_events')
-    .values({ org_id: orgId, version, action, at: ctx.at, actor: ctx.actor, changes: JSON.stringify(changes) })
+    .values({ org_id: orgId, version, action, at: ctx.at, ...actorColumns(ctx.actor), changes: JSON.stringify(changes) })
     .execute()
 }
 

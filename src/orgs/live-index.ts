@@ -172,13 +172,29 @@ export class LiveOrgIndex {
    * One page of the matches, once every change heard so far is applied; undefined when the index
    * cannot answer (suspended, not loaded, or its last read failed: then it loads again).
    */
-  async page(filter: SearchFilter, offset: number, limit: number): Promise<IndexPage | undefined> {
+  async page(filter: SearchFilter & Pick<ListFilter, 'orgIds'>, offset: number, limit: number): Promise<IndexPage | undefined> {
     if (this.suspended) return undefined
     if (this.state === 'off' && !this.work) this.reload()
     for (let round = 0; round < MAX_SETTLE_ROUNDS && this.work; round++) await this.settledWork()
     if (this.state !== 'ready') return undefined
+    if (filter.orgIds !== undefined) return this.scopedPage(filter, filter.orgIds, offset, limit)
     if (filter.q !== undefined) return this.search(filter, filter.q, offset, limit)
     return pageOf(this.orderedFor(filter), offset, limit)
+  }
+
+  /**
+   * A page among some orgs only (a grant limited to at most 1,000): each is found by its org_id,
+   * the matches sorted into list order. O(k log N), whatever the number of orgs besides.
+   */
+  private scopedPage(filter: SearchFilter, orgIds: readonly string[], offset: number, limit: number): IndexPage {
+    const prefix = filter.q === undefined ? undefined : searchKey(filter.q)
+    const found: Entry[] = []
+    for (const orgId of new Set(orgIds)) {
+      const e = this.find(orgId)
+      if (e && passes(filter, e) && (prefix === undefined || hasPrefix(e, prefix))) found.push(e)
+    }
+    found.sort(byListOrder)
+    return { orgIds: found.slice(offset, offset + limit).map((e) => e.org_id), total: found.length }
   }
 
   private orderedFor(filter: SearchFilter): SortedList<Entry> {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import type { Config } from '../config.js'
-import { requireAccess, securityOf } from '../http/auth.js'
+import { orgScopeOf } from '../http/access/principal.js'
 import { etagOf, ifMatchPrecondition, noneMatchHits } from '../http/etag.js'
 import { IdempotencyKeyHeaders } from '../http/idempotency.js'
 import { problemResponses } from '../http/problems.js'
@@ -21,7 +21,7 @@ import {
   UpdatedOrg,
   UpdateOrgBody
 } from './schemas.js'
-import type { OrgService, WriteResult } from './service.js'
+import type { OrgScope, OrgService, WriteResult } from './service.js'
 import { fullBody, statusBody, VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView, type ViewBody } from './views.js'
 
 export const BASE_PATH = '/api/v1/vipps-orgs'
@@ -69,61 +69,60 @@ function sendView(request: FastifyRequest, reply: FastifyReply, view: OrgView, b
 function sendLiveView(
   service: OrgService,
   orgId: string,
+  scope: OrgScope,
   request: FastifyRequest,
   reply: FastifyReply,
   body: ViewBody
 ): FastifyReply | Promise<FastifyReply> {
-  const cached = service.cachedLiveView(orgId)
+  const cached = service.cachedLiveView(orgId, scope)
   if (cached) return sendView(request, reply, cached, body)
-  return service.getLiveView(orgId).then((view) => sendView(request, reply, view, body))
+  return service.getLiveView(orgId, scope).then((view) => sendView(request, reply, view, body))
 }
 
-/** The endpoints of the contract, thin: check access, call the service, reply. */
+/**
+ * The endpoints of the contract, thin: each declares the right it needs (`config.right`, enforced
+ * by the access hook), calls the service with who is asking, replies.
+ */
 export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app, { service, config }) => {
-  // Reads need a hook only when they need a token (no read uses request.actor).
-  const read = config.readsNeedToken ? requireAccess(config, 'read') : undefined
-  const write = requireAccess(config, 'write')
   const writeLimit = { rateLimit: { max: config.writeRateLimit.max, timeWindow: config.writeRateLimit.windowMs } }
-  const security = securityOf(config, 'write')
-  const readSecurity = securityOf(config, 'read')
   const tags = ['orgs']
 
   app.get(
     '/',
     {
-      ...(read ? { onRequest: read } : {}),
+      config: { right: 'orgs:read' },
       schema: {
         operationId: 'listOrgs',
         summary: 'List active Vipps-enabled organizations',
         description: 'Live (not deleted) configs, by default only those with vipps_enabled=true; ordered by created_at, org_id.',
         tags,
-        security: readSecurity,
         querystring: ListOrgsQuery,
         response: { 200: jsonResponse(OrgList, 'One page of organizations, with the total of all matches'), ...errors }
       }
     },
     async (request) => {
       const { page = 1, limit = 20, environment, vipps_enabled = 'true', q } = request.query
-      return service.list({
-        page,
-        limit,
-        ...(environment ? { environment } : {}),
-        ...(q !== undefined ? { q } : {}),
-        ...(vipps_enabled === 'any' ? {} : { vipps_enabled: vipps_enabled === 'true' })
-      })
+      return service.list(
+        {
+          page,
+          limit,
+          ...(environment ? { environment } : {}),
+          ...(q !== undefined ? { q } : {}),
+          ...(vipps_enabled === 'any' ? {} : { vipps_enabled: vipps_enabled === 'true' })
+        },
+        orgScopeOf(request.principal)
+      )
     }
   )
 
   app.post(
     '/',
     {
-      onRequest: write,
-      config: writeLimit,
+      config: { right: 'orgs:write', ...writeLimit },
       schema: {
         operationId: 'createOrg',
         summary: 'Create the Vipps configuration of an organization',
         tags,
-        security,
         headers: IdempotencyKeyHeaders,
         body: CreateOrgBody,
         response: {
@@ -137,7 +136,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       }
     },
     async (request, reply) => {
-      const result = await service.create(request.body, request.actor, request.headers['idempotency-key'])
+      const result = await service.create(request.body, request.principal, request.headers['idempotency-key'])
       reply.header('location', `${BASE_PATH}/${result.body.org_id}`)
       return sendWritten(reply, result)
     }
@@ -146,31 +145,28 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
   app.get(
     '/:org_id',
     {
-      ...(read ? { onRequest: read } : {}),
+      config: { right: 'orgs:read' },
       schema: {
         operationId: 'getOrg',
         summary: 'Get the Vipps configuration of an organization',
         tags,
-        security: readSecurity,
         params: OrgIdParams,
         headers: IfNoneMatchHeaders,
         response: { 200: jsonResponse(OrgConfig, 'The full configuration', ['ETag']), ...notModified, ...errors }
       }
     },
-    (request, reply) => sendLiveView(service, request.params.org_id, request, reply, fullBody)
+    (request, reply) => sendLiveView(service, request.params.org_id, orgScopeOf(request.principal), request, reply, fullBody)
   )
 
   app.put(
     '/:org_id',
     {
-      onRequest: write,
-      config: writeLimit,
+      config: { right: 'orgs:write', ...writeLimit },
       schema: {
         operationId: 'updateOrg',
         summary: 'Change some fields of the Vipps configuration of an organization',
         description: 'Partial: send only the fields to change. The response holds org_id, the fields sent and updated_at.',
         tags,
-        security,
         params: OrgIdParams,
         headers: WriteHeaders,
         body: UpdateOrgBody,
@@ -179,7 +175,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     },
     async (request, reply) => {
       const { 'if-match': ifMatch, 'idempotency-key': key } = request.headers
-      const result = await service.update(request.params.org_id, request.body, request.actor, ifMatchPrecondition(ifMatch), key)
+      const result = await service.update(request.params.org_id, request.body, request.principal, ifMatchPrecondition(ifMatch), key)
       return sendWritten(reply, result)
     }
   )
@@ -187,13 +183,11 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
   app.delete(
     '/:org_id',
     {
-      onRequest: write,
-      config: writeLimit,
+      config: { right: 'orgs:write', ...writeLimit },
       schema: {
         operationId: 'deleteOrg',
         summary: 'Remove the Vipps configuration of an organization (soft delete)',
         tags,
-        security,
         params: OrgIdParams,
         headers: WriteHeaders,
         response: {
@@ -206,37 +200,35 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     },
     async (request, reply) => {
       const { 'if-match': ifMatch, 'idempotency-key': key } = request.headers
-      return sendWritten(reply, await service.softDelete(request.params.org_id, request.actor, ifMatchPrecondition(ifMatch), key))
+      return sendWritten(reply, await service.softDelete(request.params.org_id, request.principal, ifMatchPrecondition(ifMatch), key))
     }
   )
 
   app.get(
     '/:org_id/status',
     {
-      ...(read ? { onRequest: read } : {}),
+      config: { right: 'orgs:read' },
       schema: {
         operationId: 'getOrgStatus',
         summary: 'Is Vipps enabled for an organization',
         tags,
-        security: readSecurity,
         params: OrgIdParams,
         headers: IfNoneMatchHeaders,
         response: { 200: jsonResponse(OrgStatus, 'The switch, the client id and the environment', ['ETag']), ...notModified, ...errors }
       }
     },
-    (request, reply) => sendLiveView(service, request.params.org_id, request, reply, statusBody)
+    (request, reply) => sendLiveView(service, request.params.org_id, orgScopeOf(request.principal), request, reply, statusBody)
   )
 
   app.get(
     '/:org_id/history',
     {
-      ...(read ? { onRequest: read } : {}),
+      config: { right: 'orgs:read' },
       schema: {
         operationId: 'getOrgHistory',
         summary: 'Every change of an organization’s configuration, oldest first',
         description: 'Kept after delete and across re-create.',
         tags,
-        security: readSecurity,
         params: OrgIdParams,
         querystring: PageQuery,
         response: { 200: jsonResponse(OrgHistory, 'One page of the history, with the total'), ...errors }
@@ -244,7 +236,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
     },
     async (request) => {
       const { page = 1, limit = 20 } = request.query
-      return service.history(request.params.org_id, page, limit)
+      return service.history(request.params.org_id, page, limit, orgScopeOf(request.principal))
     }
   )
 }

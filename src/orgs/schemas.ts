@@ -9,6 +9,7 @@ import {
   type RequiredField,
   stringEnum
 } from './fields.js'
+import { ActorSchema } from '../http/access/principal.js'
 import { withMessages } from '../http/validation.js'
 
 /**
@@ -154,7 +155,7 @@ export const OrgEvent = Type.Object(
     version: Type.Integer({ description: 'The version this change made (the ETag after it)' }),
     action: stringEnum(['create', 'update', 'delete'] as const),
     at: Timestamp,
-    actor: Type.String({ description: 'Who made it: the admin token’s name, admin, or anonymous while writes are open' }),
+    actor: ActorSchema,
     changes: Type.Record(Type.String(), FieldChange, { description: 'Each changed field with its old and new value' })
   },
   { title: 'OrgEvent' }

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto'
 import { type Clock, nowIso } from '../clock.js'
+import { actorKey, inOrgScope, orgScopeOf, type Principal } from '../http/access/principal.js'
 import type { Precondition } from '../http/etag.js'
 import { idempotencyCutoff, replayOf, requestHash } from '../http/idempotency.js'
 import { Problem, problems } from '../http/problems.js'
@@ -50,6 +52,22 @@ export interface ListQuery {
   q?: string
 }
 
+/** The orgs a caller may see: null for every org, else a grant's list (api.md "Roles and grants"). */
+export type OrgScope = readonly string[] | null
+
+const scopeKeys = new WeakMap<readonly string[], string>()
+
+/** A short key for a scope, for the list cache (a grant's list is made once, so its key is too). */
+function scopeKey(scope: OrgScope): string {
+  if (scope === null) return ''
+  let key = scopeKeys.get(scope)
+  if (key === undefined) {
+    key = createHash('sha256').update(JSON.stringify(scope)).digest('base64url')
+    scopeKeys.set(scope, key)
+  }
+  return key
+}
+
 /** The rules of the contract: defaults, cross-field checks, soft delete, history, idempotency. */
 export class OrgService {
   constructor(
@@ -61,16 +79,20 @@ export class OrgService {
     private readonly listIndex?: LiveOrgIndex
   ) {}
 
-  /** The live config as served, from the read cache; 404 when unknown or deleted. */
-  async getLiveView(orgId: string): Promise<OrgView> {
-    const view = isOrgId(orgId) ? await this.cache.view(orgId, () => this.loadView(orgId)) : undefined
+  /**
+   * The live config as served, from the read cache; 404 when unknown, deleted or outside the
+   * scope. An org outside the scope is not looked up at all: the answer cannot depend on whether
+   * it exists.
+   */
+  async getLiveView(orgId: string, scope: OrgScope = null): Promise<OrgView> {
+    const view = isOrgId(orgId) && inOrgScope(scope, orgId) ? await this.cache.view(orgId, () => this.loadView(orgId)) : undefined
     if (!view) throw notFound(orgId)
     return view
   }
 
-  /** The live config as served when the read cache holds it; undefined means: ask getLiveView. */
-  cachedLiveView(orgId: string): OrgView | undefined {
-    return this.cache.peekView(orgId)
+  /** The live config as served when the read cache holds it (and the scope has it); undefined means: ask getLiveView. */
+  cachedLiveView(orgId: string, scope: OrgScope = null): OrgView | undefined {
+    return inOrgScope(scope, orgId) ? this.cache.peekView(orgId) : undefined
   }
 
   private async loadView(orgId: string): Promise<OrgView | undefined> {
@@ -78,15 +100,17 @@ export class OrgService {
     return record && toView(record)
   }
 
-  async list(query: ListQuery) {
+  /** One page of the live orgs matching the query, and their total, among the scope's orgs. */
+  async list(query: ListQuery, scope: OrgScope = null) {
     const filter: ListFilter = {
       offset: (query.page - 1) * query.limit,
       limit: query.limit,
       ...(query.environment ? { environment: query.environment } : {}),
       ...(query.vipps_enabled !== undefined ? { vipps_enabled: query.vipps_enabled } : {}),
-      ...(query.q !== undefined ? { q: query.q } : {})
+      ...(query.q !== undefined ? { q: query.q } : {}),
+      ...(scope !== null ? { orgIds: scope } : {})
     }
-    const key = `${filter.offset}:${filter.limit}:${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}:${filter.q ?? ''}`
+    const key = `${filter.offset}:${filter.limit}:${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}:${scopeKey(scope)}:${filter.q ?? ''}`
     const { items, total } = await this.cache.list(key, () => this.page(filter))
     return { data: items, pagination: { page: query.page, limit: query.limit, total } }
   }
@@ -105,13 +129,16 @@ export class OrgService {
     return { items, total: found.total }
   }
 
-  async create(body: CreateOrgBody, actor: string, idempotencyKey?: string): Promise<CreateResult> {
+  async create(body: CreateOrgBody, by: Principal, idempotencyKey?: string): Promise<CreateResult> {
     const { org_id: orgId, ...given } = body
+    if (!inOrgScope(orgScopeOf(by), orgId)) {
+      throw problems.forbidden('orgs:write', `This credential has orgs:write only on the orgs it is limited to, and ${orgId} is not one of them`)
+    }
     const fields: ConfigFields = { ...FIELD_DEFAULTS, ...given }
     checkCrossFieldRules(fields)
-    const keyed = this.keyed(actor, idempotencyKey, { operation: 'create', org_id: orgId, body })
+    const keyed = this.keyed(by, idempotencyKey, { operation: 'create', org_id: orgId, body })
     return this.once(keyed, async () => {
-      const ctx = this.context(actor)
+      const ctx = this.context(by)
       const response: OrgSummary = {
         org_id: orgId,
         client_id: fields.client_id,
@@ -134,17 +161,17 @@ export class OrgService {
   async update(
     orgId: string,
     patch: UpdateOrgBody,
-    actor: string,
+    by: Principal,
     precondition?: Precondition,
     idempotencyKey?: string
   ): Promise<WriteResult<UpdatedOrg>> {
-    const keyed = this.keyed(actor, idempotencyKey, { operation: 'update', org_id: orgId, body: patch })
+    const keyed = this.keyed(by, idempotencyKey, { operation: 'update', org_id: orgId, body: patch })
     return this.once(keyed, async () => {
       const result = await this.retryOnConflict(orgId, async () => {
-        const current = await this.findForWrite(orgId, precondition)
+        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition)
         checkCrossFieldRules({ ...current, ...patch })
         const changes = changesOf(current, patch)
-        const ctx = this.context(actor)
+        const ctx = this.context(by)
         const noChange = Object.keys(changes).length === 0
         const response: UpdatedOrg = { org_id: orgId, ...patch, updated_at: noChange ? current.updated_at : ctx.at }
         const keep = this.toKeep(keyed, 200, response)
@@ -159,12 +186,12 @@ export class OrgService {
     })
   }
 
-  async softDelete(orgId: string, actor: string, precondition?: Precondition, idempotencyKey?: string): Promise<WriteResult<DeletedOrg>> {
-    const keyed = this.keyed(actor, idempotencyKey, { operation: 'delete', org_id: orgId })
+  async softDelete(orgId: string, by: Principal, precondition?: Precondition, idempotencyKey?: string): Promise<WriteResult<DeletedOrg>> {
+    const keyed = this.keyed(by, idempotencyKey, { operation: 'delete', org_id: orgId })
     return this.once(keyed, async () => {
       const response = await this.retryOnConflict(orgId, async () => {
-        const current = await this.findForWrite(orgId, precondition)
-        const ctx = this.context(actor)
+        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition)
+        const ctx = this.context(by)
         const response: DeletedOrg = { org_id: orgId, deleted: true, deleted_at: ctx.at }
         return (await this.store.softDelete(current, ctx, this.toKeep(keyed, 200, response))) ? response : undefined
       })
@@ -172,9 +199,9 @@ export class OrgService {
     })
   }
 
-  /** Every event of the org_id, oldest first; kept after delete and across re-create. */
-  async history(orgId: string, page: number, limit: number) {
-    const { items, total } = isOrgId(orgId)
+  /** Every event of the org_id, oldest first; kept after delete and across re-create. Outside the scope: as if it had none. */
+  async history(orgId: string, page: number, limit: number, scope: OrgScope = null) {
+    const { items, total } = isOrgId(orgId) && inOrgScope(scope, orgId)
       ? await this.store.history(orgId, (page - 1) * limit, limit)
       : { items: [], total: 0 }
     if (total === 0) throw problems.notFound(`No Vipps configuration history for ${orgId}`)
@@ -218,8 +245,9 @@ export class OrgService {
     }
   }
 
-  private keyed(actor: string, key: string | undefined, request: { operation: string; org_id: string; body?: unknown }): KeyedWrite | undefined {
-    return key === undefined ? undefined : { actor, key, hash: requestHash(request) }
+  /** Idempotency records are kept per actor: `<type>:<id>`. */
+  private keyed(by: Principal, key: string | undefined, request: { operation: string; org_id: string; body?: unknown }): KeyedWrite | undefined {
+    return key === undefined ? undefined : { actor: actorKey(by.actor), key, hash: requestHash(request) }
   }
 
   /** The answer to keep with the write, when it is made under a key. */
@@ -236,9 +264,10 @@ export class OrgService {
     this.changes.emit(orgId)
   }
 
-  private async findForWrite(orgId: string, precondition?: Precondition): Promise<OrgRecord> {
-    // Writes read the database, not the cache: the version must be the live one.
-    const current = isOrgId(orgId) ? await this.store.findLive(orgId) : undefined
+  private async findForWrite(orgId: string, scope: OrgScope, precondition?: Precondition): Promise<OrgRecord> {
+    // Writes read the database, not the cache: the version must be the live one. Outside the
+    // scope nothing is read: the 404 cannot depend on whether the org exists.
+    const current = isOrgId(orgId) && inOrgScope(scope, orgId) ? await this.store.findLive(orgId) : undefined
     if (!current) throw notFound(orgId)
     if (precondition && !precondition(current.version)) {
       throw problems.preconditionFailed(`The configuration of ${orgId} has changed (If-Match does not match)`)
@@ -252,8 +281,8 @@ export class OrgService {
     return earlier && { ...earlier, replayed: true }
   }
 
-  private context(actor: string): WriteContext {
-    return { at: this.now(), actor }
+  private context(by: Principal): WriteContext {
+    return { at: this.now(), actor: by.actor }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely'
+import { ACTOR_TYPES, type Actor, ANONYMOUS } from '../http/access/principal.js'
 import { CONFIG_FIELDS, ConfigFields, type ConfigField } from './fields.js'
 import type { OrgEvent } from './schemas.js'
 
@@ -26,9 +27,28 @@ export interface OrgEventTable {
   version: number
   action: OrgEvent['action']
   at: string
+  /** The actor's name: what an older release reads as the actor. */
   actor: string
+  /** Migration 005: the actor's type and id; null on rows an older release wrote. */
+  actor_type: string | null
+  actor_id: string | null
   /** JSON object `{field: {from, to}}`. */
   changes: string
+}
+
+/** The columns an actor is stored in. */
+export function actorColumns(actor: Actor): Pick<OrgEventTable, 'actor' | 'actor_type' | 'actor_id'> {
+  return { actor: actor.name, actor_type: actor.type, actor_id: actor.id }
+}
+
+/**
+ * The actor of a stored event. Rows an older release wrote hold only a name: `anonymous` was
+ * the open mode, any other name a bootstrap token's.
+ */
+export function actorOf(row: Pick<OrgEventTable, 'actor' | 'actor_type' | 'actor_id'>): Actor {
+  const type = ACTOR_TYPES.find((known) => known === row.actor_type)
+  if (type && row.actor_id !== null) return { type, id: row.actor_id, name: row.actor }
+  return row.actor === 'anonymous' ? { ...ANONYMOUS } : { type: 'token', id: row.actor, name: row.actor }
 }
 
 export interface IdempotencyKeyTable {

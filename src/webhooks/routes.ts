@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
-import { requireAccess, securityOf } from '../http/auth.js'
 import { problemResponses } from '../http/problems.js'
 import { jsonResponse } from '../http/responses.js'
 import {
@@ -24,10 +23,12 @@ export interface WebhookRoutesOptions {
   config: Config
 }
 
-/** Webhook management: an admin token whenever ADMIN_TOKENS is set (these make the server send requests). */
+/**
+ * Webhook endpoints: reading them (never a secret) needs webhooks:read (viewer), managing them
+ * webhooks:write (admin: they make the server send requests); neither for grants limited to some
+ * orgs, as an endpoint receives every org's changes.
+ */
 export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = async (app, { service, config }) => {
-  const admin = requireAccess(config, 'admin')
-  const security = securityOf(config, 'admin')
   const limited = { rateLimit: { max: config.writeRateLimit.max, timeWindow: config.writeRateLimit.windowMs } }
   const tags = ['webhooks']
   const errors = problemResponses
@@ -35,13 +36,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.post(
     '/',
     {
-      onRequest: admin,
-      config: limited,
+      config: { right: 'webhooks:write', ...limited },
       schema: {
         operationId: 'createWebhook',
         summary: 'Register a webhook endpoint; its secret is in this response only',
         tags,
-        security,
         body: CreateWebhookBody,
         response: { 201: jsonResponse(CreatedWebhook, 'Registered: keep the secret, it is not shown again', ['Location']), ...errors }
       }
@@ -56,12 +55,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.get(
     '/',
     {
-      onRequest: admin,
+      config: { right: 'webhooks:read' },
       schema: {
         operationId: 'listWebhooks',
         summary: 'Every webhook endpoint (no secrets)',
         tags,
-        security,
         response: { 200: jsonResponse(WebhookList, 'The endpoints, oldest first'), ...errors }
       }
     },
@@ -71,12 +69,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.get(
     '/:id',
     {
-      onRequest: admin,
+      config: { right: 'webhooks:read' },
       schema: {
         operationId: 'getWebhook',
         summary: 'One webhook endpoint (no secret)',
         tags,
-        security,
         params: WebhookIdParams,
         response: { 200: jsonResponse(Webhook, 'The endpoint'), ...errors }
       }
@@ -87,14 +84,12 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.put(
     '/:id',
     {
-      onRequest: admin,
-      config: limited,
+      config: { right: 'webhooks:write', ...limited },
       schema: {
         operationId: 'updateWebhook',
         summary: 'Change some of url, description, event_types, enabled',
         description: 'Re-enabling an endpoint starts from now: changes made meanwhile are in the change feed.',
         tags,
-        security,
         params: WebhookIdParams,
         body: UpdateWebhookBody,
         response: { 200: jsonResponse(Webhook, 'The endpoint as it is now'), ...errors }
@@ -106,13 +101,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.delete(
     '/:id',
     {
-      onRequest: admin,
-      config: limited,
+      config: { right: 'webhooks:write', ...limited },
       schema: {
         operationId: 'deleteWebhook',
         summary: 'Stop and remove an endpoint (its delivery records are kept 30 days)',
         tags,
-        security,
         params: WebhookIdParams,
         response: { 204: { type: 'null', description: 'Removed' }, ...errors }
       }
@@ -126,13 +119,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.post(
     '/:id/rotate-secret',
     {
-      onRequest: admin,
-      config: limited,
+      config: { right: 'webhooks:write', ...limited },
       schema: {
         operationId: 'rotateWebhookSecret',
         summary: 'A new secret (shown once); the old one also signs for 24 hours',
         tags,
-        security,
         params: WebhookIdParams,
         response: { 200: jsonResponse(RotatedSecret, 'The new secret'), ...errors }
       }
@@ -143,13 +134,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.post(
     '/:id/test',
     {
-      onRequest: admin,
-      config: limited,
+      config: { right: 'webhooks:write', ...limited },
       schema: {
         operationId: 'sendWebhookTest',
         summary: 'Queue a webhook.test event to this endpoint (also while it is disabled)',
         tags,
-        security,
         params: WebhookIdParams,
         response: { 202: jsonResponse(QueuedTest, 'Queued: see its attempts under /deliveries'), ...errors }
       }
@@ -163,12 +152,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<WebhookRoutesOptions> = as
   app.get(
     '/:id/deliveries',
     {
-      onRequest: admin,
+      config: { right: 'webhooks:read' },
       schema: {
         operationId: 'listWebhookDeliveries',
         summary: 'Recent attempts, newest first, after the pending ones',
         tags,
-        security,
         params: WebhookIdParams,
         querystring: DeliveriesQuery,
         response: { 200: jsonResponse(DeliveryList, 'Pending deliveries and the attempts made'), ...errors }

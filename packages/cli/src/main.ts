@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline/promises'
-import { createClient, type CreateOrgRequest, type FeedEvent, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
+import { type Actor, createClient, type CreateApiKeyRequest, type CreateOrgRequest, type FeedEvent, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
 import cliProgress from 'cli-progress'
 import { Command, CommanderError, Option } from 'commander'
 import { EXIT, type Io, printJson, processIo, record, reportError, table, UsageError } from './output.js'
@@ -45,7 +45,12 @@ function describeEvent(e: FeedEvent): string {
   const changes = Object.entries(e.changes)
     .map(([field, c]) => `${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
     .join('; ')
-  return `${e.occurred_at}  ${e.type.padEnd(17)}  ${e.org_id}  v${e.version}  by ${e.actor}${changes ? `  ${changes}` : ''}`
+  return `${e.occurred_at}  ${e.type.padEnd(17)}  ${e.org_id}  v${e.version}  by ${describeActor(e.actor)}${changes ? `  ${changes}` : ''}`
+}
+
+/** Who made a change, for people: the name, and what kind of credential it was. */
+function describeActor(actor: Actor): string {
+  return actor.type === 'anonymous' ? 'anonymous' : `${actor.name} (${actor.type === 'api_key' ? 'API key' : actor.type})`
 }
 
 /** The org fields a command line sets (create and update). */
@@ -89,7 +94,7 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
     .description('Manage per-organization "Log in with Vipps" configuration in a vipps-orgs service')
     .version('0.1.0')
     .addOption(new Option('--url <url>', 'service base URL').env('VIPPS_ORGS_URL').default(DEFAULT_URL))
-    .addOption(new Option('--token <token>', 'bearer token for writes (and reads with AUTH_READS=true)').env('VIPPS_ORGS_TOKEN'))
+    .addOption(new Option('--token <token>', 'credential for writes (and reads with AUTH_READS=true): an API key (vok_…) or an admin token').env('VIPPS_ORGS_TOKEN'))
     .option('--json', 'machine-readable JSON output instead of tables')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
@@ -229,6 +234,7 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
         if (io.json) return printJson(io, history)
         const rows = history.data.map((e) => ({
           ...e,
+          actor: describeActor(e.actor),
           changes: Object.entries(e.changes)
             .map(([f, c]) => `${f}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
             .join('; ')
@@ -377,6 +383,53 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
         const list = await client.listWebhookDeliveries(id as string, { limit: (rest[0] as { limit: number }).limit })
         if (io.json) printJson(io, list)
         else io.out(table(list.data, ['event_id', 'event_type', 'attempt', 'status', 'response_status', 'error', 'attempted_at', 'next_attempt_at']))
+      })
+    )
+
+  const keys = program.command('keys').description('manage API keys (admin): credentials for machines, each with a role, maybe limited to some orgs')
+  keys
+    .command('create')
+    .description('create an API key; prints the key once')
+    .requiredOption('--name <name>', 'what the key is for (it names the key in the history)')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(['viewer', 'editor', 'admin']).makeOptionMandatory())
+    .option('--org-ids <list>', 'comma-separated orgs the key is limited to (viewer and editor only); default every org')
+    .option('--expires-at <time>', 'when the key stops working, RFC 3339 (e.g. 2027-01-31T12:00:00Z); default never')
+    .action(
+      run(async (client, io, _g, ...rest) => {
+        const opts = rest[0] as { name: string; role: CreateApiKeyRequest['role']; orgIds?: string; expiresAt?: string }
+        const created = await client.createApiKey({
+          name: opts.name,
+          role: opts.role,
+          ...(opts.orgIds !== undefined ? { org_ids: opts.orgIds.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+          ...(opts.expiresAt !== undefined ? { expires_at: opts.expiresAt } : {})
+        })
+        if (io.json) return printJson(io, created)
+        const { key, ...shown } = created
+        io.out(`${record({ ...shown, org_ids: shown.org_ids ?? 'all', created_by: describeActor(shown.created_by) })}\n\nkey: ${key}\n\nThis is the only time the key is shown: store it now (a secret manager). Send it as Authorization: Bearer <key>, or to this CLI as --token / VIPPS_ORGS_TOKEN.`)
+      })
+    )
+  keys
+    .command('list')
+    .description('every key, revoked ones too (never the key itself)')
+    .action(
+      run(async (client, io) => {
+        const list = await client.listApiKeys()
+        if (io.json) return printJson(io, list)
+        const rows = list.map((k) => ({ ...k, org_ids: k.org_ids ?? 'all', created_by: describeActor(k.created_by) }))
+        io.out(table(rows, ['id', 'name', 'role', 'org_ids', 'prefix', 'created_at', 'created_by', 'expires_at', 'last_used_at', 'revoked_at']))
+      })
+    )
+  keys
+    .command('revoke')
+    .argument('<id>')
+    .option('--yes', 'do not ask')
+    .description('revoke a key: refused within a second everywhere; asks first unless --yes')
+    .action(
+      run(async (client, io, _g, id, ...rest) => {
+        if (!(await confirmed((rest[0] as { yes?: boolean }).yes, `revoke API key ${String(id)}?`))) throw new UsageError(`not revoked: pass --yes to revoke API key ${String(id)}`)
+        const revoked = await client.revokeApiKey(id as string)
+        if (io.json) printJson(io, revoked)
+        else io.out(`revoked API key ${revoked.id} (${revoked.name}) at ${revoked.revoked_at}`)
       })
     )
 

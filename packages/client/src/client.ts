@@ -24,7 +24,14 @@ export type RotatedSecret = Schemas['RotatedSecret']
 export type QueuedTestEvent = Schemas['QueuedTestEvent']
 export type DeliveryList = Schemas['DeliveryList']
 export type Environment = Schemas['Environment']
+export type Actor = Schemas['Actor']
+export type Role = Schemas['Role']
+export type Me = Schemas['Me']
+export type ApiKey = Schemas['ApiKey']
+export type CreatedApiKey = Schemas['CreatedApiKey']
+export type CreateApiKeyRequest = Schemas['CreateApiKeyRequest']
 export type Scope = Schemas['Scope']
+export type SignedOut = Schemas['SignedOut']
 export type ListOrgsQuery = NonNullable<paths['/api/v1/vipps-orgs']['get']['parameters']['query']>
 export type ListEventsQuery = NonNullable<paths['/api/v1/events']['get']['parameters']['query']>
 export type HistoryQuery = NonNullable<paths['/api/v1/vipps-orgs/{org_id}/history']['get']['parameters']['query']>
@@ -32,8 +39,21 @@ export type HistoryQuery = NonNullable<paths['/api/v1/vipps-orgs/{org_id}/histor
 export interface ClientOptions {
   /** Where the service answers, e.g. `https://orgs.example.com` (no `/api/v1`). */
   baseUrl: string
-  /** Bearer token for writes (and reads when the service runs with `AUTH_READS=true`). */
+  /**
+   * The credential, sent as `Authorization: Bearer <token>`: an API key (`vok_…`) or a bootstrap
+   * token (ADMIN_TOKENS). Needed for writes, and for reads when the service runs with `AUTH_READS=true`.
+   */
   token?: string
+  /**
+   * Whether requests carry the browser's cookies: `same-origin` for a page of the service itself
+   * (the console, signed in with the identity provider). Default: fetch's own.
+   */
+  credentials?: RequestCredentials
+  /**
+   * A person's session (cookie): its CSRF token (`csrf_token` of GET /api/v1/me), sent as
+   * `X-CSRF-Token` with every POST, PUT and DELETE; a function is asked at each request.
+   */
+  csrfToken?: string | (() => string | undefined)
   /** A `fetch` to send requests with (default: the global one); each retry calls it again. */
   fetch?: (input: Request) => Promise<Response>
   retry?: RetryOptions
@@ -94,8 +114,20 @@ export function createClient(options: ClientOptions) {
   const api = createFetchClient<paths>({
     baseUrl: base,
     fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
-    headers: options.token ? { authorization: `Bearer ${options.token}` } : {}
+    headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    ...(options.credentials ? { credentials: options.credentials } : {})
   })
+  const { csrfToken } = options
+  if (csrfToken !== undefined) {
+    api.use({
+      onRequest({ request }) {
+        if (request.method === 'GET' || request.method === 'HEAD') return undefined
+        const token = typeof csrfToken === 'function' ? csrfToken() : csrfToken
+        if (token) request.headers.set('x-csrf-token', token)
+        return request
+      }
+    })
+  }
   const retry = options.retry ?? {}
   /** One request, retried as `withRetries` allows; `repeatable: false` for POSTs without an Idempotency-Key. */
   const send = <T extends { response: Response }>(call: () => Promise<T>, repeatable = true, signal?: AbortSignal) =>
@@ -325,6 +357,35 @@ export function createClient(options: ClientOptions) {
           await run
         }
       }
+    },
+
+    // --- access ---------------------------------------------------------------------------------
+    /** Who the credential acts as: actor, role, the orgs it is limited to, when it ends; `csrf_token` for a person's session. */
+    async getMe(): Promise<Me> {
+      return ok(await send(() => api.GET('/api/v1/me')))
+    },
+    async listApiKeys(): Promise<ApiKey[]> {
+      return ok(await send(() => api.GET('/api/v1/api-keys'))).data
+    },
+    async getApiKey(id: string): Promise<ApiKey> {
+      return ok(await send(() => api.GET('/api/v1/api-keys/{id}', { params: { path: { id } } })))
+    },
+    /** The answer carries the key itself: shown this once. Not retried (a retry would make a second key). */
+    async createApiKey(body: CreateApiKeyRequest): Promise<CreatedApiKey> {
+      return ok(await send(() => api.POST('/api/v1/api-keys', { body }), false))
+    },
+    /** Revokes a key (every instance refuses it within a second); revoking it again changes nothing. */
+    async revokeApiKey(id: string): Promise<ApiKey> {
+      return ok(await send(() => api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } })))
+    },
+
+    // --- people's sessions ----------------------------------------------------------------------
+    /**
+     * Ends this browser's session (a person signed in with the identity provider) on every
+     * instance; send the browser to `end_session_url`, when there is one, to sign out there too.
+     */
+    async signOut(): Promise<SignedOut> {
+      return ok(await send(() => api.POST('/auth/logout')))
     },
 
     // --- webhooks -------------------------------------------------------------------------------

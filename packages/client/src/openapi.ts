@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the request acts as: actor, role, the orgs it is limited to, when it ends */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -229,20 +246,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every API key, revoked ones too (never a key) */
+        get: operations["listApiKeys"];
+        put?: never;
+        /** Create an API key; the key is in this response only */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One API key (never the key) */
+        get: operations["getApiKey"];
+        put?: never;
+        post?: never;
+        /** Revoke an API key: refused by every instance within a second; it stays listed with revoked_at */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End this browser’s session, on every instance
+         * @description A cookie write like any other: Origin and X-CSRF-Token are required while the session is live. The cookie is cleared; end_session_url, where the issuer offers one, ends the session there too.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** HealthStatus */
-        HealthStatus: {
-            status: string;
+        /**
+         * ActorType
+         * @description What kind of credential made the change
+         * @enum {string}
+         */
+        ActorType: "token" | "api_key" | "user" | "anonymous";
+        /**
+         * Actor
+         * @description Who made a change
+         */
+        Actor: {
+            type: components["schemas"]["ActorType"];
+            /** @description The token’s name, the API key’s id, the person’s subject at the issuer, or anonymous */
+            id: string;
+            /** @description For people to read: the token’s name, the key’s name, the person’s email or name, or anonymous */
+            name: string;
+        };
+        /**
+         * Role
+         * @description viewer reads; editor also changes orgs; admin also manages webhooks and API keys
+         * @enum {string}
+         */
+        Role: "viewer" | "editor" | "admin";
+        /**
+         * Me
+         * @description Who the request acts as, and its grant
+         */
+        Me: {
+            actor: components["schemas"]["Actor"];
+            role: components["schemas"]["Role"] | null;
+            org_ids: string[] | null;
+            expires_at: string | null;
+            /** @description Sessions only: send it as X-CSRF-Token with every POST, PUT and DELETE */
+            csrf_token?: string;
         };
         /**
          * ProblemCode
          * @description A stable machine word for the problem
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "already_exists" | "precondition_failed" | "idempotency_key_reused" | "unauthorized" | "rate_limited" | "service_unavailable" | "bad_request" | "uri_too_long" | "invalid_cursor" | "secrets_key_required" | "internal_error";
+        ProblemCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "already_exists" | "precondition_failed" | "idempotency_key_reused" | "unauthorized" | "forbidden" | "csrf_failed" | "sign_in_failed" | "rate_limited" | "service_unavailable" | "bad_request" | "uri_too_long" | "invalid_cursor" | "secrets_key_required" | "internal_error";
         /** FieldError */
         FieldError: {
             /** @description The field, query parameter or header (as `Idempotency-Key`) */
@@ -265,6 +369,12 @@ export interface components {
             instance?: string;
             /** @description Every bad field, once (validation_failed) */
             errors?: components["schemas"]["FieldError"][];
+            /** @description The right the credential lacks (forbidden) */
+            right?: string;
+        };
+        /** HealthStatus */
+        HealthStatus: {
+            status: string;
         };
         /**
          * Environment
@@ -536,8 +646,7 @@ export interface components {
              * @example 2026-03-26T10:00:00Z
              */
             at: string;
-            /** @description Who made it: the admin token’s name, admin, or anonymous while writes are open */
-            actor: string;
+            actor: components["schemas"]["Actor"];
             /** @description Each changed field with its old and new value */
             changes: {
                 [key: string]: components["schemas"]["FieldChange"];
@@ -572,8 +681,7 @@ export interface components {
              * @example 2026-03-26T10:00:00Z
              */
             occurred_at: string;
-            /** @description Who made it: the admin token’s name, admin, or anonymous while writes are open */
-            actor: string;
+            actor: components["schemas"]["Actor"];
             /** @description Each changed field with its old and new value */
             changes: {
                 [key: string]: components["schemas"]["FieldChange"];
@@ -702,6 +810,73 @@ export interface components {
         DeliveryList: {
             data: components["schemas"]["DeliveryAttempt"][];
         };
+        /** CreateApiKeyRequest */
+        CreateApiKeyRequest: {
+            /**
+             * @description What the key is for, for people (shown in the history as its author)
+             * @example billing-backend
+             */
+            name: string;
+            role: components["schemas"]["Role"];
+            org_ids?: string[] | null;
+            expires_at?: string | null;
+        };
+        /**
+         * CreatedApiKey
+         * @description A new API key, with the key itself (shown once)
+         */
+        CreatedApiKey: {
+            /** @description key_… */
+            id: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            org_ids: string[] | null;
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
+            created_at: string;
+            created_by: components["schemas"]["Actor"];
+            /** @description The first 8 characters after vok_: tells keys apart */
+            prefix: string;
+            /** @description vok_ and 43 characters: send it as Authorization: Bearer <key>. Shown only here */
+            key: string;
+        };
+        /**
+         * ApiKey
+         * @description An API key, without its key
+         */
+        ApiKey: {
+            /** @description key_… */
+            id: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            org_ids: string[] | null;
+            expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
+            created_at: string;
+            created_by: components["schemas"]["Actor"];
+            /** @description The first 8 characters after vok_: tells keys apart */
+            prefix: string;
+            last_used_at: string | null;
+            revoked_at: string | null;
+        };
+        /** ApiKeyList */
+        ApiKeyList: {
+            data: components["schemas"]["ApiKey"][];
+        };
+        /**
+         * SignedOut
+         * @description The session has ended on every instance
+         */
+        SignedOut: {
+            /** @description Where to send the browser to end the session at the identity provider too; null when it offers no such thing (or no session was live) */
+            end_session_url: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -711,6 +886,93 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The principal of this request */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -854,6 +1116,45 @@ export interface operations {
                     "application/json": components["schemas"]["OrgList"];
                 };
             };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
                 headers: {
@@ -913,6 +1214,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgSummary"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A problem with the request (RFC 9457) */
@@ -982,6 +1322,45 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
                 headers: {
@@ -1046,6 +1425,45 @@ export interface operations {
                     "application/json": components["schemas"]["UpdatedOrg"];
                 };
             };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
                 headers: {
@@ -1102,6 +1520,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletedOrg"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A problem with the request (RFC 9457) */
@@ -1171,6 +1628,45 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
                 headers: {
@@ -1225,6 +1721,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgHistory"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A problem with the request (RFC 9457) */
@@ -1287,6 +1822,45 @@ export interface operations {
                     "application/json": components["schemas"]["EventList"];
                 };
             };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
                 headers: {
@@ -1333,6 +1907,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A problem with the request (RFC 9457) */
@@ -1389,6 +2002,45 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedWebhook"];
                 };
             };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
                 headers: {
@@ -1438,6 +2090,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A problem with the request (RFC 9457) */
@@ -1495,6 +2186,45 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
                 headers: {
@@ -1543,6 +2273,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
@@ -1595,6 +2364,45 @@ export interface operations {
                     "application/json": components["schemas"]["RotatedSecret"];
                 };
             };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description A problem with the request (RFC 9457) */
             "4XX": {
                 headers: {
@@ -1644,6 +2452,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QueuedTestEvent"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A problem with the request (RFC 9457) */
@@ -1698,6 +2545,453 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys, oldest first */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyList"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Created: keep the key, it is not shown again */
+            201: {
+                headers: {
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description API key id (key_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key’s record */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description API key id (key_…) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked (again: as it was) */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out (also when no session was live) */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOut"];
                 };
             };
             /** @description A problem with the request (RFC 9457) */

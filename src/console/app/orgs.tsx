@@ -13,6 +13,7 @@ import {
   type Client
 } from './api'
 import {
+  ActorName,
   ConfirmDialog,
   ErrorBox,
   Field,
@@ -617,7 +618,11 @@ export function OrgPage({ orgId }: { orgId: string }) {
           Last change:{' '}
           {last ? (
             <>
-              version {last.version}, {last.action} by <strong>{last.actor}</strong> at <time dateTime={last.at}>{formatTime(last.at)}</time>
+              version {last.version}, {last.action} by{' '}
+              <strong>
+                <ActorName actor={last.actor} />
+              </strong>{' '}
+              at <time dateTime={last.at}>{formatTime(last.at)}</time>
             </>
           ) : (
             '—'
@@ -660,7 +665,11 @@ export function OrgPage({ orgId }: { orgId: string }) {
               conflict.theirs.map((event) => (
                 <div key={event.version}>
                   <p>
-                    Version {event.version}: {event.action} by <strong>{event.actor}</strong> at{' '}
+                    Version {event.version}: {event.action} by{' '}
+                    <strong>
+                      <ActorName actor={event.actor} />
+                    </strong>{' '}
+                    at{' '}
                     <time dateTime={event.at}>{formatTime(event.at)}</time>
                   </p>
                   <ChangeList changes={event.changes} />
@@ -753,7 +762,7 @@ export function OrgPage({ orgId }: { orgId: string }) {
                 <strong>
                   Version {event.version}: {event.action}
                 </strong>{' '}
-                by <span class="actor">{event.actor}</span> at <time dateTime={event.at}>{formatTime(event.at)}</time>
+                by <ActorName actor={event.actor} /> at <time dateTime={event.at}>{formatTime(event.at)}</time>
               </p>
               <ChangeList changes={event.changes} />
             </li>

@@ -1,7 +1,7 @@
 import type { AnchorHTMLAttributes, ComponentChildren } from 'preact'
 import { createContext } from 'preact'
 import { useContext, useEffect, useRef, useState } from 'preact/hooks'
-import { type Client, ProblemError, UnreachableError } from './api'
+import { type Actor, type Client, ProblemError, UnreachableError } from './api'
 
 /** Routing inside /console/: the History API, so the back button and reload work. */
 export const PREFIX = '/console'
@@ -210,6 +210,18 @@ export function ConfirmDialog(props: {
         </div>
       </form>
     </dialog>
+  )
+}
+
+const ACTOR_TYPES: Record<Actor['type'], string> = { token: 'admin token', api_key: 'API key', user: 'person', anonymous: 'no credential' }
+
+/** Who did something: the name, and the kind of credential (admin token, API key, person). */
+export function ActorName({ actor }: { actor: Actor }) {
+  return (
+    <>
+      <span class="actor">{actor.name}</span>
+      {actor.type === 'anonymous' ? null : <span class="actor-type"> ({ACTOR_TYPES[actor.type]})</span>}
+    </>
   )
 }
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifySchema } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../../config.js'
+import { ACCESS_RESPONSES } from '../access/plugin.js'
+import type { RouteAccess } from '../access/rights.js'
 import { documentRequestIds, hoistTitledSchemas } from '../openapi-document.js'
 
 /**
@@ -39,6 +41,18 @@ export function docsCsp(https: boolean): string {
   ].join('; ')
 }
 
+/**
+ * An operation as the document shows it: the ways in (`security`) and the answers of access
+ * (401, 403, 404) follow from the right its route declares, as the access hook enforces it.
+ */
+function withAccess(app: FastifyInstance, schema: FastifySchema, right: RouteAccess): FastifySchema {
+  const own = (schema.response ?? {}) as Record<string, unknown>
+  const success = Object.entries(own).filter(([status]) => /^[123]/.test(status))
+  const failures = Object.entries(own).filter(([status]) => !/^[123]/.test(status))
+  const added = Object.entries(ACCESS_RESPONSES).filter(([status]) => !(status in own))
+  return { ...schema, security: app.access.securityOf(right), response: Object.fromEntries([...success, ...added, ...failures]) } as FastifySchema
+}
+
 /** The OpenAPI 3.1 document, generated from the route schemas, at /openapi.json; swagger-ui at /docs. */
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
@@ -57,13 +71,20 @@ export default fp(
           { name: 'orgs', description: 'Vipps configuration of organizations' },
           { name: 'events', description: 'The change feed' },
           { name: 'webhooks', description: 'Signed deliveries of the change feed (Standard Webhooks)' },
+          { name: 'access', description: 'Who the caller is; API keys' },
           { name: 'health', description: 'Liveness and readiness' }
         ],
-        components: {
-          securitySchemes: {
-            bearerAuth: { type: 'http', scheme: 'bearer', description: 'An admin token (ADMIN_TOKENS)' }
-          }
-        }
+        components: {}
+      },
+      transform: (input) => {
+        const { schema, url, route } = input
+        // The ways in are known once every feature has registered its own (a session cookie, say).
+        // (The generator passes the document being built; its type leaves that out.)
+        const document = (input as unknown as { openapiObject: { components?: Record<string, unknown> } }).openapiObject
+        const components = (document.components ??= {})
+        components.securitySchemes = app.access.securitySchemes()
+        const right = route.config?.right
+        return { schema: schema && right !== undefined ? withAccess(app, schema, right) : schema, url }
       },
       transformObject: (document) => {
         if (!('openapiObject' in document)) throw new Error('an OpenAPI 3 document was expected')
@@ -81,5 +102,7 @@ export default fp(
     })
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   },
+  // The access plugin registers after this one (its /api/v1/me must be seen here); the document,
+  // built when first asked for, reads app.access then.
   { name: 'openapi' }
 )
