@@ -63,6 +63,8 @@ export interface Config {
   /** How long a SQLite write waits for a lock held by another connection before a 503. */
   sqliteBusyTimeoutMs: number
   shutdownGraceMs: number
+  /** Periodic backups of the SQLite database (BACKUP_DIR set); absent otherwise. */
+  backup?: { dir: string; intervalMs: number; keep: number }
 }
 
 export class ConfigError extends Error {
@@ -267,6 +269,24 @@ export function loadConfig(env: Env = process.env): Config {
       ...(env.METRICS_TOKEN ? { tokenDigest: digestToken(env.METRICS_TOKEN) } : {})
     },
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 5_000, 0, 600_000),
-    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000)
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    ...backupSettings(env, databaseUrl)
   }
+}
+
+/** BACKUP_DIR, BACKUP_INTERVAL (one duration, 1s to 30d), BACKUP_KEEP: for the SQLite file only. */
+function backupSettings(env: Env, databaseUrl: string): Pick<Config, 'backup'> {
+  const dir = env.BACKUP_DIR?.trim()
+  if (!dir) return {}
+  if (!databaseUrl.startsWith('sqlite:')) {
+    throw new ConfigError('BACKUP_DIR backs up the embedded SQLite database; back PostgreSQL up with pg_dump (README, "Backup and restore")')
+  }
+  if (/^sqlite:(:memory:)?$/.test(databaseUrl)) throw new ConfigError('BACKUP_DIR needs a database file: DATABASE_URL is sqlite::memory:')
+  const raw = env.BACKUP_INTERVAL || '24h'
+  const match = DURATION.exec(raw.trim())
+  const intervalMs = match ? Number(match[1]) * UNIT_MS[match[2]!]! : NaN
+  if (!(intervalMs >= 1_000 && intervalMs <= 30 * 86_400_000)) {
+    throw new ConfigError(`BACKUP_INTERVAL must be a duration from 1s to 30d such as 30s, 15m or 24h, got "${raw}"`)
+  }
+  return { backup: { dir, intervalMs, keep: integer(env, 'BACKUP_KEEP', 7, 1, 10_000) } }
 }

@@ -1041,7 +1041,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description The database does not answer */
+            /** @description The database does not answer, or the service is still starting (then `loading` lists what it is still loading) */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again (429, 503) */
