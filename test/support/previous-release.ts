@@ -54,30 +54,51 @@ export async function buildRelease(ref: string): Promise<BuiltRelease> {
   }
 }
 
-type Locked = Map<string, string>
+interface LockEntry {
+  version?: string
+  link?: boolean
+  dependencies?: Record<string, string>
+  optionalDependencies?: Record<string, string>
+  peerDependencies?: Record<string, string>
+  devDependencies?: Record<string, string>
+}
+type Lock = Record<string, LockEntry>
 
-/** path in node_modules → version, from a lockfile (v2/v3); workspace links left out (the server imports none). */
-async function lockedPackages(dir: string): Promise<Locked> {
-  const lock = JSON.parse(await readFile(join(dir, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { version?: string; link?: boolean }>
-  }
-  const locked: Locked = new Map()
-  for (const [path, entry] of Object.entries(lock.packages)) {
-    if (path.startsWith('node_modules/') && !entry.link && entry.version) locked.set(path, entry.version)
-  }
-  return locked
+/** The `packages` of a lockfile (v2/v3): path in node_modules (or "" for the root) → entry. */
+async function lockedPackages(dir: string): Promise<Lock> {
+  return (JSON.parse(await readFile(join(dir, 'package-lock.json'), 'utf8')) as { packages: Lock }).packages
 }
 
 /**
- * True when their node_modules would resolve every import as ours does: each package they list is
- * ours at the same path and version, and we nest nothing new inside one of theirs (it would
- * shadow what they resolve from further up).
+ * Where Node finds package `name` required from the package at `from` ("" for the root): its own
+ * node_modules, then each enclosing one up to the top.
  */
-function sameDependencies(theirs: Locked, ours: Locked): boolean {
-  for (const [path, version] of theirs) if (ours.get(path) !== version) return false
-  for (const path of ours.keys()) {
-    const nested = path.lastIndexOf('/node_modules/')
-    if (nested > 0 && theirs.has(path.slice(0, nested)) && !theirs.has(path)) return false
+function resolveIn(lock: Lock, from: string, name: string): LockEntry | undefined {
+  let dir = from
+  for (;;) {
+    const entry = lock[dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`]
+    if (entry) return entry
+    if (dir === '') return undefined
+    const up = dir.lastIndexOf('/node_modules/')
+    dir = up < 0 ? '' : dir.slice(0, up)
+  }
+}
+
+/**
+ * True when their code would load the same versions from our node_modules: every dependency of
+ * every package they list (and of their root) resolves, from where it is required, to the same
+ * version in our tree as in theirs. Where a package sits (hoisted or nested) may differ.
+ */
+function sameDependencies(theirs: Lock, ours: Lock): boolean {
+  for (const [path, entry] of Object.entries(theirs)) {
+    if (path !== '' && (!path.startsWith('node_modules/') || entry.link)) continue
+    // The root's dev dependencies too: the release is built with its own TypeScript.
+    const names = { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies, ...(path === '' ? entry.devDependencies : {}) }
+    for (const name of Object.keys(names)) {
+      const wanted = resolveIn(theirs, path, name)
+      if (!wanted || wanted.link) continue
+      if (resolveIn(ours, path, name)?.version !== wanted.version) return false
+    }
   }
   return true
 }
