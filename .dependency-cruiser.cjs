@@ -7,7 +7,7 @@
  *   packages  packages/client (stands alone), packages/cli (on the client only): no server code
  * Type-only imports count: they are the same coupling.
  */
-const FEATURES = '^src/(orgs|events|webhooks|api-keys|console|metrics)/'
+const FEATURES = '^src/(orgs|events|webhooks|api-keys|people|console|metrics)/'
 
 module.exports = {
   forbidden: [

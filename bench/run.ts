@@ -10,12 +10,14 @@
 import { type ChildProcess, execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
+import { backupDatabase } from '../src/db/sqlite-backup.js'
 import { benchDatabases } from './databases.js'
 import { CONNECTIONS, type GetLoad, type Measure, measureGet, measureWrites, median, pickReadGenerator, type WriteLoad } from './load.js'
 import { BASE, benchOrgId } from './orgs.js'
 import { saveResults } from './results-file.js'
 import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
 import { cpuSeconds, rssMb, startCeiling, startService, stop } from './service-process.js'
+import { timeStartup } from './startup-time.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
@@ -63,6 +65,14 @@ interface SideMeasure extends Measure {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100
+
+async function sameDataFor(databaseUrl: string, name: string): Promise<{ DATABASE_URL?: string }> {
+  if (!databaseUrl.startsWith('sqlite:')) return {}
+  const file = databaseUrl.slice('sqlite:'.length)
+  const copy = `${file}.${name}.db`
+  await backupDatabase(file, copy)
+  return { DATABASE_URL: `sqlite:${copy}` }
+}
 const random = (n: number) => Math.floor(Math.random() * n)
 
 /** A viewer's API key, made through the API with the bootstrap token. */
@@ -117,12 +127,13 @@ async function service(
   const rssAfterReads = rssMb(on.pid)
   console.log(`  ${store} N=${size}: seeded at ${seedPerSecond}/s; RSS ${rssStart} MB at start, ${rssAfterReads} MB after every org created and read once`)
 
-  // The same service with metrics off, on the same database (reads only while both run).
-  const off = await startTracked({ ...env, METRICS_ENABLED: 'false' })
+  // The same service with metrics off, on the same data (reads only while both run): on SQLite a
+  // copy taken with the online backup API, since a SQLite file serves one process.
+  const off = await startTracked({ ...env, ...(await sameDataFor(databaseUrl, 'metrics-off')), METRICS_ENABLED: 'false' })
   await readEveryOrg(off.port, size)
   // And the same service with reads that need a credential (AUTH_READS=true), read with an API key:
   // what checking a key costs the hot path, beside the same reads without one.
-  const auth = await startTracked({ ...env, ADMIN_TOKENS: `bench:${BENCH_ADMIN_TOKEN}`, AUTH_READS: 'true' })
+  const auth = await startTracked({ ...env, ...(await sameDataFor(databaseUrl, 'auth')), ADMIN_TOKENS: `bench:${BENCH_ADMIN_TOKEN}`, AUTH_READS: 'true' })
   const withKey = { authorization: `Bearer ${await createApiKey(auth.port)}` }
   await readEveryOrg(auth.port, size, withKey)
 
@@ -231,6 +242,9 @@ async function service(
   for (const [name, query] of LIST_FILTERS) lists[name] = await timeList(on.port, size, query)
   const rssEnd = rssMb(on.pid)
   await stop(on.child)
+  // A new instance on the database just measured: to its first answer, and to /readyz 200.
+  const startup = await timeStartup(env)
+  console.log(`  ${store} N=${size} start-up (median of 3): first answer ${startup.first_answer_ms} ms, ready ${startup.ready_ms} ms`)
 
   for (const [name, m] of Object.entries({ ceiling: ceilingRun, ...runs })) {
     console.log(`  ${store} N=${size} ${name}: ${m.rps} req/s, p99 ${m.p99_ms} ms${'ratio_to_ceiling' in m ? `, ratio ${m.ratio_to_ceiling}` : ''}`)
@@ -250,7 +264,8 @@ async function service(
     runs,
     metrics_cost: metricsCost,
     auth_cost: authCost,
-    lists
+    lists,
+    startup
   }
 }
 
@@ -283,6 +298,7 @@ function table(results: Results): string {
     '| N | store | status, no credential: req/s (p50 / p99 ms), CPU µs a request | status, AUTH_READS=true and an API key: req/s (p50 / p99 ms), CPU µs a request | key / none: req/s (pairs: lowest – highest) | key / none: by CPU a request (lowest – highest) |',
     '|---|---|---|---|---|---|'
   ]
+  const startup = ['| N | store | start to first answer | start to /readyz 200 |', '|---|---|---|---|']
   for (const size of results.sizes) {
     for (const [store, data] of Object.entries(size.stores)) {
       const r = data.rss_mb
@@ -293,6 +309,7 @@ function table(results: Results): string {
         `| ${size.n} | ${store} | ${a.none.rps} (${a.none.p50_ms} / ${a.none.p99_ms}), ${a.none.cpu_us_per_request} | ${a.key.rps} (${a.key.p50_ms} / ${a.key.p99_ms}), ${a.key.cpu_us_per_request} | ` +
           `${a.key_over_none.toFixed(2)} (${a.min.toFixed(2)} – ${a.max.toFixed(2)}) | ${a.cpu_key_over_none.toFixed(2)} (${a.cpu_min.toFixed(2)} – ${a.cpu_max.toFixed(2)}) |`
       )
+      startup.push(`| ${size.n} | ${store} | ${data.startup.first_answer_ms} ms | ${data.startup.ready_ms} ms |`)
     }
   }
   const small = Math.min(...results.sizes.map((s) => s.n))
@@ -321,6 +338,8 @@ function table(results: Results): string {
     cost.join('\n'),
     `\nCost of access (status reads of the same build with AUTH_READS=true and an API key, beside status reads without a credential: ${AUTH_PAIRS} pairs of ${AUTH_SECONDS} s runs, the order alternating, each side warmed once; req/s, p50, p99 and the server's CPU time a request are the medians of the pairs; by CPU: CPU a request without a credential over with a key):\n`,
     access.join('\n'),
+    '\nStart-up of a new instance on the database just measured (median of 3; `npm run bench:startup` sets it beside its baselines):\n',
+    startup.join('\n'),
     `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,
     listLines.join('\n')
   ].join('\n')

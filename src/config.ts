@@ -6,17 +6,34 @@ export interface AdminToken {
   digest: Buffer
 }
 
+/** People's sign-in with OpenID Connect (OIDC_*): the issuer and this service as its client. */
+export interface OidcConfig {
+  /** The issuer identifier; its discovery document is at `<issuer>/.well-known/openid-configuration`. */
+  issuer: string
+  clientId: string
+  /** Kept out of JSON and inspection (non-enumerable); absent for a public client (PKCE only). */
+  readonly clientSecret?: string
+  /** The claim (ID token or userinfo) holding the person's roles. */
+  rolesClaim: string
+  /** What the console's button says: "Sign in with <providerName>". */
+  providerName: string
+  /** `<PUBLIC_URL>/auth/callback`: the redirect URI to register at the issuer. */
+  redirectUri: string
+}
+
 export interface Config {
   port: number
   host: string
-  /** Where clients reach the service (the OpenAPI document's server). */
+  /** Where clients reach the service (the OpenAPI document's server; browsers' origin for sign-in and CSRF). */
   publicUrl: string
+  /** Set when OIDC_ISSUER is: people sign in to the console with the organization's identity provider. */
+  oidc?: OidcConfig
+  /** A person's session ends after this long without a request, or this long after signing in. */
+  sessions: { idleMs: number; maxMs: number }
   databaseUrl: string
   logLevel: string
   production: boolean
   adminTokens: AdminToken[]
-  /** OIDC_ISSUER: people sign in with this issuer (the sign-in feature reads the rest of its settings). */
-  oidcIssuer?: string
   /**
    * The open mode: no way to sign in is configured (no ADMIN_TOKENS, no OIDC_ISSUER), so requests
    * without a credential act as `anonymous` with every right. Outside production, or in production
@@ -46,6 +63,8 @@ export interface Config {
   /** How long a SQLite write waits for a lock held by another connection before a 503. */
   sqliteBusyTimeoutMs: number
   shutdownGraceMs: number
+  /** Periodic backups of the SQLite database (BACKUP_DIR set); absent otherwise. */
+  backup?: { dir: string; intervalMs: number; keep: number }
 }
 
 export class ConfigError extends Error {
@@ -120,6 +139,51 @@ function secretsKey(raw: string | undefined): Buffer | undefined {
   return key
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+const CLAIM_NAME = /^[\x21-\x7e]{1,256}$/
+
+/**
+ * OIDC_* settings, or undefined when OIDC_ISSUER is not set. The issuer speaks HTTPS (plain HTTP
+ * only on this machine's loopback, outside production: a test or a local issuer), and PUBLIC_URL
+ * must be given, since the redirect URI registered at the issuer is derived from it.
+ */
+function oidcConfig(env: Env, production: boolean, publicUrlOf: string): OidcConfig | undefined {
+  const issuerRaw = env.OIDC_ISSUER?.trim()
+  if (!issuerRaw) {
+    const stray = ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLES_CLAIM', 'OIDC_PROVIDER_NAME'].filter((name) => env[name])
+    if (stray.length > 0) throw new ConfigError(`${stray.join(', ')} set without OIDC_ISSUER: set OIDC_ISSUER too, or remove them`)
+    return undefined
+  }
+  let issuer: URL
+  try {
+    issuer = new URL(issuerRaw)
+  } catch {
+    throw new ConfigError(`OIDC_ISSUER must be the issuer's absolute https URL, got "${issuerRaw}"`)
+  }
+  const loopback = LOOPBACK_HOSTS.has(issuer.hostname)
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && loopback && !production)) {
+    throw new ConfigError(`OIDC_ISSUER must be an https URL (plain http only for localhost, outside production), got "${issuerRaw}"`)
+  }
+  if (issuer.search || issuer.hash) throw new ConfigError('OIDC_ISSUER must be the issuer identifier alone, without a query or fragment')
+  const clientId = env.OIDC_CLIENT_ID?.trim()
+  if (!clientId) throw new ConfigError('OIDC_ISSUER needs OIDC_CLIENT_ID: the client id this service has at the issuer')
+  if (!env.PUBLIC_URL) {
+    throw new ConfigError('OIDC_ISSUER needs PUBLIC_URL: the service’s origin as browsers see it (the redirect URI is <PUBLIC_URL>/auth/callback)')
+  }
+  if (production && !publicUrlOf.startsWith('https://')) {
+    throw new ConfigError('OIDC_ISSUER in production needs an https PUBLIC_URL: the session cookie must be Secure')
+  }
+  const rolesClaim = env.OIDC_ROLES_CLAIM?.trim() || 'vipps_orgs_roles'
+  if (!CLAIM_NAME.test(rolesClaim)) throw new ConfigError(`OIDC_ROLES_CLAIM must be a claim name (1-256 visible characters), got "${rolesClaim}"`)
+  const providerName = env.OIDC_PROVIDER_NAME?.trim() || issuer.host
+  if (providerName.length > 64) throw new ConfigError('OIDC_PROVIDER_NAME must be at most 64 characters')
+  // Kept as given, not normalized: discovery compares the issuer's own `issuer` with it exactly.
+  const oidc: OidcConfig = { issuer: issuerRaw, clientId, rolesClaim, providerName, redirectUri: `${publicUrlOf}/auth/callback` }
+  const secret = env.OIDC_CLIENT_SECRET
+  if (secret) Object.defineProperty(oidc, 'clientSecret', { value: secret, enumerable: false })
+  return oidc
+}
+
 function publicUrl(raw: string | undefined, host: string, port: number): string {
   if (raw) {
     let url: URL
@@ -138,18 +202,21 @@ function publicUrl(raw: string | undefined, host: string, port: number): string 
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production'
   const adminTokens = parseAdminTokens(env.ADMIN_TOKENS)
-  const oidcIssuer = env.OIDC_ISSUER?.trim() || undefined
-  const signIn = adminTokens.length > 0 || oidcIssuer !== undefined
   const authDisabled = flag(env, 'AUTH_DISABLED')
-  if (production && !signIn && !authDisabled) {
+  const port = integer(env, 'PORT', 3000, 0, 65535)
+  const host = env.HOST || '127.0.0.1'
+  const ownUrl = publicUrl(env.PUBLIC_URL, host, port)
+  const oidc = oidcConfig(env, production, ownUrl)
+  const canSignIn = adminTokens.length > 0 || oidc !== undefined
+  if (production && !canSignIn && !authDisabled) {
     throw new ConfigError(
-      'NODE_ENV=production needs a way to sign in, ADMIN_TOKENS (comma-separated bearer tokens) or OIDC_ISSUER, ' +
-        'so writes are not open to anyone; set AUTH_DISABLED=true to open writes on purpose'
+      'NODE_ENV=production needs a way to sign in so writes are not open to anyone: ADMIN_TOKENS (comma-separated bearer tokens) ' +
+        'or OIDC_ISSUER (people sign in with your identity provider); set AUTH_DISABLED=true to open writes on purpose'
     )
   }
   const readsNeedToken = flag(env, 'AUTH_READS')
-  if (readsNeedToken && !signIn) {
-    throw new ConfigError('AUTH_READS=true needs ADMIN_TOKENS or OIDC_ISSUER: nobody could ever sign in to read')
+  if (readsNeedToken && !canSignIn) {
+    throw new ConfigError('AUTH_READS=true needs ADMIN_TOKENS or OIDC_ISSUER: nobody could ever read')
   }
   const logLevel = env.LOG_LEVEL || 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
@@ -157,19 +224,21 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://')
   }
-  const port = integer(env, 'PORT', 3000, 0, 65535)
-  const host = env.HOST || '127.0.0.1'
   return {
     port,
     host,
-    publicUrl: publicUrl(env.PUBLIC_URL, host, port),
+    publicUrl: ownUrl,
+    ...(oidc ? { oidc } : {}),
+    sessions: {
+      idleMs: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
+      maxMs: integer(env, 'SESSION_MAX_HOURS', 12, 1, 30 * 24) * 3_600_000
+    },
     databaseUrl,
     logLevel,
     production,
     adminTokens,
-    ...(oidcIssuer ? { oidcIssuer } : {}),
-    openAccess: !signIn,
-    writesOpen: authDisabled || !signIn,
+    openAccess: !canSignIn,
+    writesOpen: authDisabled || !canSignIn,
     readsNeedToken,
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
@@ -200,6 +269,24 @@ export function loadConfig(env: Env = process.env): Config {
       ...(env.METRICS_TOKEN ? { tokenDigest: digestToken(env.METRICS_TOKEN) } : {})
     },
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 5_000, 0, 600_000),
-    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000)
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    ...backupSettings(env, databaseUrl)
   }
+}
+
+/** BACKUP_DIR, BACKUP_INTERVAL (one duration, 1s to 30d), BACKUP_KEEP: for the SQLite file only. */
+function backupSettings(env: Env, databaseUrl: string): Pick<Config, 'backup'> {
+  const dir = env.BACKUP_DIR?.trim()
+  if (!dir) return {}
+  if (!databaseUrl.startsWith('sqlite:')) {
+    throw new ConfigError('BACKUP_DIR backs up the embedded SQLite database; back PostgreSQL up with pg_dump (README, "Backup and restore")')
+  }
+  if (/^sqlite:(:memory:)?$/.test(databaseUrl)) throw new ConfigError('BACKUP_DIR needs a database file: DATABASE_URL is sqlite::memory:')
+  const raw = env.BACKUP_INTERVAL || '24h'
+  const match = DURATION.exec(raw.trim())
+  const intervalMs = match ? Number(match[1]) * UNIT_MS[match[2]!]! : NaN
+  if (!(intervalMs >= 1_000 && intervalMs <= 30 * 86_400_000)) {
+    throw new ConfigError(`BACKUP_INTERVAL must be a duration from 1s to 30d such as 30s, 15m or 24h, got "${raw}"`)
+  }
+  return { backup: { dir, intervalMs, keep: integer(env, 'BACKUP_KEEP', 7, 1, 10_000) } }
 }

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     process.exit(1)
   }
 
-  const app = await buildApp(config)
+  // Listens at once and answers 503 while it loads (SIGTERM meanwhile ends the process: nothing to finish yet).
+  const app = await buildApp(config, { listen: { port: config.port, host: config.host } })
   if (config.openAccess) {
     app.log.warn(
       'no way to sign in is configured (ADMIN_TOKENS, OIDC_ISSUER): requests without a credential act as anonymous with every right; ' +
@@ -42,8 +43,6 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
-
-  await app.listen({ port: config.port, host: config.host })
 }
 
 main().catch((err: unknown) => {

@@ -469,3 +469,29 @@ describe('the typed client', () => {
     })
   })
 })
+
+describe('the typed client for a person signed in by cookie', () => {
+  it('sends X-CSRF-Token with POST, PUT and DELETE (asking the function each time), never with reads; and the credentials mode given', async () => {
+    const seen: Request[] = []
+    let token = 'csrf-one'
+    const record = async (request: Request) => {
+      seen.push(request)
+      const body = request.method === 'POST' ? { end_session_url: null } : { data: [], pagination: { page: 1, limit: 20, total: 0 } }
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })
+    }
+    const c = createClient({ baseUrl: 'http://service.invalid', credentials: 'same-origin', csrfToken: () => token, fetch: record })
+    await c.listOrgs()
+    await c.signOut()
+    token = 'csrf-two'
+    await c.signOut()
+    expect(seen.map((r) => [r.method, r.headers.get('x-csrf-token'), r.credentials])).toEqual([
+      ['GET', null, 'same-origin'],
+      ['POST', 'csrf-one', 'same-origin'],
+      ['POST', 'csrf-two', 'same-origin']
+    ])
+    const bearer = createClient({ baseUrl: 'http://service.invalid', token: 'a-token', fetch: record })
+    await bearer.signOut()
+    expect(seen.at(-1)!.headers.get('x-csrf-token')).toBeNull()
+    expect(seen.at(-1)!.headers.get('authorization')).toBe('Bearer a-token')
+  })
+})

@@ -50,4 +50,55 @@ describe('configuration', () => {
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message)
   })
+
+  describe('people sign-in (OIDC_*)', () => {
+    const oidc = { OIDC_ISSUER: 'https://login.example.com/tenant/v2.0', OIDC_CLIENT_ID: 'console', OIDC_CLIENT_SECRET: 'very-secret-value', PUBLIC_URL: 'https://orgs.example.com/' }
+
+    it('derives the redirect URI from PUBLIC_URL, defaults the roles claim and the provider’s name, keeps the secret out of JSON', () => {
+      const config = loadConfig(oidc)
+      expect(config.oidc).toMatchObject({
+        issuer: 'https://login.example.com/tenant/v2.0',
+        clientId: 'console',
+        rolesClaim: 'vipps_orgs_roles',
+        providerName: 'login.example.com',
+        redirectUri: 'https://orgs.example.com/auth/callback'
+      })
+      expect(config.oidc?.clientSecret).toBe('very-secret-value')
+      expect(JSON.stringify(config)).not.toContain('very-secret-value')
+      expect(config.sessions).toEqual({ idleMs: 30 * 60_000, maxMs: 12 * 3_600_000 })
+      expect(loadConfig({ ...oidc, OIDC_ROLES_CLAIM: 'roles', OIDC_PROVIDER_NAME: 'Entra ID', SESSION_IDLE_MINUTES: '5', SESSION_MAX_HOURS: '1' })).toMatchObject({
+        oidc: { rolesClaim: 'roles', providerName: 'Entra ID' },
+        sessions: { idleMs: 5 * 60_000, maxMs: 3_600_000 }
+      })
+    })
+
+    it('counts as a way to sign in: production starts with OIDC_ISSUER alone, writes are not open', () => {
+      const config = loadConfig({ ...oidc, NODE_ENV: 'production' })
+      expect(config.writesOpen).toBe(false)
+      expect(loadConfig(oidc).writesOpen).toBe(false)
+      expect(loadConfig({ ...oidc, AUTH_READS: 'true' }).readsNeedToken).toBe(true)
+      expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OIDC_ISSUER/)
+    })
+
+    it.each([
+      [{ ...oidc, OIDC_CLIENT_ID: '' }, /OIDC_CLIENT_ID/],
+      [{ ...oidc, PUBLIC_URL: '' }, /PUBLIC_URL/],
+      [{ ...oidc, OIDC_ISSUER: 'login.example.com' }, /OIDC_ISSUER/],
+      [{ ...oidc, OIDC_ISSUER: 'http://login.example.com' }, /https/],
+      [{ ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000', NODE_ENV: 'production' }, /https/],
+      [{ ...oidc, OIDC_ISSUER: 'https://login.example.com/?tenant=x' }, /query/],
+      [{ ...oidc, PUBLIC_URL: 'http://orgs.example.com', NODE_ENV: 'production' }, /https PUBLIC_URL/],
+      [{ ...oidc, OIDC_ROLES_CLAIM: 'has space' }, /OIDC_ROLES_CLAIM/],
+      [{ ...oidc, SESSION_IDLE_MINUTES: '0' }, /SESSION_IDLE_MINUTES/],
+      [{ ...oidc, SESSION_MAX_HOURS: 'forever' }, /SESSION_MAX_HOURS/],
+      [{ OIDC_CLIENT_ID: 'console' }, /without OIDC_ISSUER/]
+    ])('refuses %o', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError)
+      expect(() => loadConfig(env)).toThrow(message)
+    })
+
+    it('takes a plain-http issuer on loopback outside production (a local or test issuer)', () => {
+      expect(loadConfig({ ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000' }).oidc?.issuer).toBe('http://127.0.0.1:9000')
+    })
+  })
 })

@@ -34,16 +34,20 @@ export interface PoolStats {
 type Logger = { warn(obj: object, msg: string): void }
 
 export function openDatabase(config: Config, log: Logger): DatabaseHandle {
-  const url = config.databaseUrl
-  return url.startsWith('sqlite:')
-    ? openSqlite(url.slice('sqlite:'.length), config.sqliteBusyTimeoutMs)
-    : openPostgres(url, config.pg, log)
+  const file = sqliteFileOf(config.databaseUrl)
+  return file === undefined ? openPostgres(config.databaseUrl, config.pg, log) : openSqlite(file, config.sqliteBusyTimeoutMs)
+}
+
+/** The SQLite file a database URL names (`:memory:` for an in-memory one); undefined for PostgreSQL. */
+export function sqliteFileOf(databaseUrl: string): string | undefined {
+  if (!databaseUrl.startsWith('sqlite:')) return undefined
+  const path = databaseUrl.slice('sqlite:'.length)
+  return path === '' ? ':memory:' : path
 }
 
 const SQLITE_CACHE_KIB = 4096
 
-function openSqlite(path: string, busyTimeoutMs: number): DatabaseHandle {
-  const file = path === ':memory:' || path === '' ? ':memory:' : path
+function openSqlite(file: string, busyTimeoutMs: number): DatabaseHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const sqlite = new SQLite(file)
   // WAL: readers never wait for the writer. synchronous=FULL: an acknowledged write survives

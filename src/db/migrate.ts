@@ -5,6 +5,7 @@ import * as changeFeed from './migrations/003_change_feed.js'
 import * as webhooks from './migrations/004_webhooks.js'
 import * as access from './migrations/005_access.js'
 import * as webhookDueIndex from './migrations/006_webhook_due_index.js'
+import * as sessions from './migrations/007_sessions.js'
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -12,7 +13,8 @@ const migrations: Record<string, Migration> = {
   '003_change_feed': changeFeed,
   '004_webhooks': webhooks,
   '005_access': access,
-  '006_webhook_due_index': webhookDueIndex
+  '006_webhook_due_index': webhookDueIndex,
+  '007_sessions': sessions
 }
 
 /** Kysely's default name for the table of executed migrations. */

@@ -27,6 +27,13 @@ export interface FeedStore {
   readAfter(after: Position, limit: number, filter?: FeedFilter): Promise<FeedPage>
   /** The position of the last event a reader may see now. */
   end(): Promise<Position>
+  /** Throws FeedCannotContinue when new events could not follow the ones stored. */
+  ensureCanContinue(): Promise<void>
+}
+
+/** The database's change log is ahead of where new events would go: serving would stall the feed. */
+export class FeedCannotContinue extends Error {
+  override name = 'FeedCannotContinue'
 }
 
 interface EventRow {
@@ -90,6 +97,10 @@ class SqliteFeedStore implements FeedStore {
     const { rows } = await sql<{ id: number | null }>`select max(id) as id from vipps_org_events`.execute(this.db)
     return { txid: 0n, id: BigInt(rows[0]?.id ?? 0) }
   }
+
+  async ensureCanContinue(): Promise<void> {
+    // Ids come from the database file itself: new events always follow the stored ones.
+  }
 }
 
 /**
@@ -129,6 +140,26 @@ class PostgresFeedStore implements FeedStore {
     `.execute(this.db)
     const row = rows[0]
     return row ? { txid: BigInt(row.txid_text), id: BigInt(row.id) } : START
+  }
+
+  /**
+   * Transaction ids belong to the PostgreSQL server (cluster), not to the database: a dump
+   * restored into another server keeps its events' txids while that server's own may be far
+   * behind. New events would then sort before the restored ones and stay hidden behind them (a
+   * follower past the restored end would never see them). Refused at start instead.
+   */
+  async ensureCanContinue(): Promise<void> {
+    const { rows } = await sql<{ last: string | null; next: string }>`
+      select (select max(txid) from vipps_org_events)::text as last, pg_snapshot_xmax(pg_current_snapshot())::text as next
+    `.execute(this.db)
+    const { last, next } = rows[0]!
+    if (last !== null && BigInt(last) >= BigInt(next)) {
+      throw new FeedCannotContinue(
+        `the change log's newest transaction id (${last}) is ahead of this PostgreSQL server's next one (${next}): the database was ` +
+          'restored into another PostgreSQL server, and new changes would sort before the restored ones in the change feed. Advance ' +
+          `this server's transaction ids past ${last} first (README, "Restore into another PostgreSQL server")`
+      )
+    }
   }
 }
 

@@ -17,7 +17,9 @@ declare module 'fastify' {
  */
 export default fp(
   async (app: FastifyInstance) => {
-    const feed = new ChangeFeed(feedStoreFor(app.database), app.orgChanges)
+    const store = feedStoreFor(app.database)
+    await store.ensureCanContinue()
+    const feed = new ChangeFeed(store, app.orgChanges)
     const closing = new AbortController()
     app.addHook('preClose', async () => closing.abort())
     app.decorate('changeFeed', feed)

@@ -108,12 +108,19 @@ declare module 'fastify' {
   }
 }
 
+/** What answers while the app is not ready yet (the server listens before: src/http/startup.ts). */
+export interface BeforeReady {
+  readonly ready: boolean
+  answer(req: IncomingMessage, res: ServerResponse): void
+}
+
 /** Fastify's server factory: the HTTP/1 server Fastify makes itself, with the fast routes in front. */
-export function serverWithFastPaths(fastPaths: FastPaths): FastifyServerFactory {
+export function serverWithFastPaths(fastPaths: FastPaths, beforeReady?: BeforeReady): FastifyServerFactory {
   return (handler, options) => {
     const server: Server = createServer((req, res) => {
       fastPaths.received++
-      if (!fastPaths.handle(req, res)) handler(req, res)
+      if (beforeReady && !beforeReady.ready) beforeReady.answer(req, res)
+      else if (!fastPaths.handle(req, res)) handler(req, res)
     })
     const { keepAliveTimeout, requestTimeout, connectionTimeout } = options as {
       keepAliveTimeout?: number

@@ -8,7 +8,10 @@ const READY_TIMEOUT_MS = 2_000
 const Status = Type.Object({ status: Type.String() }, { title: 'HealthStatus' })
 const open = [{}]
 
-/** /healthz: the process answers. /readyz: and its database does, within two seconds. */
+/**
+ * /healthz: the process answers. /readyz: and its database does, within two seconds. (Before the
+ * app is loaded the server answers both itself: src/http/startup.ts.)
+ */
 export const healthRoutes = fp(
   async (app: FastifyInstance) => {
     const { database } = app
@@ -36,7 +39,7 @@ export const healthRoutes = fp(
           response: {
             200: jsonResponse(Status, 'The database answers'),
             ...problemResponses,
-            503: problemResponse('The database does not answer')
+            503: problemResponse('The database does not answer, or the service is still starting (then `loading` lists what it is still loading)')
           }
         }
       },

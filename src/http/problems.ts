@@ -13,6 +13,8 @@ export const PROBLEM_TITLES = {
   idempotency_key_reused: 'Idempotency key reused',
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
+  csrf_failed: 'Cross-site request refused',
+  sign_in_failed: 'Sign-in failed',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
   bad_request: 'Bad request',
@@ -81,6 +83,14 @@ export const problems = {
   /** A credential that does not carry the right the request needs. */
   forbidden(right: string, detail: string): Problem {
     return new Problem(403, 'forbidden', detail, undefined, {}, right)
+  },
+  /** A cookie-authenticated write without the session's X-CSRF-Token or from another Origin. */
+  csrfFailed(detail: string): Problem {
+    return new Problem(403, 'csrf_failed', detail)
+  },
+  /** A sign-in that cannot go on (a failed check, an expired or replayed callback): start again. */
+  signInFailed(detail: string): Problem {
+    return new Problem(400, 'sign_in_failed', detail)
   },
   notFound(detail: string): Problem {
     return new Problem(404, 'not_found', detail)

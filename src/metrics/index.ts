@@ -110,6 +110,16 @@ export default fp(
       g.set(await webhooks().queueDepth())
     })
 
+    // Only when the server makes backups (BACKUP_DIR): absent otherwise, not a misleading 0.
+    const backups = app.backupStats
+    if (backups) {
+      gauge('vipps_orgs_backup_last_success_timestamp_seconds', 'When the newest backup that passed its integrity check was taken (Unix seconds; 0 before the first)', [], (g) =>
+        g.set(backups().lastSuccessSeconds ?? 0)
+      )
+      gauge('vipps_orgs_backup_interval_seconds', 'BACKUP_INTERVAL: how often the server backs up its SQLite database', [], (g) => g.set(backups().intervalSeconds))
+      counter('vipps_orgs_backup_failures_total', 'Backups that failed (copy or check) since the start', [], (c) => c.inc(backups().failures))
+    }
+
     const token = config.metrics.tokenDigest
     app.get(METRICS_PATH, { schema: { hide: true } }, async (request, reply) => {
       if (token) {
@@ -125,5 +135,5 @@ export default fp(
       return registry.metrics()
     })
   },
-  { name: 'metrics', dependencies: ['database'] }
+  { name: 'metrics', dependencies: ['database', 'backups'] }
 )

@@ -6,7 +6,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, inject } from 'vitest'
-import { buildApp } from '../../src/app.js'
+import { type AppOptions, buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { openApiConformance } from './openapi-conformance.js'
 
@@ -90,11 +90,12 @@ export interface TestApp {
 export async function startApp(
   store: StoreName,
   env: Record<string, string> = {},
-  databaseUrl?: string
+  databaseUrl?: string,
+  options: AppOptions = { logger: false }
 ): Promise<TestApp> {
   const url = databaseUrl ?? (await newDatabaseUrl(store))
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env, DATABASE_URL: url })
-  const app = await buildApp(config, { logger: false })
+  const app = await buildApp(config, options)
   const conforms = openApiConformance(app.swagger() as Parameters<typeof openApiConformance>[0])
   return {
     databaseUrl: url,

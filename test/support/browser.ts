@@ -195,18 +195,19 @@ export interface ListeningApp {
 }
 
 /**
- * The real app (src/app.ts, a fresh SQLite database) listening on a real port, for a browser.
- * `host` 0.0.0.0 makes it reachable at the machine's other addresses too.
+ * The real app (src/app.ts, a fresh SQLite database unless one is given) listening on a real port
+ * (a free one unless given), for a browser. `host` 0.0.0.0 makes it reachable at the machine's
+ * other addresses too.
  */
 export async function listenApp(
   env: Record<string, string> = {},
   host = '127.0.0.1',
-  options: { consoleDir?: string } = {}
+  options: { consoleDir?: string; databaseUrl?: string; port?: number } = {}
 ): Promise<ListeningApp> {
-  const databaseUrl = await newDatabaseUrl('sqlite')
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env, HOST: host, PORT: '0', DATABASE_URL: databaseUrl })
+  const databaseUrl = options.databaseUrl ?? (await newDatabaseUrl('sqlite'))
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...env, HOST: host, PORT: String(options.port ?? 0), DATABASE_URL: databaseUrl })
   const app = await buildApp(config, { logger: false, consoleDir: options.consoleDir })
-  await app.listen({ host, port: 0 })
+  await app.listen({ host, port: options.port ?? 0 })
   const port = (app.server.address() as AddressInfo).port
   return {
     base: `http://127.0.0.1:${port}`,

@@ -17,7 +17,14 @@ const HEADER = `/**
 
 /** Builds the app (in memory, no port), reads its `/openapi.json` and turns it into TypeScript. */
 export async function generateClientTypes(): Promise<string> {
-  const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' })
+  // People's sign-in configured (never reached: discovery waits for a sign-in), so /auth/* is in the document.
+  const config = loadConfig({
+    DATABASE_URL: 'sqlite::memory:',
+    LOG_LEVEL: 'silent',
+    OIDC_ISSUER: 'https://issuer.example.com',
+    OIDC_CLIENT_ID: 'vipps-orgs',
+    PUBLIC_URL: 'https://orgs.example.com'
+  })
   const app = await buildApp(config, { logger: false })
   let document: unknown
   try {

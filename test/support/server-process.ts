@@ -13,11 +13,14 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** The real server (src/server.ts) in its own process, as `npm start` runs it. */
-export async function spawnServer(env: Record<string, string>, ready = true): Promise<ServerProcess> {
+/**
+ * The real server (src/server.ts) in its own process, as `npm start` runs it; `cwd` names another
+ * checkout of the service (an older release, say).
+ */
+export async function spawnServer(env: Record<string, string>, ready = true, cwd = ROOT): Promise<ServerProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, NODE_ENV: '', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })

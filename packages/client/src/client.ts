@@ -31,6 +31,7 @@ export type ApiKey = Schemas['ApiKey']
 export type CreatedApiKey = Schemas['CreatedApiKey']
 export type CreateApiKeyRequest = Schemas['CreateApiKeyRequest']
 export type Scope = Schemas['Scope']
+export type SignedOut = Schemas['SignedOut']
 export type ListOrgsQuery = NonNullable<paths['/api/v1/vipps-orgs']['get']['parameters']['query']>
 export type ListEventsQuery = NonNullable<paths['/api/v1/events']['get']['parameters']['query']>
 export type HistoryQuery = NonNullable<paths['/api/v1/vipps-orgs/{org_id}/history']['get']['parameters']['query']>
@@ -43,6 +44,16 @@ export interface ClientOptions {
    * token (ADMIN_TOKENS). Needed for writes, and for reads when the service runs with `AUTH_READS=true`.
    */
   token?: string
+  /**
+   * Whether requests carry the browser's cookies: `same-origin` for a page of the service itself
+   * (the console, signed in with the identity provider). Default: fetch's own.
+   */
+  credentials?: RequestCredentials
+  /**
+   * A person's session (cookie): its CSRF token (`csrf_token` of GET /api/v1/me), sent as
+   * `X-CSRF-Token` with every POST, PUT and DELETE; a function is asked at each request.
+   */
+  csrfToken?: string | (() => string | undefined)
   /** A `fetch` to send requests with (default: the global one); each retry calls it again. */
   fetch?: (input: Request) => Promise<Response>
   retry?: RetryOptions
@@ -113,8 +124,20 @@ export function createClient(options: ClientOptions) {
   const api = createFetchClient<paths>({
     baseUrl: base,
     fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
-    headers: options.token ? { authorization: `Bearer ${options.token}` } : {}
+    headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    ...(options.credentials ? { credentials: options.credentials } : {})
   })
+  const { csrfToken } = options
+  if (csrfToken !== undefined) {
+    api.use({
+      onRequest({ request }) {
+        if (request.method === 'GET' || request.method === 'HEAD') return undefined
+        const token = typeof csrfToken === 'function' ? csrfToken() : csrfToken
+        if (token) request.headers.set('x-csrf-token', token)
+        return request
+      }
+    })
+  }
   const retry = options.retry ?? {}
   /** One request, retried as `withRetries` allows; `repeatable: false` for POSTs without an Idempotency-Key. */
   const send = <T extends { response: Response }>(call: () => Promise<T>, repeatable = true, signal?: AbortSignal) =>
@@ -393,7 +416,7 @@ export function createClient(options: ClientOptions) {
     },
 
     // --- access ---------------------------------------------------------------------------------
-    /** Who the credential acts as: actor, role, the orgs it is limited to, when it ends. */
+    /** Who the credential acts as: actor, role, the orgs it is limited to, when it ends; `csrf_token` for a person's session. */
     async getMe(): Promise<Me> {
       return ok(await send(() => api.GET('/api/v1/me')))
     },
@@ -410,6 +433,15 @@ export function createClient(options: ClientOptions) {
     /** Revokes a key (every instance refuses it within a second); revoking it again changes nothing. */
     async revokeApiKey(id: string): Promise<ApiKey> {
       return ok(await send(() => api.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } })))
+    },
+
+    // --- people's sessions ----------------------------------------------------------------------
+    /**
+     * Ends this browser's session (a person signed in with the identity provider) on every
+     * instance; send the browser to `end_session_url`, when there is one, to sign out there too.
+     */
+    async signOut(): Promise<SignedOut> {
+      return ok(await send(() => api.POST('/auth/logout')))
     },
 
     // --- webhooks -------------------------------------------------------------------------------

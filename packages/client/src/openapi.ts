@@ -282,6 +282,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End this browser’s session, on every instance
+         * @description A cookie write like any other: Origin and X-CSRF-Token are required while the session is live. The cookie is cleared; end_session_url, where the issuer offers one, ends the session there too.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -326,7 +346,7 @@ export interface components {
          * @description A stable machine word for the problem
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "already_exists" | "precondition_failed" | "idempotency_key_reused" | "unauthorized" | "forbidden" | "rate_limited" | "service_unavailable" | "bad_request" | "uri_too_long" | "invalid_cursor" | "secrets_key_required" | "internal_error";
+        ProblemCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "already_exists" | "precondition_failed" | "idempotency_key_reused" | "unauthorized" | "forbidden" | "csrf_failed" | "sign_in_failed" | "rate_limited" | "service_unavailable" | "bad_request" | "uri_too_long" | "invalid_cursor" | "secrets_key_required" | "internal_error";
         /** FieldError */
         FieldError: {
             /** @description The field, query parameter or header (as `Idempotency-Key`) */
@@ -849,6 +869,14 @@ export interface components {
         ApiKeyList: {
             data: components["schemas"]["ApiKey"][];
         };
+        /**
+         * SignedOut
+         * @description The session has ended on every instance
+         */
+        SignedOut: {
+            /** @description Where to send the browser to end the session at the identity provider too; null when it offers no such thing (or no session was live) */
+            end_session_url: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -1013,7 +1041,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description The database does not answer */
+            /** @description The database does not answer, or the service is still starting (then `loading` lists what it is still loading) */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again (429, 503) */
@@ -2921,6 +2949,54 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out (also when no session was live) */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOut"];
                 };
             };
             /** @description A problem with the request (RFC 9457) */

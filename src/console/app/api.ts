@@ -50,11 +50,20 @@ export class UnreachableError extends Error {
 export interface ClientOptions {
   baseUrl: string
   token?: string | undefined
+  /** A person signed in by cookie: the session's CSRF token, sent with every write. */
+  csrfToken?: string | undefined
 }
 
-export function createClient({ baseUrl, token }: ClientOptions) {
+export function createClient({ baseUrl, token, csrfToken }: ClientOptions) {
   // Two attempts at most: an admin waiting on a page wants to hear quickly that the service is down.
-  const client = createTypedClient({ baseUrl, ...(token ? { token } : {}), retry: { attempts: 2, baseDelayMs: 200 } })
+  // The session cookie (a person signed in with the identity provider) goes with every request.
+  const client = createTypedClient({
+    baseUrl,
+    ...(token ? { token } : {}),
+    ...(csrfToken ? { csrfToken } : {}),
+    credentials: 'same-origin',
+    retry: { attempts: 2, baseDelayMs: 200 }
+  })
   /** Runs a call; a failed connection or a proxy's 502/503/504 page becomes UnreachableError. */
   async function call<T>(run: () => Promise<T>): Promise<T> {
     try {
@@ -76,7 +85,6 @@ export function createClient({ baseUrl, token }: ClientOptions) {
     updateOrg: (orgId: string, changes: UpdateOrgRequest, etag: string) => call(() => client.updateOrg(orgId, changes, { ifMatch: etag })),
     deleteOrg: (orgId: string, etag: string) => call(() => client.deleteOrg(orgId, { ifMatch: etag })),
     orgHistory: (orgId: string, page = 1, limit = 100) => call(() => client.getOrgHistory(orgId, { page, limit })),
-    getMe: () => call(() => client.getMe()),
     listWebhooks: () => call(() => client.listWebhooks()),
     getWebhook: (id: string) => call(() => client.getWebhook(id)),
     createWebhook: (body: CreateWebhookRequest) => call(() => client.createWebhook(body)),
@@ -85,12 +93,19 @@ export function createClient({ baseUrl, token }: ClientOptions) {
     deleteWebhook: (id: string) => call(() => client.deleteWebhook(id)),
     sendWebhookTest: (id: string) => call(() => client.sendWebhookTest(id)),
     webhookDeliveries: async (id: string, limit = 20) => (await call(() => client.listWebhookDeliveries(id, { limit }))).data,
-    /** The public OpenAPI document: which operations this server opens without a token. */
+    /** Who this console acts as (a person's session, a pasted key or token, or the open mode). */
+    getMe: () => call(() => client.getMe()),
+    /** Ends the person's session; `end_session_url` signs them out at the issuer too. */
+    signOut: () => call(() => client.signOut()),
+    /** The public OpenAPI document: which operations this server opens without a token, and whether people sign in here. */
     openapi: () =>
       call(async () => {
         const response = await fetch(`${baseUrl}/openapi.json`, { credentials: 'omit', cache: 'no-store' })
         if (!response.ok) throw new ProblemError(response.status, undefined)
-        return (await response.json()) as { paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>> }
+        return (await response.json()) as {
+          paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>
+          components?: { securitySchemes?: Record<string, Record<string, unknown>> }
+        }
       })
   }
 }

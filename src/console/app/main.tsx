@@ -13,22 +13,34 @@ const TOKEN_KEY = 'vipps-orgs-console-token'
 interface Access {
   /** POST/PUT/DELETE of orgs need no token. */
   writesOpen: boolean
-  /** Webhook management needs no token: no ADMIN_TOKENS on this server at all. */
+  /** Webhook management needs no token: no way to sign in on this server at all. */
   adminOpen: boolean
+  /** People sign in with the identity provider here (OIDC_ISSUER): its name for the button. */
+  signInWith: string | null
 }
+
+/** The OpenAPI document's security scheme of people's sessions (set only with OIDC_ISSUER). */
+const SESSION_SCHEME = 'sessionCookie'
 
 const isOpen = (security: Record<string, string[]>[] | undefined) => !security || security.some((s) => Object.keys(s).length === 0)
 
 /** What this server lets through without a token, from its public OpenAPI document. */
 async function readAccess(client: Client): Promise<Access> {
-  const { paths } = await client.openapi()
+  const { paths, components } = await client.openapi()
+  const session = components?.securitySchemes?.[SESSION_SCHEME]
   return {
     writesOpen: isOpen(paths['/api/v1/vipps-orgs']?.post?.security),
-    adminOpen: isOpen(paths['/api/v1/webhooks']?.get?.security)
+    adminOpen: isOpen(paths['/api/v1/webhooks']?.get?.security),
+    signInWith: session ? String(session['x-provider-name'] ?? 'your identity provider') : null
   }
 }
 
-function SignIn({ onToken, notice }: { onToken: (token: string, me: Me) => void; notice: string | null }) {
+/** Where the identity provider's sign-in starts; the person comes back to the page they were on. */
+function signInHref(): string {
+  return `/auth/login?return_to=${encodeURIComponent(location.pathname + location.search)}`
+}
+
+function SignIn({ onToken, notice, signInWith }: { onToken: (token: string, me: Me) => void; notice: string | null; signInWith: string | null }) {
   const [token, setToken] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [failure, setFailure] = useState<unknown>(null)
@@ -61,6 +73,16 @@ function SignIn({ onToken, notice }: { onToken: (token: string, me: Me) => void;
         </p>
       ) : null}
       {failure ? <ErrorBox error={failure} title="Could not sign in" /> : null}
+      {signInWith ? (
+        <div class="card narrow">
+          <p>
+            <a class="button primary" href={signInHref()}>
+              Sign in with {signInWith}
+            </a>
+          </p>
+          <p class="help">Your role in vipps-orgs comes from {signInWith}. Or use an API key or an admin token below.</p>
+        </div>
+      ) : null}
       <form
         class="card narrow"
         noValidate
@@ -83,8 +105,7 @@ function SignIn({ onToken, notice }: { onToken: (token: string, me: Me) => void;
             onInput={(e) => setToken(e.currentTarget.value)}
           />
           <p class="help" id="token-help">
-            An API key (vok_…) or one of the server’s ADMIN_TOKENS. It stays in this browser tab (sessionStorage) and is sent
-            only to this service.
+            An API key (vok_…) or one of the server’s ADMIN_TOKENS. It stays in this browser tab (sessionStorage) and is sent only to this service.
           </p>
           {error ? (
             <p class="field-error" id="token-error">
@@ -121,6 +142,26 @@ function Routes({ url }: { url: URL }) {
   )
 }
 
+/** A signed-in person with no recognised role: they may do nothing here, and are told why. */
+function NoRole({ person, signInWith }: { person: Me; signInWith: string | null }) {
+  return (
+    <Page title="No access yet">
+      <p>
+        You are signed in as <strong>{person.actor.name}</strong>, but {signInWith ?? 'your identity provider'} gives you no role in vipps-orgs, so there
+        is nothing you may see or change here.
+      </p>
+      <p>Ask an administrator for a role (admin, editor or viewer, or editor or viewer of some organizations); it counts from your next sign-in.</p>
+    </Page>
+  )
+}
+
+/** “admin”, “editor of 2 organizations”, “no role”. */
+function roleText(person: Me): string {
+  if (!person.role) return 'no role'
+  if (!person.org_ids) return person.role
+  return `${person.role} of ${person.org_ids.length === 1 ? person.org_ids[0] : `${person.org_ids.length} organizations`}`
+}
+
 function App() {
   const url = useLocation()
   const [token, setToken] = useState<string | null>(() => sessionStorage.getItem(TOKEN_KEY))
@@ -128,8 +169,14 @@ function App() {
   const [access, setAccess] = useState<Access | null>(null)
   const [accessError, setAccessError] = useState<unknown>(null)
   const [attempt, setAttempt] = useState(0)
+  /** The person signed in by cookie: undefined while unknown, null when nobody is. */
+  const [person, setPerson] = useState<Me | null | undefined>(undefined)
+  /** Who the pasted key or token acts as, for the header. */
   const [me, setMe] = useState<Me | null>(null)
-  const client = useMemo(() => createClient({ baseUrl: location.origin, token: token ?? undefined }), [token])
+  const client = useMemo(
+    () => createClient({ baseUrl: location.origin, token: token ?? undefined, csrfToken: person?.csrf_token }),
+    [token, person]
+  )
 
   // Who the pasted credential is, for the header (and whether it still works).
   useEffect(() => {
@@ -142,6 +189,18 @@ function App() {
     readAccess(createClient({ baseUrl: location.origin })).then(setAccess, setAccessError)
   }, [attempt])
 
+  // A session cookie (HttpOnly: the page cannot see it) shows in who the service says we are.
+  useEffect(() => {
+    if (!access) return
+    if (!access.signInWith || token) return setPerson(null)
+    createClient({ baseUrl: location.origin })
+      .getMe()
+      .then(
+        (me) => setPerson(me.actor.type === 'user' ? me : null),
+        () => setPerson(null)
+      )
+  }, [access, token])
+
   const session: Session = useMemo(
     () => ({
       client,
@@ -149,20 +208,33 @@ function App() {
       signOut(message?: string) {
         sessionStorage.removeItem(TOKEN_KEY)
         setToken(null)
+        setPerson(null)
         setNotice(message ?? 'Signed out.')
       }
     }),
     [client, access]
   )
 
-  const needsSignIn = access !== null && !access.adminOpen && !token
+  const signOutPerson = async () => {
+    try {
+      const { end_session_url } = await client.signOut()
+      if (end_session_url) return location.assign(end_session_url)
+      session.signOut()
+    } catch (err) {
+      setNotice(null)
+      setAccessError(err)
+    }
+  }
+
+  const needsSignIn = access !== null && !access.adminOpen && !token && person === null
   let body
   if (accessError) body = <Page title="vipps-orgs console"><ErrorBox error={accessError} retry={() => setAttempt((n) => n + 1)} title="The console cannot start" /></Page>
-  else if (!access) body = <Loading what="the console" />
+  else if (!access || person === undefined) body = <Loading what="the console" />
   else if (needsSignIn)
     body = (
       <SignIn
         notice={notice}
+        signInWith={access.signInWith}
         onToken={(value, signedIn) => {
           sessionStorage.setItem(TOKEN_KEY, value)
           setNotice(null)
@@ -171,6 +243,7 @@ function App() {
         }}
       />
     )
+  else if (person && !person.role) body = <NoRole person={person} signInWith={access.signInWith} />
   else body = <Routes url={url} />
 
   const here = url.pathname
@@ -184,7 +257,16 @@ function App() {
         <Link class="brand" href={`${PREFIX}/`}>
           vipps-orgs console
         </Link>
-        {access && !needsSignIn ? (
+        {person ?? (token ? me : null) ? (
+          <p class="who">
+            Signed in as{' '}
+            <strong>
+              <ActorName actor={(person ?? me)!.actor} />
+            </strong>{' · '}
+            <span class="badge">{roleText((person ?? me)!)}</span>
+          </p>
+        ) : null}
+        {access && person !== undefined && !needsSignIn ? (
           <nav aria-label="Main">
             <ul>
               <li>
@@ -200,13 +282,13 @@ function App() {
               <li>
                 <a href="/docs">API docs</a>
               </li>
-              {token && me ? (
-                <li class="who">
-                  Signed in as <ActorName actor={me.actor} /> · {me.role ?? 'no role'}
-                  {me.org_ids ? ` (${me.org_ids.length === 1 ? me.org_ids[0] : `${me.org_ids.length} orgs`})` : ''}
+              {person ? (
+                <li>
+                  <button type="button" class="link" onClick={() => void signOutPerson()}>
+                    Sign out
+                  </button>
                 </li>
-              ) : null}
-              {token ? (
+              ) : token ? (
                 <li>
                   <button type="button" class="link" onClick={() => (session.signOut(), navigate(`${PREFIX}/`))}>
                     Sign out
@@ -219,7 +301,7 @@ function App() {
       </header>
       {access?.writesOpen ? (
         <p class="banner" role="note">
-          Writes are open on this server: anyone who can reach it can change configurations (no ADMIN_TOKENS, or AUTH_DISABLED=true).
+          Writes are open on this server: anyone who can reach it can change configurations (no way to sign in is configured, or AUTH_DISABLED=true).
           Fine for development, never for production.
         </p>
       ) : null}
