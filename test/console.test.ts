@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import {
   listenApp,
   seriousA11yViolations
 } from './support/browser.js'
+import { Webhook as Verifier } from 'standardwebhooks'
 import { startReceiver } from './support/webhook-receiver.js'
 
 /**
@@ -30,6 +31,8 @@ let server: ListeningApp
 let receiver: Awaited<ReturnType<typeof startReceiver>>
 let consoleErrors: string[]
 let consoleDir: string
+/** The secret the console showed when the webhook endpoint was created. */
+let createdSecret = ''
 
 /** The API as a second writer (another admin, a provisioning script). */
 async function api(method: string, path: string, body?: unknown, token = OPS) {
@@ -48,6 +51,35 @@ async function noSeriousA11y(where: string) {
 }
 
 const heading = () => page.getByRole('heading', { level: 1 })
+
+/** A PNG's width and height, from its IHDR chunk (after the signature, checked). */
+function pngSize(png: Buffer): number[] {
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
+  return [png.readUInt32BE(16), png.readUInt32BE(20)]
+}
+
+/**
+ * What a screenshot of `area` (from the page's top left) shows, read from the page: the text of
+ * each element the selectors match that is rendered (a table row's cells joined by " | "), noted
+ * when it is (partly) outside the area. The screenshot tests assert this rather than pixels:
+ * Chromium builds and fonts (the npm one, Debian's) draw the same page differently.
+ */
+async function pictured(target: Page, area: { width: number; height: number }, selectors: Record<string, string>) {
+  // Run in the page (the tests are compiled without the DOM's types, so as source text).
+  const read = `(({ area, selectors }) => {
+    const text = (el) =>
+      el.tagName === 'TR' ? [...el.children].map((cell) => cell.textContent.trim()).join(' | ') : (el.textContent ?? '').trim()
+    const seen = (el) => {
+      const box = el.getBoundingClientRect()
+      const top = box.top + window.scrollY
+      if (box.left < 0 || top < 0 || box.right > area.width || top + box.height > area.height) return '(outside) ' + text(el)
+      return text(el)
+    }
+    const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
+    return Object.fromEntries(Object.entries(selectors).map(([name, selector]) => [name, [...document.querySelectorAll(selector)].filter(shown).map(seen)]))
+  })(${JSON.stringify({ area, selectors })})`
+  return (await target.evaluate(read)) as Record<string, string[]>
+}
 
 beforeAll(async () => {
   const [dir, started] = await Promise.all([buildConsole(), launchBrowser()])
@@ -219,7 +251,25 @@ describe('the console in Chromium', () => {
     page.on('request', (request) => request.method() === 'PUT' && puts.push(request))
     await page.getByRole('button', { name: 'Edit', exact: true }).click()
     await page.getByLabel('Client id').fill('client-edited-by-alice')
-    if (SHOTS) await page.screenshot({ path: join(DOCS, 'console-edit.png'), fullPage: true })
+    // The README's second picture: the edit form, the whole page.
+    const png = await page.screenshot({ fullPage: true })
+    const size = await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.scrollHeight]')
+    expect(pngSize(png)).toEqual(size)
+    const shown = await pictured(page, { width: 1280, height: (size as number[])[1]! }, {
+      heading: 'h1',
+      sections: 'main h2',
+      labels: 'form label',
+      buttons: 'form button'
+    })
+    expect(shown).toEqual({
+      heading: [ORG],
+      sections: ['Status', 'Configuration', 'History', 'Delete'],
+      labels: expect.arrayContaining(['Client id', 'Client secret reference', 'Redirect URI', 'Environment', 'Vipps login enabled', 'openid (required)', 'email']),
+      buttons: ['Save changes', 'Cancel']
+    })
+    expect(await page.getByLabel('Client id').inputValue()).toBe('client-edited-by-alice')
+    expect(await page.getByLabel('email').isChecked()).toBe(true)
+    if (SHOTS) writeFileSync(join(DOCS, 'console-edit.png'), png)
     await noSeriousA11y('edit form')
     await page.getByRole('button', { name: 'Save changes' }).click()
     await page.locator('text=Saved: client_id').waitFor()
@@ -297,32 +347,78 @@ describe('the console in Chromium', () => {
     expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.client_id).toBe('client-edited-by-alice')
   })
 
-  it('a 412 on an org with more than one page of history still shows the other writer’s change', async () => {
+  it('a 412 on an org of 150 versions shows the other writer’s change (past the history’s first page)', async () => {
     const LONG = 'history-long'
     const created = await api('POST', '/api/v1/vipps-orgs', {
       org_id: LONG,
-      client_id: 'long-0',
+      client_id: 'long-1',
       client_secret_ref: 'vault://orgs/history-long/vipps',
       redirect_uri: 'https://history-long.example.com/vipps/callback',
       environment: 'test'
     })
     expect(created.status).toBe(201)
-    // Versions 2 … 121: the history's first page (100 events) ends long before the conflict.
-    for (let i = 1; i <= 120; i++) expect((await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { client_id: `long-${i}` })).status).toBe(200)
+    // Versions 2 … 149, then the other writer's version 150: far past the first page (100 events).
+    for (let i = 2; i <= 149; i++) expect((await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { client_id: `long-${i}` })).status).toBe(200)
     try {
       await page.goto(`${server.base}/console/orgs/${LONG}`)
       await page.getByRole('button', { name: 'Edit', exact: true }).click()
       await page.getByLabel('Client id').fill('long-mine')
-      expect((await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { scopes: ['openid', 'email'] })).status).toBe(200)
+      const theirs = await api('PUT', `/api/v1/vipps-orgs/${LONG}`, { scopes: ['openid', 'email'] })
+      expect([theirs.status, theirs.etag]).toEqual([200, '"150"'])
       await page.getByRole('button', { name: 'Save changes' }).click()
       const conflict = page.locator('.conflict')
       await conflict.waitFor()
       const text = (await conflict.textContent()) ?? ''
+      expect(text).toContain('Someone else changed this organization')
       expect(text).toContain('scopes')
       expect(text).toContain('openid, email')
+      expect(text).toContain('long-mine')
       expect(text).not.toContain('no field change')
     } finally {
       expect((await api('DELETE', `/api/v1/vipps-orgs/${LONG}`)).status).toBe(200)
+      await page.goto(`${server.base}/console/orgs/${ORG}`)
+    }
+  })
+
+  it('a 412 whose view cannot be built (the history does not answer) says so, and keeps the edit', async () => {
+    const SHORT = 'history-fails'
+    expect(
+      (
+        await api('POST', '/api/v1/vipps-orgs', {
+          org_id: SHORT,
+          client_id: 'short-1',
+          client_secret_ref: 'vault://orgs/history-fails/vipps',
+          redirect_uri: 'https://history-fails.example.com/vipps/callback',
+          environment: 'test'
+        })
+      ).status
+    ).toBe(201)
+    const history = `**/api/v1/vipps-orgs/${SHORT}/history?**`
+    try {
+      await page.goto(`${server.base}/console/orgs/${SHORT}`)
+      await page.getByRole('button', { name: 'Edit', exact: true }).click()
+      await page.getByLabel('Client id').fill('short-mine')
+      expect((await api('PUT', `/api/v1/vipps-orgs/${SHORT}`, { client_id: 'short-theirs' })).status).toBe(200)
+      await page.route(history, (route) => route.abort('connectionreset'))
+      const errorsBefore = consoleErrors.length
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      const alert = page.locator('.error-box')
+      await alert.waitFor()
+      // The browser logs the resets this test makes; nothing else is allowed (checked below).
+      const made = consoleErrors.splice(errorsBefore)
+      expect(made.length).toBeGreaterThan(0)
+      expect(made.filter((e) => !e.includes('net::ERR_CONNECTION_RESET') && !/status of 412/.test(e))).toEqual([])
+      expect(await alert.textContent()).toContain('does not answer')
+      expect(await page.locator('.conflict').count()).toBe(0)
+      expect(await page.getByLabel('Client id').inputValue()).toBe('short-mine')
+      // The history answers again: saving again shows the conflict.
+      await page.unroute(history)
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.locator('.conflict').waitFor()
+      expect(await page.locator('.conflict').textContent()).toContain('short-theirs')
+    } finally {
+      await page.unroute(history)
+      expect((await api('DELETE', `/api/v1/vipps-orgs/${SHORT}`)).status).toBe(200)
       await page.goto(`${server.base}/console/orgs/${ORG}`)
     }
   })
@@ -354,6 +450,7 @@ describe('the console in Chromium', () => {
     await secret.waitFor()
     const value = (await secret.textContent()) ?? ''
     expect(value).toMatch(/^whsec_[A-Za-z0-9+/=]+$/)
+    createdSecret = value
     await page.getByRole('button', { name: 'Copy secret' }).click()
     await page.locator('text=Copied to the clipboard.').waitFor()
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(value)
@@ -382,6 +479,78 @@ describe('the console in Chromium', () => {
     await noSeriousA11y('webhook deliveries')
   })
 
+  it('webhooks: edit an endpoint (errors beside the fields, only what changed is sent)', async () => {
+    // On the endpoint's page, where the step above ended.
+    await page.getByRole('link', { name: 'Edit endpoint' }).click()
+    await expect.poll(() => heading().textContent()).toBe('Edit webhook endpoint')
+    const url = page.getByLabel('URL')
+    expect(await url.inputValue()).toBe(`${receiver.url}/hooks/vipps`)
+    expect(await page.getByLabel('Description').inputValue()).toBe('Console test receiver')
+    expect(await page.getByLabel('vipps_org.deleted').isChecked()).toBe(true)
+    expect(await page.getByRole('switch', { name: 'Enabled' }).isChecked()).toBe(true)
+    await page.getByLabel('Description').fill('Edited in the console')
+    await page.getByLabel('vipps_org.deleted').uncheck()
+    await page.getByRole('switch', { name: 'Enabled' }).uncheck()
+    await url.fill('ftp://hooks.example.com/in')
+    const puts: Request[] = []
+    const record = (request: Request) => request.method() === 'PUT' && puts.push(request)
+    page.on('request', record)
+    try {
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await page.locator('#field-url-error').waitFor()
+      expect(await url.getAttribute('aria-invalid')).toBe('true')
+      expect(await page.evaluate('document.activeElement?.id')).toBe('field-url')
+      expect(await page.getByLabel('Description').inputValue()).toBe('Edited in the console') // nothing lost
+      await noSeriousA11y('webhook edit with an error')
+      await url.fill(`${receiver.url}/hooks/vipps`)
+      await page.getByRole('button', { name: 'Save changes' }).click()
+      await expect.poll(() => heading().textContent()).toBe('Webhook endpoint')
+      await page.locator('text=Saved: description, event_types, enabled.').waitFor()
+    } finally {
+      page.off('request', record)
+    }
+    expect(puts.map((p) => JSON.parse(p.postData() ?? '{}') as unknown).at(-1)).toEqual({
+      description: 'Edited in the console',
+      event_types: ['vipps_org.created', 'vipps_org.updated'],
+      enabled: false
+    })
+    const hooks = await api('GET', '/api/v1/webhooks')
+    expect(hooks.body.data[0]).toMatchObject({ description: 'Edited in the console', event_types: ['vipps_org.created', 'vipps_org.updated'], enabled: false })
+    expect(await page.locator('dl.fields').textContent()).toContain('Edited in the console')
+  })
+
+  it('webhooks: rotate the secret: the new one shown once with a copy button, and deliveries signed with it', async () => {
+    await page.getByRole('link', { name: 'Rotate secret' }).click()
+    await expect.poll(() => heading().textContent()).toBe('Rotate signing secret')
+    await noSeriousA11y('rotate secret')
+    await page.getByRole('button', { name: 'Rotate secret' }).click()
+    const secret = page.locator('#webhook-secret')
+    await secret.waitFor()
+    const rotated = (await secret.textContent()) ?? ''
+    expect(rotated).toMatch(/^whsec_[A-Za-z0-9+/=]+$/)
+    expect(rotated).not.toBe(createdSecret)
+    await page.getByRole('button', { name: 'Copy secret' }).click()
+    await page.locator('text=Copied to the clipboard.').waitFor()
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(rotated)
+    await noSeriousA11y('rotate secret with the new secret')
+    // A test event (sent while disabled too) is signed with the new secret and, for a day, the old one.
+    const before = receiver.received.length
+    const hookId = (await api('GET', '/api/v1/webhooks')).body.data[0].id as string
+    expect((await api('POST', `/api/v1/webhooks/${hookId}/test`)).status).toBe(202)
+    await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBeGreaterThan(before)
+    const delivery = receiver.received.at(-1)!
+    const headers = delivery.headers as Record<string, string>
+    expect((new Verifier(rotated).verify(delivery.body, headers) as { type: string }).type).toBe('webhook.test')
+    expect((new Verifier(createdSecret).verify(delivery.body, headers) as { type: string }).type).toBe('webhook.test')
+    // Shown once: gone after a reload.
+    await page.reload()
+    await expect.poll(() => heading().textContent()).toBe('Rotate signing secret')
+    expect(await page.locator('#webhook-secret').count()).toBe(0)
+    expect(await page.content()).not.toContain(rotated)
+    await page.getByRole('link', { name: 'Back to the endpoint' }).click()
+    await expect.poll(() => heading().textContent()).toBe('Webhook endpoint')
+  })
+
   it('is usable from the keyboard with a visible focus', async () => {
     await page.goto(`${server.base}/console/`)
     await page.locator('table').waitFor()
@@ -408,7 +577,8 @@ describe('the console in Chromium', () => {
 
   it('works at 360 px wide', async () => {
     await page.setViewportSize({ width: 360, height: 740 })
-    for (const path of ['/console/', '/console/orgs/console-alpha-1', '/console/orgs/new', '/console/webhooks']) {
+    const hookId = (await api('GET', '/api/v1/webhooks')).body.data[0].id as string
+    for (const path of ['/console/', '/console/orgs/console-alpha-1', '/console/orgs/new', '/console/webhooks', `/console/webhooks/${hookId}/edit`, `/console/webhooks/${hookId}/rotate-secret`]) {
       await page.goto(`${server.base}${path}`)
       await page.locator('h1').waitFor()
       await page.locator('.loading').waitFor({ state: 'detached' })
@@ -419,14 +589,44 @@ describe('the console in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 900 })
   })
 
-  it('takes the README screenshot: a PNG of the whole 1280 × 900 view, written to docs/ with UPDATE_SCREENSHOTS=1', async () => {
+  it('the README’s screenshot of the organizations shows what it says: checked on the page, every run', async () => {
     await page.goto(`${server.base}/console/`)
     await page.locator('table').waitFor()
+    await page.locator('.loading').waitFor({ state: 'detached' })
     const png = await page.screenshot()
-    // The PNG signature, then the IHDR chunk's width and height.
-    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 900])
+    expect(pngSize(png)).toEqual([1280, 900])
+    // What the 1280 × 900 picture holds, read from the page: each element visible and inside it.
+    expect(await pictured(page, { width: 1280, height: 900 }, {
+      top: 'header.top a, header.top button',
+      heading: 'h1',
+      actions: 'main a.button, main button',
+      filters: 'main label',
+      count: '.count',
+      columns: 'thead th',
+      rows: 'tbody tr'
+    })).toEqual({
+      top: ['vipps-orgs console', 'Organizations', 'Webhooks', 'API docs', 'Sign out'],
+      heading: ['Organizations'],
+      actions: ['New organization', 'Search'],
+      filters: ['Search', 'Environment', 'Vipps login enabled'],
+      count: ['4 organizations; page 1 of 1.'],
+      columns: ['Org id', 'Client id', 'Environment', 'Enabled', 'Created'],
+      rows: [
+        expect.stringMatching(/^console-alpha-1 \| c0ffee00-aaaa-4000-8000-000000000001 \| production \| Yes \| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+        expect.stringMatching(/^console-alpha-2 \| c0ffee00-aaaa-4000-8000-000000000002 \| production \| Yes \| /),
+        expect.stringMatching(/^console-beta-1 \| beta-client-1 \| test \| Yes \| /),
+        expect.stringMatching(/^klinikk-nord \| c0ffee00-bbbb-4000-8000-000000000003 \| production \| Yes \| /)
+      ]
+    })
+    // Styled as pictured (the stylesheet loaded under the CSP): the brand bar, the filters' values.
+    expect(await page.evaluate("getComputedStyle(document.querySelector('header.top')).backgroundColor")).toBe('rgb(90, 34, 200)')
+    expect(await page.getByLabel('Environment').inputValue()).toBe('')
     if (SHOTS) writeFileSync(join(DOCS, 'console-orgs.png'), png)
+  })
+
+  it('the README’s screenshots are the sizes the steps above take', () => {
+    expect(pngSize(readFileSync(join(DOCS, 'console-orgs.png')))).toEqual([1280, 900])
+    expect(pngSize(readFileSync(join(DOCS, 'console-edit.png')))[0]).toBe(1280)
   })
 
   it('no console errors (CSP or script) on any page so far', () => {

@@ -4,6 +4,7 @@ import * as listsAndNotify from './migrations/002_lists_and_notify.js'
 import * as changeFeed from './migrations/003_change_feed.js'
 import * as webhooks from './migrations/004_webhooks.js'
 import * as access from './migrations/005_access.js'
+import * as webhookDueIndex from './migrations/006_webhook_due_index.js'
 import * as sessions from './migrations/007_sessions.js'
 
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003_change_feed': changeFeed,
   '004_webhooks': webhooks,
   '005_access': access,
+  '006_webhook_due_index': webhookDueIndex,
   '007_sessions': sessions
 }
 

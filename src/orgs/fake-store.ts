@@ -34,7 +34,10 @@ export class FakeOrgStore implements OrgStore {
       .filter((r) => filter.vipps_enabled === undefined || r.vipps_enabled === filter.vipps_enabled)
       .filter((r) => filter.q === undefined || startsWithKey(r, filter.q))
       .filter((r) => filter.orgIds === undefined || filter.orgIds.includes(r.org_id))
-      .sort((a, b) => (a.created_at === b.created_at ? compare(a.org_id, b.org_id) : compare(a.created_at, b.created_at)))
+      .filter((r) => filter.after === undefined || r.org_id > filter.after)
+      .sort((a, b) =>
+        filter.after !== undefined || a.created_at === b.created_at ? compare(a.org_id, b.org_id) : compare(a.created_at, b.created_at)
+      )
     const items = matches.slice(filter.offset, filter.offset + filter.limit).map(summaryOf)
     return { items, total: matches.length }
   }

@@ -62,14 +62,15 @@ export class KyselyOrgStore implements OrgStore {
         sql<boolean>`((org_id${c} >= ${from} and org_id${c} < ${to}) or (lower(client_id)${c} >= ${from} and lower(client_id)${c} < ${to}))`
       )
     }
+    // By key: org_id in byte order on both databases (the indexes on org_id, 001 and 002, serve it).
+    const byKey = sql`org_id${this.bytewise}`
+    if (filter.after !== undefined) query = query.where(sql<boolean>`${byKey} > ${filter.after}`)
+    const ordered =
+      filter.after !== undefined
+        ? query.select(SUMMARY_COLUMNS).orderBy(byKey)
+        : query.select(SUMMARY_COLUMNS).orderBy('created_at').orderBy('org_id').offset(filter.offset)
     const [rows, count] = await Promise.all([
-      query
-        .select(SUMMARY_COLUMNS)
-        .orderBy('created_at')
-        .orderBy('org_id')
-        .limit(filter.limit)
-        .offset(filter.offset)
-        .execute(),
+      ordered.limit(filter.limit).execute(),
       query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()
     ])
     return {

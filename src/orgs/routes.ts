@@ -5,7 +5,7 @@ import type { Config } from '../config.js'
 import { orgScopeOf } from '../http/access/principal.js'
 import { etagOf, ifMatchPrecondition, noneMatchHits } from '../http/etag.js'
 import { IdempotencyKeyHeaders } from '../http/idempotency.js'
-import { problemResponses } from '../http/problems.js'
+import { problemResponses, problems } from '../http/problems.js'
 import { jsonResponse, notModifiedResponse } from '../http/responses.js'
 import {
   CreateOrgBody,
@@ -94,18 +94,22 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
       schema: {
         operationId: 'listOrgs',
         summary: 'List active Vipps-enabled organizations',
-        description: 'Live (not deleted) configs, by default only those with vipps_enabled=true; ordered by created_at, org_id.',
+        description:
+          'Live (not deleted) configs, by default only those with vipps_enabled=true; ordered by created_at, org_id, in pages. With after=<org_id> instead of page: the orgs after that org_id, ordered by org_id, so a reader walking every org while others write sees each org live throughout exactly once.',
         tags,
         querystring: ListOrgsQuery,
         response: { 200: jsonResponse(OrgList, 'One page of organizations, with the total of all matches'), ...errors }
       }
     },
     async (request) => {
-      const { page = 1, limit = 20, environment, vipps_enabled = 'true', q } = request.query
+      const { page, limit = 20, environment, vipps_enabled = 'true', q, after } = request.query
+      // Pages by offset shift under writes; a walk by key does not: one or the other.
+      if (after !== undefined && page !== undefined) throw problems.invalidField('page', 'cannot be combined with after (paging by key)')
       return service.list(
         {
-          page,
+          page: page ?? 1,
           limit,
+          ...(after !== undefined ? { after } : {}),
           ...(environment ? { environment } : {}),
           ...(q !== undefined ? { q } : {}),
           ...(vipps_enabled === 'any' ? {} : { vipps_enabled: vipps_enabled === 'true' })

@@ -115,8 +115,19 @@ const Limit = Type.Integer({
 
 export const ListOrgsQuery = Type.Object(
   {
-    page: Type.Optional(Page),
+    // No default filled in: a page given with `after` is refused, so it must be seen as given.
+    page: Type.Optional(withoutDefault({ ...Page, description: 'Page number, from 1 (default 1); not with after' })),
     limit: Type.Optional(Limit),
+    after: Type.Optional(
+      Type.String({
+        // An org_id, or empty: the walk's first page.
+        pattern: '^(?:|[a-z0-9][a-z0-9_-]{1,62}[a-z0-9])$',
+        description:
+          'Export-safe paging by key: the orgs after this org_id (empty: from the first), ordered by org_id (byte order); pass the last org_id of a page to get the next. Not with page; pagination.total then counts the matches after the key',
+        examples: ['org_helseapp'],
+        ...withMessages({ '*': 'must be empty or an org_id (3–64 characters of a-z, 0-9, "_" and "-", starting and ending with a letter or digit)' })
+      })
+    ),
     environment: Type.Optional(fields.environment),
     vipps_enabled: Type.Optional(
       stringEnum(['true', 'false', 'any'] as const, {

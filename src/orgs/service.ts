@@ -50,6 +50,8 @@ export interface ListQuery {
   environment?: Environment
   vipps_enabled?: boolean
   q?: string
+  /** Keyset paging (export-safe): the orgs after this org_id, by org_id; `page` is then 1. */
+  after?: string
 }
 
 /** The orgs a caller may see: null for every org, else a grant's list (api.md "Roles and grants"). */
@@ -109,6 +111,11 @@ export class OrgService {
       ...(query.vipps_enabled !== undefined ? { vipps_enabled: query.vipps_enabled } : {}),
       ...(query.q !== undefined ? { q: query.q } : {}),
       ...(scope !== null ? { orgIds: scope } : {})
+    }
+    // A walk by key reads each page once: straight from the database, never through the caches.
+    if (query.after !== undefined) {
+      const { items, total } = await this.store.list({ ...filter, offset: 0, after: query.after })
+      return { data: items, pagination: { page: 1, limit: query.limit, total } }
     }
     const key = `${filter.offset}:${filter.limit}:${filter.environment ?? ''}:${filter.vipps_enabled ?? ''}:${scopeKey(scope)}:${filter.q ?? ''}`
     const { items, total } = await this.cache.list(key, () => this.page(filter))

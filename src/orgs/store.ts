@@ -18,6 +18,8 @@ export interface ListFilter {
   vipps_enabled?: boolean
   /** org_id or client_id starts with this (A–Z match a–z); `%` and `_` are plain characters. */
   q?: string
+  /** Keyset paging: the orgs whose org_id comes after this one (byte order), ordered by org_id; offset is 0. */
+  after?: string
   /** Only these orgs (a grant limited to some orgs); undefined: every org. */
   orgIds?: readonly string[]
   offset: number

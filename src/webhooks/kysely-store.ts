@@ -298,19 +298,27 @@ export class KyselyWebhookStore implements WebhookStore {
   }
 
   /**
-   * The earliest due delivery an endpoint would be sent: each endpoint's first by its own index
-   * (a join with an `or` on the endpoint scanned every pending delivery, after every claim).
+   * The earliest due delivery an endpoint would be sent: an enabled endpoint's first pending one,
+   * a disabled endpoint's first pending test event, each looked up by its endpoint's own index (a
+   * disabled endpoint's backlog is never walked: its test events are a seek in the index of 006).
+   * Each endpoint's id is a value in the statement, not a join: PostgreSQL planned a correlated
+   * lookup from the average endpoint and walked the global due index past another endpoint's
+   * whole backlog; with the value it plans from that endpoint's own statistics.
    */
   async nextDue(): Promise<number | undefined> {
-    const enabled = this.dialect === 'postgres' ? sql`e.enabled` : sql`e.enabled = 1`
-    const { rows } = await sql<{ due: number | string | null }>`
-      select min((
+    const endpoints = await this.db.selectFrom('webhook_endpoints').select(['id', 'enabled']).execute()
+    if (endpoints.length === 0) return undefined
+    const firsts = endpoints.map(
+      ({ id, enabled }) => sql`((
         select next_attempt_at from webhook_deliveries
-        where endpoint_id = e.id and status = 'pending' and (${enabled} or event_type = ${TEST_EVENT_TYPE})
+        where endpoint_id = ${id} and status = 'pending' ${enabled ? sql`` : sql`and event_type = ${TEST_EVENT_TYPE}`}
         order by next_attempt_at
         limit 1
-      )) as due
-      from webhook_endpoints as e
+      ))`
+    )
+    // A VALUES list's one column is column1 on both databases.
+    const { rows } = await sql<{ due: number | string | null }>`
+      select min(column1) as due from (values ${sql.join(firsts)}) as firsts
     `.execute(this.db)
     const due = rows[0]?.due
     return due === null || due === undefined ? undefined : Number(due)

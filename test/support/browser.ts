@@ -224,11 +224,10 @@ export async function listenApp(
 
 /**
  * Builds the console (src/console/app, with its vite.config.ts: the bundle budget holds here too)
- * into a fresh temp directory and returns it: a fresh clone needs no `npm run build` before the
+ * into a fresh temp directory (or the one given) and returns it: a fresh clone needs no `npm run build` before the
  * tests, and tests never race on dist/.
  */
-export async function buildConsole(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'vipps-orgs-console-'))
+export async function buildConsole(outDir = mkdtempSync(join(tmpdir(), 'vipps-orgs-console-'))): Promise<string> {
   const { build } = await import('vite')
   // The production build, as npm run build makes it (vitest sets NODE_ENV=test, which Vite would follow).
   const nodeEnv = process.env.NODE_ENV

@@ -108,7 +108,7 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
     .description('list orgs (enabled ones unless --include-disabled), a page at a time or --all')
     .addOption(new Option('--environment <env>', 'only this environment').choices(['test', 'production']))
     .option('--include-disabled', 'also orgs with Vipps turned off')
-    .option('--all', 'every page, not just one')
+    .option('--all', 'every org (ordered by org_id, read by key), not just one page')
     .option('--page <n>', 'page number', positiveInt, 1)
     .option('--limit <n>', 'orgs per page (1-100)', positiveInt, 20)
     .action(

@@ -28,36 +28,20 @@ export async function pool<T, R>(items: readonly T[], concurrency: number, work:
   return results
 }
 
-const LIST_PASSES = 5
-
-/** The list has pages, not a snapshot: it kept changing while every pass read it. */
-export class ListKeptChanging extends Error {
-  constructor() {
-    super(`the orgs changed while their list was read, ${LIST_PASSES} times in a row; nothing was exported: try again when writes are fewer`)
-  }
-}
-
 /**
- * The org_ids of every live org matching `vipps_enabled`, as of one moment. The list pages by
- * offset, so a change committed while the pages are read can shift them (a delete before the
- * page being read moves one org back into a page already read: it would be missed). A pass
- * counts only if the change feed shows no change from just before it to just after it.
+ * The org_ids of every live org matching `vippsEnabled`, walked by key (`after=<org_id>`): an org
+ * live for the whole walk is in it exactly once, however many orgs are created or deleted
+ * meanwhile (pages by offset would shift under such writes).
  */
 async function listOrgIds(client: VippsOrgsClient, vippsEnabled: 'true' | 'any'): Promise<string[]> {
-  for (let pass = 0; pass < LIST_PASSES; pass++) {
-    const before = (await client.listEvents({ after: 'now', wait: 0, limit: 1 })).next_cursor
-    const ids: string[] = []
-    for await (const summary of client.listAllOrgs({ vipps_enabled: vippsEnabled })) ids.push(summary.org_id)
-    const changed = (await client.listEvents({ after: before, wait: 0, limit: 1 })).data.length > 0
-    if (!changed) return ids
-  }
-  throw new ListKeptChanging()
+  const ids: string[] = []
+  for await (const summary of client.listAllOrgs({ vipps_enabled: vippsEnabled })) ids.push(summary.org_id)
+  return ids
 }
 
 /** Every live org's config (enabled ones, or all with `includeDisabled`), sorted by org_id. */
 export async function exportOrgs(client: VippsOrgsClient, includeDisabled: boolean, concurrency = 16): Promise<OrgConfig[]> {
   const ids = await listOrgIds(client, includeDisabled ? 'any' : 'true')
-  ids.sort()
   const configs = await pool(ids, concurrency, async (id) => {
     try {
       return await client.getOrg(id)

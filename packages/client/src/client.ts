@@ -78,14 +78,19 @@ export interface FollowOptions {
 }
 
 export interface WatchOptions extends Omit<FollowOptions, 'signal'> {
+  /** Called with every change after the start; one that throws is reported to onError, and the watcher goes on. */
   onEvent?: (event: FeedEvent) => void
 }
 
 export interface Watcher {
   /** Resolves once the watcher knows its starting cursor (changes after that invalidate the cache). */
   readonly ready: Promise<void>
-  /** The last cursor reached. */
+  /** Settles when the watcher ends: resolves after `stop()`, rejects with the error that ended it. */
+  readonly done: Promise<void>
+  /** The last cursor reached (handed to onCursor). */
   cursor(): string | undefined
+  /** The last error met since the last successful poll (undefined while all is well). */
+  lastError(): unknown
   stop(): Promise<void>
 }
 
@@ -96,6 +101,11 @@ export interface VersionedOrg {
 }
 
 export type VippsOrgsClient = ReturnType<typeof createClient>
+
+/** A refusal of the request itself, which no waiting mends: a cursor or an option the feed does not accept. */
+function isRefusal(err: unknown): boolean {
+  return err instanceof ProblemError && (err.code === 'invalid_cursor' || err.code === 'validation_failed')
+}
 
 /** A write's headers: its precondition, and one Idempotency-Key for all its attempts (generated unless given). */
 function writeHeaders(opts: { ifMatch?: string; idempotencyKey?: string }): { 'if-match'?: string; 'idempotency-key': string } {
@@ -179,25 +189,32 @@ export function createClient(options: ClientOptions) {
   /**
    * Follows the change feed with long polling: yields every event after `after`, in commit order,
    * exactly once; after an error it waits (backing off) and resumes from its cursor. Starting at
-   * `now`, it first pins "now" to a real cursor (reported to onCursor), so a failed first poll
-   * cannot move the start later.
+   * `now`, it first pins "now" to a real cursor (reported to onCursor) with one request and no
+   * retry: if that fails, the first `next()` throws, since sending "now" again would start later
+   * and lose what committed in between. A cursor the feed refuses (`invalid_cursor`) or a refused
+   * option (`validation_failed`) is thrown too: waiting does not mend them.
    */
   async function* followEvents(opts: FollowOptions = {}): AsyncGenerator<FeedEvent, void, undefined> {
-    let cursor = opts.after ?? 'now'
     const wait = Math.min(30, Math.max(0, opts.waitSeconds ?? 25))
+    const scope: ListEventsQuery = opts.orgId ? { org_id: opts.orgId } : {}
+    let cursor = opts.after ?? 'now'
+    if (cursor === 'now') {
+      const pin = () => api.GET('/api/v1/events', { params: { query: { ...scope, after: 'now', limit: 1, wait: 0 } }, ...(opts.signal ? { signal: opts.signal } : {}) })
+      // One attempt: any retry, even after a 429, would pin a later "now".
+      cursor = ok(await withRetries(pin, { ...retry, attempts: 1 }, false, opts.signal)).next_cursor
+      opts.onCursor?.(cursor)
+    }
     let failures = 0
     while (!opts.signal?.aborted) {
       let page: EventList
       try {
-        const query: ListEventsQuery = { limit: 1000, wait: cursor === 'now' ? 0 : wait }
+        const query: ListEventsQuery = { ...scope, limit: 1000, wait }
         if (cursor !== 'start') query.after = cursor
-        if (opts.orgId) query.org_id = opts.orgId
         page = await listEvents(query, opts.signal)
         failures = 0
       } catch (err) {
         if (opts.signal?.aborted) return
-        // A cursor the service cannot read will not get better by waiting.
-        if (err instanceof ProblemError && (err.code === 'invalid_cursor' || err.code === 'validation_failed')) throw err
+        if (isRefusal(err)) throw err
         opts.onError?.(err)
         failures += 1
         try {
@@ -222,12 +239,18 @@ export function createClient(options: ClientOptions) {
       return ok(await send(() => api.GET('/api/v1/vipps-orgs', { params: { query } })))
     },
 
-    /** Every org matching `query`, page after page (100 a page), in the list's order. */
-    async *listAllOrgs(query: Omit<ListOrgsQuery, 'page' | 'limit'> = {}): AsyncGenerator<OrgSummary, void, undefined> {
-      for (let page = 1; ; page++) {
-        const list = ok(await send(() => api.GET('/api/v1/vipps-orgs', { params: { query: { ...query, page, limit: 100 } } })))
+    /**
+     * Every org matching `query`, ordered by org_id, walked by key (`after`, 100 a page): an org
+     * live for the whole walk is yielded exactly once, whatever is created or deleted meanwhile.
+     */
+    async *listAllOrgs(query: Omit<ListOrgsQuery, 'page' | 'limit' | 'after'> = {}): AsyncGenerator<OrgSummary, void, undefined> {
+      const limit = 100
+      // The empty key starts the walk at the first org_id.
+      for (let after = ''; ; ) {
+        const list = ok(await send(() => api.GET('/api/v1/vipps-orgs', { params: { query: { ...query, limit, after } } })))
         yield* list.data
-        if (list.data.length === 0 || page * 100 >= list.pagination.total) return
+        if (list.data.length < limit) return
+        after = list.data.at(-1)!.org_id
       }
     },
 
@@ -298,24 +321,45 @@ export function createClient(options: ClientOptions) {
 
     /**
      * Follows the change feed in the background and drops the cached status of every org that
-     * changes. Resumes from its cursor after errors. `stop()` ends it.
+     * changes; never stops by itself but for a request the feed will never accept (then `done`
+     * rejects), and never skips a change after its start:
+     * - errors go to `onError` (and `lastError()`); a failed poll is tried again from the last
+     *   cursor handed out, as is everything after an `onEvent` or `onCursor` that throws;
+     * - started at `now`, `ready` resolves once "now" is pinned to a cursor; the cache is emptied
+     *   then, so nothing read before the start can be stale unseen; a failed pin is tried again;
+     * - `invalid_cursor` (a cursor it was given that the feed refuses): it empties the cache and
+     *   starts again from now, reporting the ProblemError (changes in between are unseen);
+     * - `validation_failed` (an `orgId` the feed refuses): it ends, `done` and `ready` reject.
+     * `stop()` ends it; `done` then resolves.
      */
     watch(opts: WatchOptions = {}): Watcher {
       const controller = new AbortController()
       let cursor: string | undefined = opts.after === undefined || opts.after === 'now' || opts.after === 'start' ? undefined : opts.after
+      let lastError: unknown
       let markReady!: () => void
-      const ready = new Promise<void>((resolve) => (markReady = resolve))
+      let failReady!: (err: unknown) => void
+      const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (failReady = reject)))
+      ready.catch(() => undefined) // told through done and onError too: never an unhandled rejection
       if (cursor !== undefined || opts.after === 'start') markReady()
       const report = (err: unknown) => {
+        lastError = err
         try {
           opts.onError?.(err)
         } catch {
           // The caller's handler failing must not stop the watcher.
         }
       }
-      const run = (async () => {
+      const guarded = (call: () => void) => {
+        try {
+          call()
+        } catch (err) {
+          report(err)
+        }
+      }
+      const done = (async () => {
         let after = opts.after ?? 'now'
         while (!controller.signal.aborted) {
+          let pinning = after === 'now'
           const events = followEvents({
             ...opts,
             after,
@@ -323,38 +367,50 @@ export function createClient(options: ClientOptions) {
             onError: report,
             onCursor: (c) => {
               cursor = c
-              markReady() // "now" is pinned: changes from here on are seen
-              opts.onCursor?.(c)
+              lastError = undefined
+              if (pinning) {
+                // Anything cached before the start may have changed before it, unseen.
+                pinning = false
+                cache.clear()
+                markReady()
+              }
+              guarded(() => opts.onCursor?.(c))
             }
           })
           try {
             for await (const event of events) {
               cache.invalidate(event.org_id)
-              try {
-                opts.onEvent?.(event)
-              } catch (err) {
-                report(err)
-              }
+              guarded(() => opts.onEvent?.(event))
             }
-            return // aborted
+            return // stopped
           } catch (err) {
             if (controller.signal.aborted) return
-            // The feed refused the cursor: changes since it may be unseen, so nothing cached can be
-            // trusted. Start again from now, with an empty cache.
             report(err)
-            cache.clear()
-            after = 'now'
+            if (err instanceof ProblemError && err.code === 'validation_failed') {
+              failReady(err)
+              throw err
+            }
+            if (err instanceof ProblemError && err.code === 'invalid_cursor') {
+              // Changes since the refused cursor may be unseen: nothing cached can be trusted.
+              cache.clear()
+              cursor = undefined
+            }
+            // From the last cursor handed out; or, without one, pinning "now" again.
+            after = cursor ?? 'now'
             await sleep(1000, controller.signal).catch(() => undefined)
           }
         }
       })()
+      done.catch(() => undefined) // as for ready
       return {
         ready,
+        done,
         cursor: () => cursor,
+        lastError: () => lastError,
         async stop() {
           controller.abort()
           markReady()
-          await run
+          await done.catch(() => undefined)
         }
       }
     },

@@ -64,7 +64,7 @@ export interface paths {
         };
         /**
          * List active Vipps-enabled organizations
-         * @description Live (not deleted) configs, by default only those with vipps_enabled=true; ordered by created_at, org_id.
+         * @description Live (not deleted) configs, by default only those with vipps_enabled=true; ordered by created_at, org_id, in pages. With after=<org_id> instead of page: the orgs after that org_id, ordered by org_id, so a reader walking every org while others write sees each org live throughout exactly once.
          */
         get: operations["listOrgs"];
         put?: never;
@@ -1085,10 +1085,15 @@ export interface operations {
     listOrgs: {
         parameters: {
             query?: {
-                /** @description Page number, from 1 */
+                /** @description Page number, from 1 (default 1); not with after */
                 page?: number;
                 /** @description Items per page, 1–100 */
                 limit?: number;
+                /**
+                 * @description Export-safe paging by key: the orgs after this org_id (empty: from the first), ordered by org_id (byte order); pass the last org_id of a page to get the next. Not with page; pagination.total then counts the matches after the key
+                 * @example org_helseapp
+                 */
+                after?: string;
                 /** @description test = apitest.vipps.no, production = api.vipps.no */
                 environment?: components["schemas"]["Environment"];
                 /** @description Filter on the switch; default true */

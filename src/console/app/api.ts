@@ -14,7 +14,8 @@ import {
   type OrgHistory,
   ProblemError,
   type Scope,
-  type UpdateOrgRequest
+  type UpdateOrgRequest,
+  type UpdateWebhookRequest
 } from '@vipps-orgs/client'
 
 export { buildVippsAuthorizeUrl, createPkcePair, ProblemError } from '@vipps-orgs/client'
@@ -27,6 +28,7 @@ export type {
   OrgList,
   OrgSummary,
   Scope,
+  UpdateWebhookRequest,
   Webhook
 } from '@vipps-orgs/client'
 export type OrgEvent = OrgHistory['data'][number]
@@ -86,6 +88,8 @@ export function createClient({ baseUrl, token, csrfToken }: ClientOptions) {
     listWebhooks: () => call(() => client.listWebhooks()),
     getWebhook: (id: string) => call(() => client.getWebhook(id)),
     createWebhook: (body: CreateWebhookRequest) => call(() => client.createWebhook(body)),
+    updateWebhook: (id: string, changes: UpdateWebhookRequest) => call(() => client.updateWebhook(id, changes)),
+    rotateWebhookSecret: (id: string) => call(() => client.rotateWebhookSecret(id)),
     deleteWebhook: (id: string) => call(() => client.deleteWebhook(id)),
     sendWebhookTest: (id: string) => call(() => client.sendWebhookTest(id)),
     webhookDeliveries: async (id: string, limit = 20) => (await call(() => client.listWebhookDeliveries(id, { limit }))).data,

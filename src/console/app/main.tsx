@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import { type Client, createClient, type Me, ProblemError } from './api'
 import { NewOrgPage, OrgListPage, OrgPage } from './orgs'
 import { ActorName, ErrorBox, Link, Loading, navigate, Page, PREFIX, type Session, SessionContext, useLocation } from './ui'
+import { WebhookEditPage, WebhookRotatePage } from './webhook-edit'
 import { WebhookPage, WebhooksPage } from './webhooks'
 import './styles.css'
 
@@ -130,6 +131,8 @@ function Routes({ url }: { url: URL }) {
   if ((match = /^\/console\/orgs\/([^/]+)$/.exec(path))) return <OrgPage key={match[1]} orgId={decodeURIComponent(match[1]!)} />
   if (path === `${PREFIX}/webhooks`) return <WebhooksPage />
   if ((match = /^\/console\/webhooks\/([^/]+)$/.exec(path))) return <WebhookPage key={match[1]} id={decodeURIComponent(match[1]!)} />
+  if ((match = /^\/console\/webhooks\/([^/]+)\/edit$/.exec(path))) return <WebhookEditPage key={match[1]} id={decodeURIComponent(match[1]!)} />
+  if ((match = /^\/console\/webhooks\/([^/]+)\/rotate-secret$/.exec(path))) return <WebhookRotatePage key={match[1]} id={decodeURIComponent(match[1]!)} />
   return (
     <Page title="Not found">
       <p>

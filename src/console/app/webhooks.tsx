@@ -1,13 +1,16 @@
 import { useRef, useState } from 'preact/hooks'
-import { type CreatedWebhook, EVENT_TYPES, type EventType, ProblemError } from './api'
-import { ConfirmDialog, ErrorBox, Field, fieldErrors, formatTime, Link, Loading, navigate, Page, PREFIX, setFlash, takeFlash, useLoad, useSession } from './ui'
+import { type CreatedWebhook, EVENT_TYPES, ProblemError } from './api'
+import { ConfirmDialog, ErrorBox, fieldErrors, formatTime, Link, Loading, navigate, Page, PREFIX, setFlash, takeFlash, useLoad, useSession } from './ui'
+import { EndpointFields, type EndpointValues, focusFirstInvalid } from './webhook-form'
 
-/** Shows a new secret once, with a copy button. */
-function SecretOnce({ created }: { created: CreatedWebhook }) {
+const NEW_ENDPOINT: EndpointValues = { url: '', description: '', event_types: [...EVENT_TYPES], enabled: true }
+
+/** Shows a new signing secret once, with a copy button (after a create, and after a rotation). */
+export function SecretOnce({ secret, url }: { secret: string; url: string }) {
   const [copied, setCopied] = useState<string | null>(null)
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(created.secret)
+      await navigator.clipboard.writeText(secret)
       setCopied('Copied to the clipboard.')
     } catch {
       setCopied('Could not copy: select the secret and copy it by hand.')
@@ -15,12 +18,12 @@ function SecretOnce({ created }: { created: CreatedWebhook }) {
   }
   return (
     <div class="secret card" role="region" aria-labelledby="secret-heading">
-      <h2 id="secret-heading">Signing secret of {created.url}</h2>
+      <h2 id="secret-heading">Signing secret of {url}</h2>
       <p>
         Shown only now: store it where the receiver verifies signatures. It cannot be shown again (rotate it to get a new one).
       </p>
       <p class="secret-value">
-        <code id="webhook-secret">{created.secret}</code>
+        <code id="webhook-secret">{secret}</code>
       </p>
       <div class="buttons">
         <button type="button" class="primary" onClick={() => void copy()} aria-describedby="webhook-secret">
@@ -36,10 +39,7 @@ export function WebhooksPage() {
   const { client } = useSession()
   const [result, reload] = useLoad('webhooks', () => client.listWebhooks())
   const [flash] = useState(takeFlash)
-  const [url, setUrl] = useState('')
-  const [description, setDescription] = useState('')
-  const [types, setTypes] = useState<EventType[]>([...EVENT_TYPES])
-  const [enabled, setEnabled] = useState(true)
+  const [values, setValues] = useState<EndpointValues>(NEW_ENDPOINT)
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [failure, setFailure] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
@@ -50,17 +50,16 @@ export function WebhooksPage() {
     setBusy(true)
     setFailure(null)
     try {
-      const webhook = await client.createWebhook({ url: url.trim(), description, event_types: types, enabled })
+      const webhook = await client.createWebhook({ ...values, url: values.url.trim() })
       setCreated(webhook)
       setErrors({})
-      setUrl('')
-      setDescription('')
+      setValues({ ...values, url: '', description: '' })
       reload()
     } catch (error) {
       const byField = fieldErrors(error)
       setErrors(byField)
       if (Object.keys(byField).length === 0) setFailure(error)
-      else requestAnimationFrame(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
+      else focusFirstInvalid(form.current)
     } finally {
       setBusy(false)
     }
@@ -73,7 +72,7 @@ export function WebhooksPage() {
           {flash}
         </p>
       ) : null}
-      {created ? <SecretOnce created={created} /> : null}
+      {created ? <SecretOnce secret={created.secret} url={created.url} /> : null}
       <section aria-labelledby="endpoints-heading">
         <h2 id="endpoints-heading">Endpoints</h2>
         {result.state === 'loading' ? <Loading what="webhooks" /> : null}
@@ -123,40 +122,7 @@ export function WebhooksPage() {
             void create()
           }}
         >
-          <Field name="url" label="URL" help="Where changes are POSTed, signed (Standard Webhooks). https:// in production." error={errors.url}>
-            {(attrs) => <input {...attrs} type="url" value={url} autoComplete="off" onInput={(e) => setUrl(e.currentTarget.value)} />}
-          </Field>
-          <Field name="description" label="Description" help="What this endpoint is for, for people (optional)." error={errors.description}>
-            {(attrs) => <input {...attrs} type="text" value={description} maxLength={500} onInput={(e) => setDescription(e.currentTarget.value)} />}
-          </Field>
-          <fieldset class={`field${errors.event_types ? ' invalid' : ''}`} aria-describedby="event-types-help">
-            <legend>Events</legend>
-            <div class="checkboxes">
-              {EVENT_TYPES.map((type) => (
-                <label key={type} class="check">
-                  <input
-                    type="checkbox"
-                    checked={types.includes(type)}
-                    onChange={(e) => {
-                      const checked = e.currentTarget.checked
-                      setTypes(EVENT_TYPES.filter((t) => (t === type ? checked : types.includes(t))))
-                    }}
-                  />
-                  {type}
-                </label>
-              ))}
-            </div>
-            <p class="help" id="event-types-help">
-              Which changes are delivered.
-            </p>
-            {errors.event_types ? <p class="field-error">{errors.event_types}</p> : null}
-          </fieldset>
-          <div class="field">
-            <label class="check switch">
-              <input type="checkbox" role="switch" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-              Enabled
-            </label>
-          </div>
+          <EndpointFields values={values} onChange={setValues} errors={errors} />
           <div class="buttons">
             <button type="submit" class="primary" disabled={busy}>
               {busy ? 'Creating…' : 'Create endpoint'}
@@ -174,7 +140,7 @@ export function WebhookPage({ id }: { id: string }) {
     webhook: await client.getWebhook(id),
     deliveries: await client.webhookDeliveries(id, 20)
   }))
-  const [message, setMessage] = useState<string | null>(null)
+  const [message, setMessage] = useState<string | null>(takeFlash)
   const [failure, setFailure] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
   const [confirmDelete, setConfirmDelete] = useState(false)
@@ -255,6 +221,12 @@ export function WebhookPage({ id }: { id: string }) {
           <button type="button" class="primary" disabled={busy} onClick={() => void sendTest()}>
             Send test event
           </button>
+          <Link class="button" href={`${PREFIX}/webhooks/${encodeURIComponent(webhook.id)}/edit`}>
+            Edit endpoint
+          </Link>
+          <Link class="button" href={`${PREFIX}/webhooks/${encodeURIComponent(webhook.id)}/rotate-secret`}>
+            Rotate secret
+          </Link>
           <button type="button" class="danger" onClick={() => setConfirmDelete(true)}>
             Delete endpoint…
           </button>
