@@ -18,11 +18,14 @@ describe('configuration', () => {
     })
   })
 
+  // A complete sign-in of people: OIDC_ISSUER needs its client and the service's own origin.
+  const signIn = { OIDC_ISSUER: 'https://login.example.com', OIDC_CLIENT_ID: 'console', PUBLIC_URL: 'https://orgs.example.com' }
+
   it('refuses production with no way to sign in (ADMIN_TOKENS, OIDC_ISSUER) unless AUTH_DISABLED=true, with a message naming all three', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError)
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_TOKENS.*OIDC_ISSUER.*AUTH_DISABLED/s)
     expect(loadConfig({ NODE_ENV: 'production', ADMIN_TOKENS: 'abc' })).toMatchObject({ writesOpen: false, openAccess: false })
-    expect(loadConfig({ NODE_ENV: 'production', OIDC_ISSUER: 'https://login.example.com' })).toMatchObject({ writesOpen: false, openAccess: false, oidcIssuer: 'https://login.example.com' })
+    expect(loadConfig({ NODE_ENV: 'production', ...signIn })).toMatchObject({ writesOpen: false, openAccess: false, oidc: { issuer: 'https://login.example.com' } })
     expect(loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true' })).toMatchObject({ writesOpen: true, openAccess: true })
     expect(loadConfig({ NODE_ENV: 'production', AUTH_DISABLED: 'true', ADMIN_TOKENS: 'abc' })).toMatchObject({ writesOpen: true, openAccess: false })
   })
@@ -30,8 +33,8 @@ describe('configuration', () => {
   it('is open (requests without a credential may do everything) only with no way to sign in', () => {
     expect(loadConfig({}).openAccess).toBe(true)
     expect(loadConfig({ ADMIN_TOKENS: 'abc' }).openAccess).toBe(false)
-    expect(loadConfig({ OIDC_ISSUER: 'https://login.example.com' }).openAccess).toBe(false)
-    expect(loadConfig({ OIDC_ISSUER: 'https://login.example.com', AUTH_READS: 'true' }).readsNeedToken).toBe(true)
+    expect(loadConfig(signIn).openAccess).toBe(false)
+    expect(loadConfig({ ...signIn, AUTH_READS: 'true' }).readsNeedToken).toBe(true)
   })
 
   it('parses name:token and plain token entries, keeping only digests', () => {
