@@ -14,6 +14,8 @@ export interface FeedPage {
    * (PostgreSQL). Ask again shortly; no notification may come when that transaction ends.
    */
   pending: boolean
+  /** The trace context each event keeps (migration 008), by event id: only the events that have one. */
+  traceContexts: Map<string, string>
 }
 
 /** Which events a read returns: one org's, some orgs' (a limited grant), or (neither) all. */
@@ -49,6 +51,7 @@ interface EventRow {
   actor_type: string | null
   actor_id: string | null
   changes: string
+  trace_context: string | null
 }
 
 function toFeedEvent(row: EventRow, position: Position): FeedEvent {
@@ -63,7 +66,17 @@ function toFeedEvent(row: EventRow, position: Position): FeedEvent {
   }
 }
 
-const COLUMNS = sql`id, org_id, version, action, at, actor, actor_type, actor_id, changes`
+const COLUMNS = sql`id, org_id, version, action, at, actor, actor_type, actor_id, changes, trace_context`
+
+/** The trace contexts of the events read, by event id. */
+function traceContextsOf(rows: readonly EventRow[], events: readonly FeedEvent[]): Map<string, string> {
+  const contexts = new Map<string, string>()
+  events.forEach((event, i) => {
+    const kept = rows[i]!.trace_context
+    if (kept) contexts.set(event.id, kept)
+  })
+  return contexts
+}
 
 /** The filter as SQL conditions (`and …`); an empty list of orgs matches nothing. */
 function filterSql(filter: FeedFilter, postgres: boolean) {
@@ -90,7 +103,7 @@ class SqliteFeedStore implements FeedStore {
     `.execute(this.db)
     const events = rows.map((row) => toFeedEvent(row, { txid: 0n, id: BigInt(row.id) }))
     const lastRow = rows.at(-1)
-    return { events, pending: false, ...(lastRow ? { last: { txid: 0n, id: BigInt(lastRow.id) } } : {}) }
+    return { events, pending: false, traceContexts: traceContextsOf(rows, events), ...(lastRow ? { last: { txid: 0n, id: BigInt(lastRow.id) } } : {}) }
   }
 
   async end(): Promise<Position> {
@@ -128,7 +141,7 @@ class PostgresFeedStore implements FeedStore {
       last = { txid: BigInt(row.txid_text!), id: BigInt(row.id) }
       events.push(toFeedEvent(row, last))
     }
-    return { events, pending: events.length < rows.length, ...(last ? { last } : {}) }
+    return { events, pending: events.length < rows.length, traceContexts: traceContextsOf(rows, events), ...(last ? { last } : {}) }
   }
 
   async end(): Promise<Position> {

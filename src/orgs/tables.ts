@@ -34,6 +34,8 @@ export interface OrgEventTable {
   actor_id: string | null
   /** JSON object `{field: {from, to}}`. */
   changes: string
+  /** Migration 008: the `traceparent` of the request that made the change (tracing on); null otherwise. */
+  trace_context: string | null
 }
 
 /** The columns an actor is stored in. */
