@@ -111,8 +111,8 @@ export async function tracesCost(step: TracesStep): Promise<TracesCost> {
       return {
         rps: median(list.map((m) => m.rps)),
         ok: list.reduce((s, m) => s + m.ok, 0),
-        p50_ms: median(list.map((m) => m.p50_ms)),
-        p99_ms: median(list.map((m) => m.p99_ms)),
+        p50_ms: round2(median(list.map((m) => m.p50_ms))),
+        p99_ms: round2(median(list.map((m) => m.p99_ms))),
         non2xx: list.reduce((s, m) => s + m.non2xx, 0),
         errors: list.reduce((s, m) => s + m.errors, 0),
         cpu_us_per_request: round2(median(list.map((m) => m.cpu_us_per_request)))
