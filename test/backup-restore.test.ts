@@ -492,6 +492,7 @@ describe.runIf(storeNames().includes('postgres'))('PostgreSQL: the README recipe
   })
   afterAll(async () => {
     for (const name of made) await dropDatabaseOn(tools.adminUrl, name)
+    await tools?.release()
   })
   const newDatabase = async () => {
     const name = `t_${randomUUID().replace(/-/g, '')}`
