@@ -520,7 +520,7 @@ describe.runIf(storeNames().includes('postgres'))('PostgreSQL: the README recipe
     try {
       const { events, end } = await expectStateOfOneMoment(again.base, target, original, ackedBefore, 'postgres')
       console.log(
-        `pg_dump (PostgreSQL ${tools.serverMajor}) under load: ${ackedBefore.length} writes acknowledged before it began, ` +
+        `pg_dump (PostgreSQL ${tools.serverMajor}; ${tools.origin}) under load: ${ackedBefore.length} writes acknowledged before it began, ` +
           `${during} while it ran; the restored feed holds ${events.length} of the original's ${original.feed.length} events`
       )
       await expectPendingDeliveriesOf(target, events)

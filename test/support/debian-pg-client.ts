@@ -18,14 +18,23 @@ export interface PgClientTools {
  * The shared libraries they need and the machine lacks (libpq5 always) are unpacked beside them,
  * and `bin/pg_dump` and `bin/pg_restore` are wrappers that point the loader at them. When the
  * machine has no package lists (a fresh container), lists are fetched into the cache first.
+ * Once unpacked, the newest client in the cache is used without asking apt again.
  */
 export async function debianPgClient(cache: string): Promise<PgClientTools> {
-  const apt = await aptWithLists(join(cache, 'apt'))
-  const major = await newestClientMajor(apt)
-  if (major === undefined) throw new Error('apt offers no postgresql-client-NN package')
+  const cached = existsSync(cache)
+    ? (await readdir(cache))
+        .map((name) => /^client-(\d+)$/.exec(name)?.[1])
+        .filter((major) => major !== undefined)
+        .map(Number)
+        .sort((a, b) => b - a)
+    : []
+  for (const major of cached) {
+    const tools = toolsIn(join(cache, `client-${major}`), major)
+    if (existsSync(tools.pgRestore)) return tools
+  }
+  const { apt, major } = await aptWithLists(join(cache, 'apt'))
   const dir = join(cache, `client-${major}`)
-  const tools = { major, pgDump: join(dir, 'bin', 'pg_dump'), pgRestore: join(dir, 'bin', 'pg_restore') }
-  if (existsSync(tools.pgRestore)) return tools
+  const tools = toolsIn(dir, major)
 
   // Unpacked beside `dir` and moved into place whole, so a run stopped halfway leaves no half a cache.
   const partial = `${dir}.partial-${process.pid}`
@@ -58,27 +67,50 @@ export async function debianPgClient(cache: string): Promise<PgClientTools> {
       if (!stdout.includes(`(PostgreSQL) ${major}.`)) throw new Error(`${tool} from postgresql-client-${major} says: ${stdout.trim()}`)
     }
     await rm(debs, { recursive: true })
-    await rename(partial, dir)
+    await moveIntoPlace(partial, dir)
   } finally {
     await rm(partial, { recursive: true, force: true })
+    await rm(join(cache, 'apt'), { recursive: true, force: true }) // lists fetched for this download only
   }
   return tools
 }
 
+/** Renames `from` to `to`, unless another run put `to` there first. */
+export async function moveIntoPlace(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to)
+  } catch (error) {
+    if (!existsSync(to)) throw error
+  }
+}
+
+function toolsIn(dir: string, major: number): PgClientTools {
+  return { major, pgDump: join(dir, 'bin', 'pg_dump'), pgRestore: join(dir, 'bin', 'pg_restore') }
+}
+
 /**
- * apt options that reach package lists: the machine's, or (none there) lists fetched into `dir`
+ * apt options that reach package lists, and the newest client major they offer: the machine's lists, or (none there) lists fetched into `dir`
  * with an unprivileged `apt-get update` from the machine's own sources.
  */
-async function aptWithLists(dir: string): Promise<string[]> {
+async function aptWithLists(dir: string): Promise<{ apt: string[]; major: number }> {
   const own = process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : []
-  if ((await newestClientMajor(own)) !== undefined) return own
+  const major = await newestClientMajor(own)
+  // Installed packages are known without lists; one that can be downloaded needs them.
+  const downloadable = async (major: number) =>
+    run('apt-get', [...own, '--print-uris', 'download', `postgresql-client-${major}`]).then(
+      () => true,
+      () => false
+    )
+  if (major !== undefined && (await downloadable(major))) return { apt: own, major }
   const lists = join(dir, 'lists')
   const archives = join(dir, 'cache')
   await mkdir(join(lists, 'partial'), { recursive: true })
   await mkdir(join(archives, 'archives', 'partial'), { recursive: true })
   const apt = [...own, '-o', `Dir::State::Lists=${lists}`, '-o', `Dir::Cache=${archives}`, '-o', 'Debug::NoLocking=1']
   await run('apt-get', [...apt, '-q', 'update'], { maxBuffer: 16 * 1024 * 1024 })
-  return apt
+  const fetched = await newestClientMajor(apt)
+  if (fetched === undefined) throw new Error("apt's sources offer no postgresql-client-NN package")
+  return { apt, major: fetched }
 }
 
 async function newestClientMajor(apt: string[]): Promise<number | undefined> {

