@@ -487,9 +487,10 @@ describe.runIf(storeNames().includes('sqlite'))('SQLite: the server backs itself
 describe.runIf(storeNames().includes('postgres'))('PostgreSQL: the README recipe, pg_dump of the running database and pg_restore into a new one', () => {
   let tools: PgTools
   const made: string[] = []
+  // On a fresh machine the first run fetches tools and a server (about 25 MB, see pg-tools.ts).
   beforeAll(async () => {
     tools = await findPgTools(inject('postgresAdminUrl'))
-  })
+  }, 300_000)
   afterAll(async () => {
     for (const name of made) await dropDatabaseOn(tools.adminUrl, name)
     await tools?.release()
