@@ -32,17 +32,14 @@ export async function debianPgClient(cache: string): Promise<PgClientTools> {
     const tools = toolsIn(join(cache, `client-${major}`), major)
     if (existsSync(tools.pgRestore)) return tools
   }
-  const { apt, major } = await aptWithLists(join(cache, 'apt'))
-  const dir = join(cache, `client-${major}`)
-  const tools = toolsIn(dir, major)
-
-  // Unpacked beside `dir` and moved into place whole, so a run stopped halfway leaves no half a cache.
-  const partial = `${dir}.partial-${process.pid}`
+  // Unpacked beside its place and moved there whole, so a run stopped halfway leaves no half a cache.
+  const partial = join(cache, `client.partial-${process.pid}`)
   await rm(partial, { recursive: true, force: true })
   const debs = join(partial, 'debs')
   const root = join(partial, 'root')
   await mkdir(debs, { recursive: true })
   try {
+    const { apt, major } = await aptWithLists(join(partial, 'apt'))
     const packages = await packagesToFetch(apt, [`postgresql-client-${major}`, 'libpq5'])
     await run('apt-get', [...apt, 'download', ...packages], { cwd: debs })
     for (const deb of await readdir(debs)) await run('dpkg-deb', ['-x', join(debs, deb), root])
@@ -66,13 +63,15 @@ export async function debianPgClient(cache: string): Promise<PgClientTools> {
       const { stdout } = await run(wrapper, ['--version'])
       if (!stdout.includes(`(PostgreSQL) ${major}.`)) throw new Error(`${tool} from postgresql-client-${major} says: ${stdout.trim()}`)
     }
+    // The debs and any package lists fetched were for this download only.
     await rm(debs, { recursive: true })
+    await rm(join(partial, 'apt'), { recursive: true, force: true })
+    const dir = join(cache, `client-${major}`)
     await moveIntoPlace(partial, dir)
+    return toolsIn(dir, major)
   } finally {
     await rm(partial, { recursive: true, force: true })
-    await rm(join(cache, 'apt'), { recursive: true, force: true }) // lists fetched for this download only
   }
-  return tools
 }
 
 /** Renames `from` to `to`, unless another run put `to` there first. */
@@ -89,8 +88,9 @@ function toolsIn(dir: string, major: number): PgClientTools {
 }
 
 /**
- * apt options that reach package lists, and the newest client major they offer: the machine's lists, or (none there) lists fetched into `dir`
- * with an unprivileged `apt-get update` from the machine's own sources.
+ * apt options that reach package lists, and the newest client major they offer: the machine's
+ * lists, or (where they cannot download one) lists fetched into `dir` by an `apt-get update` of
+ * the machine's own sources that needs no root.
  */
 async function aptWithLists(dir: string): Promise<{ apt: string[]; major: number }> {
   const own = process.getuid?.() === 0 ? ['-o', 'APT::Sandbox::User=root'] : []
