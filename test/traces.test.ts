@@ -88,6 +88,8 @@ for (const store of storeNames()) {
       const texts = statements.map((s) => String(s.attributes['db.query.text']))
       expect(texts.some((text) => /insert into "?vipps_org_configs"?/i.test(text))).toBe(true)
       expect(texts.some((text) => /vipps_org_events/.test(text))).toBe(true)
+      // Named by operation and first table (on PostgreSQL one statement writes both, a CTE).
+      expect(statements.map((s) => s.name)).toContain('insert vipps_org_configs')
       // Every span of the trace is the request's or one of its statements'.
       expect(inTrace(request.traceId).length).toBe(statements.length + 1)
 

@@ -4,9 +4,14 @@ import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, T
 /** The `db.system.name` of each dialect (OpenTelemetry's database semantic conventions). */
 const SYSTEM = { sqlite: 'sqlite', postgres: 'postgresql' } as const
 
-/** The statement's first word and the table it names first: `select vipps_org_configs`, `begin`. */
+/**
+ * The span's name: the statement's operation and the table it names first (`select
+ * vipps_org_configs`, `begin`). A statement starting with a CTE is named by its first
+ * insert, update, delete or select.
+ */
 function spanName(text: string): { name: string; operation: string } {
-  const operation = /^\s*(?:with\b[\s\S]*?\)\s*)?([a-z]+)/i.exec(text)?.[1]?.toLowerCase() ?? 'query'
+  const first = /^\s*([a-z]+)/i.exec(text)?.[1]?.toLowerCase() ?? 'query'
+  const operation = first === 'with' ? (/\b(insert|update|delete|select)\b/i.exec(text)?.[1]?.toLowerCase() ?? first) : first
   const table = /\b(?:from|into|update|join)\s+"?([A-Za-z_][A-Za-z0-9_]*)"?/i.exec(text)?.[1]
   return { name: table ? `${operation} ${table}` : operation, operation }
 }
@@ -56,6 +61,7 @@ class TracedConnection implements DatabaseConnection {
     }
   }
 
+  /** Passed through untraced: nothing in the service streams a query. */
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     return this.inner.streamQuery<R>(query, chunkSize)
   }
