@@ -161,6 +161,19 @@ for (const store of storeNames()) {
       expect(spans[0]!.resource['service.instance.id']).toBe(create.resource['service.instance.id'])
       expect(spans[1]!.resource['service.instance.id']).not.toBe(create.resource['service.instance.id'])
     })
+
+    it('sends a test event in the trace of the request that asked for it', async () => {
+      const hook = (await app!.request({ method: 'POST', url: HOOKS, payload: { url: hooks.url } })).json() as { id: string }
+      const sent = await app!.request({ method: 'POST', url: `${HOOKS}/${hook.id}/test` })
+      expect(sent.statusCode).toBe(202)
+      const { event_id } = sent.json() as { event_id: string }
+      const request = await otlp.waitFor((s) => s.kind === 'server' && s.attributes['url.path'] === `${HOOKS}/${hook.id}/test`, 'for the test request')
+      await waitUntil(() => hooks.received.some((r) => r.headers['webhook-id'] === event_id), 'the test delivery')
+      const delivery = hooks.received.find((r) => r.headers['webhook-id'] === event_id)!
+      expect(TRACEPARENT.exec(String(delivery.headers.traceparent))?.[1]).toBe(request.traceId)
+      const span = await otlp.waitFor((s) => s.name === 'webhook delivery' && s.attributes['webhook.event_id'] === event_id, 'for the test delivery')
+      expect(span.parentSpanId).toBe(request.spanId)
+    })
   })
 
   describe(`traces without an OTLP endpoint [${store}]`, () => {

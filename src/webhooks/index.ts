@@ -97,6 +97,7 @@ export default fp(
         production: config.production,
         feedEnd: () => app.changeFeed.end(),
         onQueued: () => worker.poke(),
+        ...(app.tracing ? { traceContext: () => app.tracing!.activeTraceparent() } : {}),
         onEndpointsChanged: () => {
           dispatcher.endpointsChanged()
           dispatching.poke()
