@@ -1,3 +1,5 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BASE, createOrg, dropDatabase, newDatabaseUrl, queryDatabase, startApp, storeNames, type TestApp, uniqueOrgId } from './support/app.js'
@@ -219,3 +221,21 @@ for (const store of storeNames()) {
     })
   })
 }
+
+describe('traces with a collector that does not answer', () => {
+  it('does not hold the app up when it stops: the last spans are given up after a short wait, not the exporter’s 10 s', async () => {
+    const hanging = createServer(() => undefined)
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve))
+    const endpoint = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`
+    try {
+      const app = await startApp(storeNames()[0]!, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '600000' })
+      await createOrg(app, uniqueOrgId('unsent'))
+      // The span waits in the batch; closing flushes it to a collector that never answers.
+      await app.close()
+      await dropDatabase(app.databaseUrl)
+    } finally {
+      hanging.closeAllConnections()
+      await new Promise((resolve) => hanging.close(resolve))
+    }
+  }, 8_000)
+})

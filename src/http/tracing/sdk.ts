@@ -32,6 +32,8 @@ export interface StartedTracing extends Tracing {
 }
 
 const propagator = new W3CTraceContextPropagator()
+/** The longest closing waits for the last spans to be sent. */
+const SHUTDOWN_WAIT_MS = 2_000
 
 function samplerOf({ sampler, ratio }: TracingConfig): Sampler {
   switch (sampler) {
@@ -107,7 +109,11 @@ export function startTracing(config: TracingConfig, log: FastifyBaseLogger): Sta
     flush: () => provider.forceFlush(),
     shutdown: async () => {
       requests.disable()
-      await provider.shutdown()
+      // A collector that does not answer must not hold the stop up (the exporter waits up to its timeout, 10 s).
+      let timer: NodeJS.Timeout | undefined
+      const given = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)))
+      await Promise.race([provider.shutdown().catch(() => undefined), given])
+      clearTimeout(timer)
     }
   }
 }
