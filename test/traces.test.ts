@@ -1,7 +1,10 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
 import { BASE, createOrg, dropDatabase, newDatabaseUrl, queryDatabase, startApp, storeNames, type TestApp, uniqueOrgId } from './support/app.js'
 import { type OtlpReceiver, startOtlpReceiver } from './support/otlp-receiver.js'
 import { type Receiver, startReceiver } from './support/webhook-receiver.js'
@@ -220,6 +223,135 @@ for (const store of storeNames()) {
       expect(log.lines.filter((line) => 'trace_id' in line || 'span_id' in line)).toEqual([])
     })
   })
+}
+
+/** The app over real HTTP: the fast path is the HTTP server's (inject goes to the router). */
+async function listening(env: Record<string, string>, databaseUrl: string): Promise<{ app: FastifyInstance; base: string }> {
+  const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', ...env, DATABASE_URL: databaseUrl }), { logger: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }
+}
+
+for (const store of storeNames()) {
+  describe(`sampling decided before the fast path [${store}]`, () => {
+    let otlp: OtlpReceiver
+    let databaseUrl: string
+    let running: { app: FastifyInstance; base: string } | undefined
+    const orgId = uniqueOrgId('sampled')
+    const path = `${BASE}/${orgId}/status`
+
+    beforeAll(async () => {
+      otlp = await startOtlpReceiver()
+      databaseUrl = await newDatabaseUrl(store)
+      // Written before: no write (nor, on PostgreSQL, its notification) drops the cached org while a test reads.
+      const writer = await startApp(store, {}, databaseUrl)
+      await createOrg(writer, orgId)
+      await writer.close()
+    })
+    afterEach(async () => {
+      await running?.app.close()
+      running = undefined
+    })
+    afterAll(async () => {
+      await otlp?.close()
+      await dropDatabase(databaseUrl)
+    })
+
+    async function start(sampling: Record<string, string>) {
+      otlp.spans.length = 0
+      running = await listening({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint, OTEL_BSP_SCHEDULE_DELAY: '20', ...sampling }, databaseUrl)
+      return running
+    }
+    async function stop() {
+      await running!.app.close()
+      running = undefined
+    }
+    async function read(headers: Record<string, string> = {}) {
+      const res = await fetch(running!.base + path, { headers })
+      expect(res.status).toBe(200)
+      await res.arrayBuffer()
+    }
+    /** Reads until one is answered fast (the first loads the org's view into the cache). */
+    async function warm(headers: Record<string, string> = {}) {
+      const until = Date.now() + 5_000
+      while (running!.app.fastPaths.answered === 0) {
+        if (Date.now() > until) throw new Error(`${path} was never answered fast`)
+        await read(headers)
+      }
+    }
+    const readSpans = () => otlp.spans.filter((s) => s.kind === 'server' && s.attributes['url.path'] === path)
+
+    it.each([
+      ['traceidratio at 0', { OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' }],
+      ['always_off', { OTEL_TRACES_SAMPLER: 'always_off' }]
+    ])('with %s answers hot reads fast, and exports nothing', async (_name, sampling) => {
+      const { app } = await start(sampling)
+      await warm()
+      const before = app.fastPaths.answered
+      for (let i = 0; i < 20; i++) await read()
+      expect(app.fastPaths.answered).toBe(before + 20)
+      await stop()
+      // Closed: whatever it would have sent is sent by now.
+      expect(otlp.spans).toEqual([])
+    })
+
+    it('with always_on routes every read, each with its span', async () => {
+      const { app } = await start({ OTEL_TRACES_SAMPLER: 'always_on' })
+      for (let i = 0; i < 20; i++) await read()
+      expect(app.fastPaths.answered).toBe(0)
+      await stop()
+      expect(readSpans()).toHaveLength(20)
+      expect(new Set(readSpans().map((s) => s.traceId)).size).toBe(20)
+    })
+
+    it('under parentbased_traceidratio at 0 follows an incoming traceparent: sampled is routed and traced, not sampled is answered fast', async () => {
+      const { app } = await start({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' })
+      await warm()
+      const sampledTrace = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
+      const unsampledTrace = '0f1e2d3c4b5a69788796a5b4c3d2e1f0'
+      const parentId = '1122334455667788'
+      let before = app.fastPaths.answered
+      await read({ traceparent: `00-${sampledTrace}-${parentId}-01` })
+      expect(app.fastPaths.answered).toBe(before)
+      before = app.fastPaths.answered
+      await read({ traceparent: `00-${unsampledTrace}-${parentId}-00` })
+      expect(app.fastPaths.answered).toBe(before + 1)
+      // Without a traceparent, the ratio (0) decides: fast.
+      await read()
+      expect(app.fastPaths.answered).toBe(before + 2)
+      await stop()
+      expect(readSpans()).toEqual([
+        expect.objectContaining({ traceId: sampledTrace, parentSpanId: parentId, name: `GET ${BASE}/:org_id/status`, attributes: expect.objectContaining({ 'http.response.status_code': 200 }) })
+      ])
+      expect(otlp.spans.filter((s) => s.traceId === unsampledTrace)).toEqual([])
+    })
+
+    it('at 0.5 decides once a request: every read is either answered fast or exported, never neither (no ratio squared), both happen', async () => {
+      const { app } = await start({ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.5' })
+      await warm()
+      await app.tracing!.flush()
+      const exportedBefore = readSpans().length
+      const answeredBefore = app.fastPaths.answered
+      const reads = 200
+      for (let i = 0; i < reads; i++) await read()
+      await stop()
+      const fast = app.fastPaths.answered - answeredBefore
+      const exported = readSpans().length - exportedBefore
+      expect(fast + exported).toBe(reads)
+      // Each way about half: the chance that either is 0 is 2^-200.
+      expect(fast).toBeGreaterThan(0)
+      expect(exported).toBeGreaterThan(0)
+      // A sampled span's trace id is the one its decision was made with: the ratio's rule holds of each.
+      for (const span of readSpans()) expect(belowRatio(span.traceId, 0.5)).toBe(true)
+    })
+  })
+}
+
+/** TraceIdRatioBasedSampler's rule: the trace id's four 4-byte words xor'ed, below ratio × (2³² - 1). */
+function belowRatio(traceId: string, ratio: number): boolean {
+  let accumulation = 0
+  for (let i = 0; i < traceId.length / 8; i++) accumulation = (accumulation ^ parseInt(traceId.slice(i * 8, i * 8 + 8), 16)) >>> 0
+  return accumulation < Math.floor(ratio * 0xffffffff)
 }
 
 describe('traces with a collector that does not answer', () => {

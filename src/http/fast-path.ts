@@ -10,6 +10,17 @@ import { requestIdOf } from './request-context.js'
  */
 export type FastRoute = (req: IncomingMessage, res: ServerResponse) => boolean
 
+/**
+ * What one rule decides first, once for each request the fast routes might answer (tracing's
+ * sampling: src/http/tracing/sample-first.ts): whether they may answer it, and how Fastify's
+ * handling of it runs when they do not (inside what the decision needs: a context, say).
+ */
+export interface Decided {
+  fast: boolean
+  route(handle: () => void): void
+}
+export type DecideFirst = (req: IncomingMessage) => Decided
+
 /** Told of every answer of one route: for the request-duration metrics. */
 export type FastPathRecorder = (statusCode: number, seconds: number) => void
 
@@ -27,11 +38,13 @@ interface Registered {
  * (bench/README.md, "Where a hot read's time goes"). A fast route answers only what it answers
  * exactly as its Fastify route would (status, headers, body: held by test/fast-path.test.ts);
  * everything else, every request while the app closes and every request a skip rule names (a
- * CORS request, say) goes to Fastify.
+ * CORS request, say) goes to Fastify. With tracing on, a request sampled (decided first, once)
+ * goes to Fastify too, to have its span.
  */
 export class FastPaths {
   private readonly routes: Registered[] = []
   private readonly skips: ((req: IncomingMessage) => boolean)[] = []
+  private decideFirst: DecideFirst | undefined
   private closing = false
   private recorderFor: ((route: string, method: string) => FastPathRecorder) | undefined
   private log: FastifyBaseLogger | undefined
@@ -49,6 +62,12 @@ export class FastPaths {
     this.skips.push(rule)
   }
 
+  /** Decides first, once a request not skipped: see Decided. One rule at most. */
+  decideWith(rule: DecideFirst): void {
+    if (this.decideFirst) throw new Error('the fast path has a first decision already')
+    this.decideFirst = rule
+  }
+
   /** Times every answer, with the recorder of its route (and GET). */
   observe(recorderFor: (route: string, method: string) => FastPathRecorder): void {
     this.recorderFor = recorderFor
@@ -63,10 +82,26 @@ export class FastPaths {
     })
   }
 
-  /** True when a fast route answered the request. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
+  /** Answers the request here, or hands it to Fastify's handler. */
+  serve(req: IncomingMessage, res: ServerResponse, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+    if (!this.mayAnswer(req)) return handler(req, res)
+    if (this.decideFirst === undefined) {
+      if (!this.answer(req, res)) handler(req, res)
+      return
+    }
+    const decided = this.decideFirst(req)
+    if (decided.fast && this.answer(req, res)) return
+    decided.route(() => handler(req, res))
+  }
+
+  private mayAnswer(req: IncomingMessage): boolean {
     if (this.routes.length === 0 || this.closing || req.method !== 'GET') return false
     for (const skip of this.skips) if (skip(req)) return false
+    return true
+  }
+
+  /** True when a fast route answered the request. */
+  private answer(req: IncomingMessage, res: ServerResponse): boolean {
     const started = this.recorderFor ? performance.now() : 0
     for (const { answer, record } of this.routes) {
       let answered: boolean
@@ -120,7 +155,7 @@ export function serverWithFastPaths(fastPaths: FastPaths, beforeReady?: BeforeRe
     const server: Server = createServer((req, res) => {
       fastPaths.received++
       if (beforeReady && !beforeReady.ready) beforeReady.answer(req, res)
-      else if (!fastPaths.handle(req, res)) handler(req, res)
+      else fastPaths.serve(req, res, handler)
     })
     const { keepAliveTimeout, requestTimeout, connectionTimeout } = options as {
       keepAliveTimeout?: number

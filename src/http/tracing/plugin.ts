@@ -8,9 +8,10 @@ import './tracing.js'
  * span per request. Registered first, so its request hook runs before every other and the whole
  * request runs inside its span. Off, it sets `app.tracing` to null and loads nothing of the SDK.
  *
- * With tracing on, the fast path (src/http/fast-path.ts) hands every request to Fastify: a hot
- * read answered before routing would have no span. That costs what the fast path saves
- * (bench/README.md, "Traces").
+ * With tracing on, the sampling decision is made first, before the fast path
+ * (src/http/fast-path.ts), once a request: a request sampled goes to Fastify, to have its span; a
+ * request not sampled may be answered fast (its span would never be sent). So tracing costs hot
+ * reads about the ratio sampled (bench/README.md, "Traces").
  */
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
@@ -22,7 +23,7 @@ export default fp(
     const tracing = startTracing(config.tracing, app.log)
     app.decorate('tracing', tracing)
     await app.register(tracing.requestSpans)
-    app.fastPaths.skipWhen(() => true)
+    app.fastPaths.decideWith(tracing.sampleFirst)
     // What is finished is sent when the app closes.
     app.addHook('onClose', () => tracing.shutdown())
   },

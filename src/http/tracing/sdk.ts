@@ -17,6 +17,8 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 import type { FastifyBaseLogger, FastifyPluginCallback } from 'fastify'
 import type { TracingConfig } from '../../config.js'
+import type { DecideFirst } from '../fast-path.js'
+import { RequestTraceIds, sampleFirst } from './sample-first.js'
 import type { Tracing } from './tracing.js'
 
 /**
@@ -29,6 +31,8 @@ import type { Tracing } from './tracing.js'
 export interface StartedTracing extends Tracing {
   /** @fastify/otel's plugin: a span per request, named by method and route template, with its status. */
   requestSpans: FastifyPluginCallback
+  /** The sampling decision made before the fast path, once a request (./sample-first.ts). */
+  sampleFirst: DecideFirst
 }
 
 const propagator = new W3CTraceContextPropagator()
@@ -70,9 +74,12 @@ export function startTracing(config: TracingConfig, log: FastifyBaseLogger): Sta
     resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, 'service.instance.id': randomUUID() })
   )
   const exporter = new OTLPTraceExporter({ url: config.tracesUrl })
+  const sampler = samplerOf(config)
   const provider = new NodeTracerProvider({
     resource,
-    sampler: samplerOf(config),
+    sampler,
+    // A request routed from the fast path: its span takes the trace id it was sampled with.
+    idGenerator: new RequestTraceIds(),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: config.exportDelayMs })]
   })
   const tracer = provider.getTracer('vipps-orgs')
@@ -91,6 +98,7 @@ export function startTracing(config: TracingConfig, log: FastifyBaseLogger): Sta
   return {
     tracer,
     requestSpans: requests.plugin(),
+    sampleFirst: sampleFirst(sampler, propagator),
     activeTraceparent() {
       const span = trace.getSpan(context.active())
       if (span === undefined) return null
