@@ -98,7 +98,7 @@ for (const store of storeNames()) {
       // Every span of the trace is the request's or one of its statements'.
       expect(inTrace(request.traceId).length).toBe(statements.length + 1)
 
-      // A read has its route template as its name, served by Fastify (the fast path steps aside).
+      // A read has its route template as its name (inject: served by Fastify).
       const read = await app!.request({ method: 'GET', url: `${BASE}/${orgId}/status` })
       expect(read.statusCode).toBe(200)
       const readSpan = await otlp.waitFor((s) => s.attributes['url.path'] === `${BASE}/${orgId}/status`, 'for the read')
