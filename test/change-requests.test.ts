@@ -1,21 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { expect, it } from 'vitest'
 import { bearer } from './support/access.js'
+import { APPROVAL_ENV, CR, TOKENS } from './support/approvals.js'
 import { BASE, describeEachStore, problemOf, queryDatabase, type TestApp, uniqueOrgId, validBody } from './support/app.js'
 
-export const CR = '/api/v1/change-requests'
-
-/** Two people with admin tokens (alice has two: the same actor whatever token she uses), an editor, a viewer. */
-export const TOKENS = {
-  alice: 'alice-token-0123456789abcdef',
-  alice2: 'alice-second-token-0123456789',
-  bob: 'bob-token-0123456789abcdef',
-  carol: 'carol-token-0123456789abcdef'
-}
-export const APPROVAL_ENV = {
-  APPROVALS: 'production',
-  ADMIN_TOKENS: `alice:${TOKENS.alice},alice:${TOKENS.alice2},bob:${TOKENS.bob},carol:${TOKENS.carol}`
-}
 const as = (who: keyof typeof TOKENS) => bearer(TOKENS[who])
 
 /** A live org made without four eyes: a test org, then moved to production by an approved request. */
@@ -82,7 +70,7 @@ describeEachStore(
       expect(approved.statusCode, approved.body).toBe(200)
       expect(json(await get(t, `${BASE}/${orgId}`))).toMatchObject({ client_id: 'someone-else', scopes: ['openid', 'nin'] })
       expect(json(await get(t, `${BASE}/${orgId}/status`))).toMatchObject({ client_id: 'someone-else' })
-      const after = json(await get(t, `/api/v1/events?after=${feedEnd}&org_id=${orgId}`)).data
+      const after = json(await get(t, `/api/v1/events?after=${feedEnd}&org_id=${orgId}&wait=5`)).data
       expect(after.find((e: { type: string }) => e.type === 'vipps_org.updated')).toMatchObject({ version: 2, actor: { id: 'alice' } })
     })
 
