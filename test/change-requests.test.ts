@@ -254,6 +254,23 @@ describeEachStore(
       const all = json(await get(t, `/api/v1/events?after=${start}&limit=1000`)).data.filter((e: { org_id: string }) => e.org_id === orgId)
       expect(all.map((e: { id: string }) => e.id)).toEqual(events.map((e) => e.id))
     })
+
+    it('/metrics counts the pending requests and the age of the oldest', async () => {
+      const t = ctx()
+      const value = async (name: string) => {
+        const text = (await t.request({ method: 'GET', url: '/metrics' })).body
+        const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+        return Number(line?.split(' ')[1])
+      }
+      const orgId = await productionOrg(t)
+      const before = await value('vipps_orgs_change_requests_pending')
+      const request = json(await put(t, orgId, { client_id: 'metered' }))
+      expect(await value('vipps_orgs_change_requests_pending')).toBe(before + 1)
+      await queryDatabase(t.databaseUrl, 'update change_requests set requested_at = ? where id = ?', ['2000-01-01T00:00:00Z', request.id])
+      expect(await value('vipps_orgs_change_requests_oldest_pending_age_seconds')).toBeGreaterThan(20 * 365 * 86_400)
+      await approve(t, request.id)
+      expect(await value('vipps_orgs_change_requests_pending')).toBe(before)
+    })
   },
   APPROVAL_ENV
 )
