@@ -2,7 +2,8 @@ import type { LightMyRequestResponse } from 'fastify'
 import { expect, it } from 'vitest'
 import { bearer } from './support/access.js'
 import { APPROVAL_ENV, CR, TOKENS } from './support/approvals.js'
-import { BASE, describeEachStore, problemOf, queryDatabase, type TestApp, uniqueOrgId, validBody } from './support/app.js'
+import { BASE, describeEachStore, problemOf, queryDatabase, type TestApp, uniqueOrgId, validBody, within } from './support/app.js'
+import { startReceiver } from './support/webhook-receiver.js'
 
 const as = (who: keyof typeof TOKENS) => bearer(TOKENS[who])
 
@@ -270,6 +271,33 @@ describeEachStore(
       expect(await value('vipps_orgs_change_requests_oldest_pending_age_seconds')).toBeGreaterThan(20 * 365 * 86_400)
       await approve(t, request.id)
       expect(await value('vipps_orgs_change_requests_pending')).toBe(before)
+    })
+
+    it('webhooks deliver change_request.* to an endpoint that names them; the default endpoint gets only the org’s events', async () => {
+      const t = ctx()
+      const receiver = await startReceiver()
+      try {
+        const hook = (event_types?: string[]) =>
+          t.request({ method: 'POST', url: '/api/v1/webhooks', payload: { url: receiver.url, ...(event_types ? { event_types } : {}) }, headers: as('bob') })
+        const named = json(await hook(['change_request.created', 'change_request.approved', 'vipps_org.updated']))
+        const plain = json(await hook())
+        expect(plain.event_types).toEqual(['vipps_org.created', 'vipps_org.updated', 'vipps_org.deleted'])
+        const orgId = await productionOrg(t)
+        const request = json(await put(t, orgId, { client_id: 'hooked' }))
+        await approve(t, request.id)
+        const mine = () => receiver.received.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, any> }).filter((b) => b.data.org_id === orgId)
+        await within(10_000, async () => mine().filter((b) => b.type === 'change_request.approved').length === 1 && mine().filter((b) => b.type === 'vipps_org.updated').length === 2)
+        const created = mine().find((b) => b.type === 'change_request.created' && b.data.change_request.id === request.id)
+        expect(created?.data).toMatchObject({ org_id: orgId, actor: { id: 'alice' }, change_request: { state: 'pending', changes: { client_id: { to: 'hooked' } } } })
+        // Only the endpoint that named them got change_request.* events.
+        const byHook = receiver.received.filter((r) => (JSON.parse(r.body) as { type: string }).type.startsWith('change_request.'))
+        expect(byHook.length).toBeGreaterThan(0)
+        expect(new Set(byHook.map((r) => r.headers['webhook-id'])).size).toBe(byHook.length)
+        await t.request({ method: 'DELETE', url: `/api/v1/webhooks/${named.id}`, headers: as('bob') })
+        await t.request({ method: 'DELETE', url: `/api/v1/webhooks/${plain.id}`, headers: as('bob') })
+      } finally {
+        await receiver.close()
+      }
     })
   },
   APPROVAL_ENV
