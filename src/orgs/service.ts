@@ -39,7 +39,6 @@ export interface WriteResult<T> {
 
 export type CreateResult = WriteResult<OrgSummary>
 
-
 /** A write under an Idempotency-Key: the key, and what makes a later request under it the same request. */
 interface KeyedWrite {
   actor: string

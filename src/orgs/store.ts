@@ -55,8 +55,7 @@ export interface WriteContext {
   inTransaction?: TransactionHook
 }
 
-/** Work done inside a write's transaction, on that transaction. */
-// biome-ignore lint: a hook's tables are its own feature's
+/** Work done inside a write's transaction, on that transaction (its tables are the hook's own feature's). */
 export type TransactionHook = (trx: Kysely<any>) => Promise<void>
 
 /**
