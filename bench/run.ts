@@ -5,6 +5,7 @@
  * bench/results/<date>-partial-….json (a partial run; the README is left alone).
  *
  * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_AUTH_PAIRS=8  BENCH_APPROVAL_PAIRS=4
+ * BENCH_TRACE_ROUNDS=6  BENCH_TRACES_BASELINE=<commit> (today's build for the traces step: see traces-cost.ts)
  * BENCH_DATABASE_URL=postgres://…  (else an embedded PostgreSQL is started)
  */
 import { type ChildProcess, execFileSync } from 'node:child_process'
@@ -18,6 +19,7 @@ import { saveResults } from './results-file.js'
 import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
 import { cpuSeconds, rssMb, startCeiling, startService, stop } from './service-process.js'
 import { timeStartup } from './startup-time.js'
+import { buildBaseline, TRACES_BASELINE, tracesCost, tracesTable } from './traces-cost.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
@@ -50,8 +52,8 @@ const LIST_FILTERS: [string, string][] = [
 
 // Every service process this run starts: stopped at the end even when a step fails.
 const started = new Set<ChildProcess>()
-async function startTracked(env: Record<string, string>) {
-  const service = await startService(env)
+async function startTracked(env: Record<string, string>, cwd?: string) {
+  const service = await startService(env, undefined, cwd)
   started.add(service.child)
   service.child.once('exit', () => started.delete(service.child))
   return service
@@ -167,7 +169,8 @@ async function service(
   store: string,
   size: number,
   databaseUrl: string,
-  ceiling: { child: ChildProcess; port: number }
+  ceiling: { child: ChildProcess; port: number },
+  baselineDir: string
 ) {
   const env = serviceEnv(databaseUrl, size)
   const on = await startTracked(env)
@@ -244,6 +247,17 @@ async function service(
     pairs.push({ none, key, ratio: round2(key.rps / none.rps), cpu_ratio: round2(none.cpu_us_per_request / key.cpu_us_per_request) })
   }
   await stop(auth.child)
+  // Traces: hot status reads of today's build, this one with tracing off, and tracing on at 1.0 and 0.01.
+  const traces = await tracesCost({
+    start: (extra, cwd) => startTracked({ ...env, ...extra }, cwd),
+    stop: (s) => stop(s.child),
+    sameData: (name) => sameDataFor(databaseUrl, name),
+    warm: (port) => readEveryOrg(port, size),
+    get: (port, load, seconds, warmup) => measureGet(generator, dir, port, load, seconds, warmup),
+    baselineDir,
+    status,
+    label: `${store} N=${size}`
+  })
   const pick = (list: Measure[]): Measure => ({
     rps: median(list.map((m) => m.rps)),
     ok: list.reduce((s, m) => s + m.ok, 0),
@@ -308,6 +322,7 @@ async function service(
       `key ${authCost.key.rps} req/s p50 ${authCost.key.p50_ms} p99 ${authCost.key.p99_ms} ms ${authCost.key.cpu_us_per_request} µs CPU; ` +
       `by CPU per request ${authCost.cpu_key_over_none} (pairs ${cpuRatios.join(', ')})`
   )
+  console.log(`  ${store} N=${size} traces:\n${tracesTable([{ n: size, store, cost: traces }])}`)
   return {
     seed_per_s: seedPerSecond,
     rss_mb: { start: rssStart, after_create_and_read_once: rssAfterReads, metrics_off_after_reads: rssOff, end: rssEnd },
@@ -317,6 +332,7 @@ async function service(
     metrics_cost: metricsCost,
     auth_cost: authCost,
     approvals_cost: approvalsCost,
+    traces_cost: traces,
     lists,
     startup
   }
@@ -391,6 +407,8 @@ function table(results: Results): string {
     cost.join('\n'),
     `\nCost of access (status reads of the same build with AUTH_READS=true and an API key, beside status reads without a credential: ${AUTH_PAIRS} pairs of ${AUTH_SECONDS} s runs, the order alternating, each side warmed once; req/s, p50, p99 and the server's CPU time a request are the medians of the pairs; by CPU: CPU a request without a credential over with a key):\n`,
     access.join('\n'),
+    `\nCost of traces (status reads of today's build, commit ${String(results.settings.traces_baseline).slice(0, 12)}, main before traces, and of this build with tracing off, and on at 1.0 and 0.01 (parentbased_traceidratio, exported to an OTLP endpoint that drops them): each its own process on the same data, ${process.env.BENCH_TRACE_ROUNDS ?? 6} rounds of 3 s runs, the order turning; req/s, p50, p99 and CPU µs a request are medians of the rounds; the ratios are taken within each round: median (lowest – highest), then the same by CPU a request):\n`,
+    tracesTable(results.sizes.flatMap((size) => Object.entries(size.stores).map(([store, data]) => ({ n: size.n, store, cost: data.traces_cost })))),
     '\nStart-up of a new instance on the database just measured (median of 3; `npm run bench:startup` sets it beside its baselines):\n',
     startup.join('\n'),
     `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,
@@ -400,7 +418,9 @@ function table(results: Results): string {
 
 async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
+  const baseline = await buildBaseline()
   const databases = await benchDatabases(STORES, 'bench')
+  console.log(`today's build for the traces step: ${baseline.ref.slice(0, 12)} (dependencies ${baseline.dependencies})`)
   const sizes = []
   try {
     for (const n of SIZES) {
@@ -409,7 +429,7 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       try {
         for (const store of STORES) {
           // Dropped and checkpointed when done: its dirty pages are not written out during the next block.
-          stores[store] = await databases.withFresh(store, (databaseUrl) => service(generator, databases.dir, store, n, databaseUrl, ceiling))
+          stores[store] = await databases.withFresh(store, (databaseUrl) => service(generator, databases.dir, store, n, databaseUrl, ceiling, baseline.dir))
         }
       } finally {
         await stop(ceiling.child)
@@ -419,6 +439,7 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
   } finally {
     await Promise.all([...started].map((child) => stop(child)))
     await databases.close()
+    await baseline.remove()
   }
   return {
     date: new Date().toISOString(),
@@ -431,7 +452,8 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       warmup_seconds: WARMUP_SECONDS,
       rounds: ROUNDS,
       log_level: 'warn',
-      postgres: databases.postgres
+      postgres: databases.postgres,
+      traces_baseline: TRACES_BASELINE
     },
     sizes
   }

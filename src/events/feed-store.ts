@@ -15,6 +15,8 @@ export interface FeedPage {
    * (PostgreSQL). Ask again shortly; no notification may come when that transaction ends.
    */
   pending: boolean
+  /** The trace context each event keeps (migration 008), by event id: only the events that have one. */
+  traceContexts: Map<string, string>
 }
 
 /** Which events a read returns: one org's, some orgs' (a limited grant), or (neither) all. */
@@ -55,6 +57,7 @@ interface EventRow {
   changes: string | null
   /** change_request_events only: the request after the event (JSON). */
   change_request: string | null
+  trace_context: string | null
 }
 
 function toFeedEvent(row: EventRow, position: Position): FeedEvent {
@@ -81,8 +84,18 @@ function toFeedEvent(row: EventRow, position: Position): FeedEvent {
   }
 }
 
-const ORG_COLUMNS = sql`id, org_id, version, action, null as cr_type, at, actor, actor_type, actor_id, changes, null as change_request`
-const REQUEST_COLUMNS = sql`id, org_id, null as version, null as action, type as cr_type, at, actor_name as actor, actor_type, actor_id, null as changes, change_request`
+const ORG_COLUMNS = sql`id, org_id, version, action, null as cr_type, at, actor, actor_type, actor_id, changes, null as change_request, trace_context`
+const REQUEST_COLUMNS = sql`id, org_id, null as version, null as action, type as cr_type, at, actor_name as actor, actor_type, actor_id, null as changes, change_request, null as trace_context`
+
+/** The trace contexts of the events read, by event id. */
+function traceContextsOf(rows: readonly EventRow[], events: readonly FeedEvent[]): Map<string, string> {
+  const contexts = new Map<string, string>()
+  events.forEach((event, i) => {
+    const kept = rows[i]!.trace_context
+    if (kept) contexts.set(event.id, kept)
+  })
+  return contexts
+}
 
 /** The filter as SQL conditions (`and …`); an empty list of orgs matches nothing. */
 function filterSql(filter: FeedFilter, postgres: boolean) {
@@ -115,7 +128,7 @@ class SqliteFeedStore implements FeedStore {
     `.execute(this.db)
     const events = rows.map((row) => toFeedEvent(row, { txid: 0n, id: BigInt(row.id) }))
     const lastRow = rows.at(-1)
-    return { events, pending: false, ...(lastRow ? { last: { txid: 0n, id: BigInt(lastRow.id) } } : {}) }
+    return { events, pending: false, traceContexts: traceContextsOf(rows, events), ...(lastRow ? { last: { txid: 0n, id: BigInt(lastRow.id) } } : {}) }
   }
 
   async end(): Promise<Position> {
@@ -159,7 +172,7 @@ class PostgresFeedStore implements FeedStore {
       last = { txid: BigInt(row.txid_text!), id: BigInt(row.id) }
       events.push(toFeedEvent(row, last))
     }
-    return { events, pending: events.length < rows.length, ...(last ? { last } : {}) }
+    return { events, pending: events.length < rows.length, traceContexts: traceContextsOf(rows, events), ...(last ? { last } : {}) }
   }
 
   async end(): Promise<Position> {

@@ -61,7 +61,9 @@ function logsEveryRequest(app: FastifyInstance): boolean {
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
     const { database } = app
-    const store = new KyselyOrgStore(database.db)
+    const { tracing } = app
+    // With tracing on, a change's event keeps the trace context of the request that made it.
+    const store = new KyselyOrgStore(database.db, tracing ? { traceContext: () => tracing.activeTraceparent() } : {})
     const listIndex = new LiveOrgIndex(store)
     // The cache keys a config with the index's string of its org_id: one string per org for both.
     const cache = new OrgReadCache({ ...config.cache, sharedKey: (orgId) => listIndex.orgIdOf(orgId) })

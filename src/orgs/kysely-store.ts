@@ -29,9 +29,12 @@ export class KyselyOrgStore implements OrgStore {
   // 002 are built so (PostgreSQL's default collation would order by language rules instead).
   private readonly bytewise: RawBuilder<unknown>
   private readonly postgres: boolean
+  /** The trace context a change's event keeps (tracing on: the request's span); null when off. */
+  private readonly traceContext: () => string | null
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, options: { traceContext?: () => string | null } = {}) {
     this.db = db.withTables<OrgTables>()
+    this.traceContext = options.traceContext ?? (() => null)
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter
     this.bytewise = this.postgres ? sql` collate "C"` : sql``
   }
@@ -135,15 +138,16 @@ export class KyselyOrgStore implements OrgStore {
             values (${sql.join(Object.values(columns))})
             returning *
           ), event as (
-            insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes)
-            select org_id, version, 'create', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)} from created
+            insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes, trace_context)
+            select org_id, version, 'create', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)}, ${this.traceContext()}
+            from created
           )
           select * from created`.execute(this.db)
         return toRecord(rows[0]!)
       }
       return await this.db.transaction().execute(async (trx) => {
         const row = await trx.insertInto('vipps_org_configs').values(columns).returningAll().executeTakeFirstOrThrow()
-        await recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx)
+        await recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
         await ctx.inTransaction?.(trx)
         return toRecord(row)
@@ -168,7 +172,7 @@ export class KyselyOrgStore implements OrgStore {
           .returningAll()
           .executeTakeFirst()
         if (!row) return undefined
-        await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx)
+        await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
         await ctx.inTransaction?.(trx)
         return toRecord(row)
@@ -188,7 +192,7 @@ export class KyselyOrgStore implements OrgStore {
           .where('version', '=', current.version)
           .executeTakeFirst()
         if (Number(result.numUpdatedRows) !== 1) return false
-        await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx)
+        await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
         await ctx.inTransaction?.(trx)
         return true
@@ -245,7 +249,8 @@ async function recordEvent(
   version: number,
   action: OrgEvent['action'],
   changes: Changes,
-  ctx: WriteContext
+  ctx: WriteContext,
+  traceContext: string | null
 ): Promise<void> {
   await trx
     .insertInto('vipps_org_events')
@@ -256,7 +261,8 @@ async function recordEvent(
       at: ctx.at,
       ...actorColumns(ctx.actor),
       ...(ctx.approvedBy ? approverColumns(ctx.approvedBy) : {}),
-      changes: JSON.stringify(changes)
+      changes: JSON.stringify(changes),
+      trace_context: traceContext
     })
     .execute()
 }

@@ -34,6 +34,8 @@ export interface OrgEventTable {
   actor_id: string | null
   /** JSON object `{field: {from, to}}`. */
   changes: string
+  /** Migration 008: the `traceparent` of the request that made the change (tracing on); null otherwise. */
+  trace_context: string | null
   /** Migration 009: who approved a held change (name, type, id); null otherwise. */
   approved_by: string | null
   approved_by_type: string | null

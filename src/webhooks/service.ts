@@ -19,6 +19,8 @@ export interface WebhookServiceOptions {
   onQueued: () => void
   /** An endpoint was created or changed (it may now want deliveries). */
   onEndpointsChanged: () => void
+  /** Tracing on: the trace context a test event keeps (the request's that sent it), as a change's event does. */
+  traceContext?: () => string | null
 }
 
 /** The rules of webhook management: secrets shown once, rotation, re-enabling, test events. */
@@ -97,7 +99,8 @@ export class WebhookService {
     const at = this.now()
     const eventId = `test_${randomBytes(12).toString('base64url')}`
     const payload = JSON.stringify({ type: TEST_EVENT_TYPE, timestamp: at, data: { webhook_id: id, message: 'A test event from vipps-orgs' } })
-    await this.store.queue({ endpoint_id: id, event_id: eventId, event_type: TEST_EVENT_TYPE, payload, next_attempt_at: Date.now(), created_at: at })
+    const trace_context = this.options.traceContext?.() ?? null
+    await this.store.queue({ endpoint_id: id, event_id: eventId, event_type: TEST_EVENT_TYPE, payload, next_attempt_at: Date.now(), created_at: at, trace_context })
     this.options.onQueued()
     return { event_id: eventId, type: TEST_EVENT_TYPE }
   }
