@@ -5,6 +5,7 @@
  * except reading the public /openapi.json to learn which operations need a token.
  */
 import {
+  type ChangeRequestState,
   createClient as createTypedClient,
   type CreateOrgRequest,
   type CreateWebhookRequest,
@@ -18,9 +19,11 @@ import {
   type UpdateWebhookRequest
 } from '@vipps-orgs/client'
 
-export { buildVippsAuthorizeUrl, createPkcePair, ProblemError } from '@vipps-orgs/client'
+export { buildVippsAuthorizeUrl, createPkcePair, HeldForApproval, ProblemError } from '@vipps-orgs/client'
 export type {
   Actor,
+  ChangeRequest,
+  ChangeRequestState,
   CreatedWebhook,
   Me,
   Environment,
@@ -93,6 +96,11 @@ export function createClient({ baseUrl, token, csrfToken }: ClientOptions) {
     deleteWebhook: (id: string) => call(() => client.deleteWebhook(id)),
     sendWebhookTest: (id: string) => call(() => client.sendWebhookTest(id)),
     webhookDeliveries: async (id: string, limit = 20) => (await call(() => client.listWebhookDeliveries(id, { limit }))).data,
+    listChangeRequests: (query: { state?: ChangeRequestState | 'all'; org_id?: string } = {}) => call(() => client.listChangeRequests(query)),
+    getChangeRequest: (id: string) => call(() => client.getChangeRequest(id)),
+    approveChangeRequest: (id: string) => call(() => client.approveChangeRequest(id)),
+    rejectChangeRequest: (id: string, reason: string) => call(() => client.rejectChangeRequest(id, reason)),
+    withdrawChangeRequest: (id: string) => call(() => client.withdrawChangeRequest(id)),
     /** Who this console acts as (a person's session, a pasted key or token, or the open mode). */
     getMe: () => call(() => client.getMe()),
     /** Ends the person's session; `end_session_url` signs them out at the issuer too. */

@@ -39,7 +39,19 @@ export interface Session {
   client: Client
   /** Writes (POST, PUT, DELETE) need no token on this server. */
   writesOpen: boolean
+  /** Who the console acts as (a person, a key, a token); null in the open mode or while unknown. */
+  actor: Actor | null
   signOut(message?: string): void
+}
+
+/** Something changed the pending change requests (asked, approved, rejected, withdrawn): the navigation's count reads them again. */
+export function pendingChanged(): void {
+  dispatchEvent(new Event('console:pending-changed'))
+}
+
+/** Whether two actors are the same one, by id whatever the credential (as the service refuses self-approval). */
+export function sameActor(a: Actor | null | undefined, b: Actor | null | undefined): boolean {
+  return !!a && !!b && a.id === b.id
 }
 
 export const SessionContext = createContext<Session | null>(null)
