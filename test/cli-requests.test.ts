@@ -200,6 +200,22 @@ describe('vipps-orgs requests (four eyes, APPROVALS=production)', () => {
     expect(pending.filter((r) => r.org_id === fresh || r.org_id === live).map((r) => r.id).sort()).toEqual([...ids].sort())
   })
 
+  it('the typed client throws HeldForApproval for a 202 (status, Location, the request), from updateOrg and modifyOrg alike: a held write is never returned as done', async () => {
+    const current = await asker.getOrgForUpdate(live)
+    const held = await asker.updateOrg(live, { scopes: ['openid', 'name'] }, { ifMatch: current.etag }).catch((err: unknown) => err)
+    expect(held).toBeInstanceOf(HeldForApproval)
+    const { changeRequest, location, status } = held as HeldForApproval
+    expect(status).toBe(202)
+    expect(location).toBe(`/api/v1/change-requests/${changeRequest.id}`)
+    expect(changeRequest).toMatchObject({ org_id: live, operation: 'update', state: 'pending', changes: { scopes: { from: ['openid'], to: ['openid', 'name'] } } })
+    expect(await asker.getChangeRequest(changeRequest.id)).toEqual(changeRequest)
+    const modified = await asker.modifyOrg(live, () => ({ client_id: 'vipps-client-modified' })).catch((err: unknown) => err)
+    expect(modified).toBeInstanceOf(HeldForApproval)
+    expect((await asker.getOrg(live)).scopes).toEqual(['openid'])
+    await asker.withdrawChangeRequest(changeRequest.id)
+    await asker.withdrawChangeRequest((modified as HeldForApproval).changeRequest.id)
+  })
+
   it('requests has its commands in --help', async () => {
     const help = await cli(server.base, ['requests', '--help'])
     expect(help.code).toBe(0)
