@@ -718,6 +718,7 @@ export interface components {
             /** Format: date-time */
             decided_at?: string | null;
             reason?: string | null;
+            comment?: string;
         };
         /** ChangeRequestList */
         ChangeRequestList: {

@@ -303,6 +303,12 @@ export function RequestPage({ id }: { id: string }) {
               <dd>{request.reason}</dd>
             </>
           ) : null}
+          {request.comment ? (
+            <>
+              <dt>Comment</dt>
+              <dd>{request.comment}</dd>
+            </>
+          ) : null}
           <dt>Made on version</dt>
           <dd>{request.base_version}</dd>
           <dt>Request id</dt>
