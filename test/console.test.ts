@@ -605,7 +605,7 @@ describe('the console in Chromium', () => {
       columns: 'thead th',
       rows: 'tbody tr'
     })).toEqual({
-      top: ['vipps-orgs console', 'Organizations', 'Webhooks', 'API docs', 'Sign out'],
+      top: ['vipps-orgs console', 'Organizations', 'Pending changes', 'Webhooks', 'API docs', 'Sign out'],
       heading: ['Organizations'],
       actions: ['New organization', 'Search'],
       filters: ['Search', 'Environment', 'Vipps login enabled'],
