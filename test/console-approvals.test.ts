@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dropDatabase, newDatabaseUrl } from './support/app.js'
@@ -18,6 +19,8 @@ const OPS2 = 'console-approvals-ops2-token-0123456789'
 const ORG = 'approvals-org-1'
 const OLD_URI = `https://${ORG}.example.com/vipps/callback`
 const NEW_URI = `https://${ORG}.example.com/vipps/callback-v2`
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+const DOCS = join(import.meta.dirname, '..', 'docs')
 
 let browser: Browser
 let consoleDir: string
@@ -163,6 +166,16 @@ describe('four eyes in the console [sqlite, APPROVALS=production]', () => {
     expect(new URL(b.page.url()).pathname).toBe(`/console/requests/${encodeURIComponent(id)}`)
     expect(await b.page.locator('main .changes').first().textContent()).toBe(`redirect_uri: ${OLD_URI} → ${NEW_URI}`)
     await noSeriousA11y(b.page, 'a change request')
+    // The README's picture (UPDATE_SCREENSHOTS=1), and both pages usable at 360 px wide.
+    if (SHOTS) writeFileSync(join(DOCS, 'console-request.png'), await b.page.screenshot())
+    await b.page.setViewportSize({ width: 360, height: 800 })
+    for (const path of ['/console/requests', `/console/requests/${encodeURIComponent(id)}`]) {
+      await b.page.goto(`${app.base}${path}`)
+      await b.page.locator('main .changes').first().waitFor()
+      expect(await b.page.evaluate('document.documentElement.scrollWidth'), path).toBeLessThanOrEqual(360)
+      await noSeriousA11y(b.page, `${path} at 360 px`)
+    }
+    await b.page.setViewportSize({ width: 1280, height: 900 })
     await b.page.getByRole('button', { name: 'Approve' }).click()
     const dialog = b.page.getByRole('dialog')
     await dialog.waitFor()
@@ -170,7 +183,7 @@ describe('four eyes in the console [sqlite, APPROVALS=production]', () => {
     await dialog.getByRole('button', { name: 'Approve and apply' }).click()
     await b.page.locator('.flash', { hasText: 'Approved' }).waitFor()
     await expect.poll(() => b.page.locator('.badge.state-approved').textContent()).toBe('approved')
-    expect(await b.page.locator('dl.fields').textContent()).toContain('Approved byada@example.com (person)')
+    await expect.poll(() => b.page.locator('dl.fields').textContent()).toContain('Approved byada@example.com (person)')
     // The count is gone (nothing pending).
     await expect.poll(() => pendingLink(b.page).textContent()).toBe('Pending changes')
     expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.redirect_uri).toBe(NEW_URI)
@@ -207,7 +220,7 @@ describe('four eyes in the console [sqlite, APPROVALS=production]', () => {
     await reason.fill('Client id not issued by Vipps yet')
     await b.page.getByRole('button', { name: 'Reject change' }).click()
     await b.page.locator('.flash', { hasText: 'Rejected' }).waitFor()
-    expect(await b.page.locator('dl.fields').textContent()).toContain('ReasonClient id not issued by Vipps yet')
+    await expect.poll(() => b.page.locator('dl.fields').textContent()).toContain('ReasonClient id not issued by Vipps yet')
     expect((await api('GET', `/api/v1/change-requests/${rejectId}`)).body).toMatchObject({ state: 'rejected', reason: 'Client id not issued by Vipps yet' })
 
     const withdrawId = await askFor(a.page, 'Client id', 'approvals-client-3')
