@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dropDatabase, newDatabaseUrl } from './support/app.js'
+import { dropDatabase, newDatabaseUrl, storeNames } from './support/app.js'
 import { buildConsole, launchBrowser, type ListeningApp, listenApp, seriousA11yViolations } from './support/browser.js'
 import { startTestIssuer, type TestIssuer } from './support/oidc-issuer.js'
 import { freePort } from './support/postgres.js'
@@ -19,6 +19,7 @@ const OPS2 = 'console-approvals-ops2-token-0123456789'
 const ORG = 'approvals-org-1'
 const OLD_URI = `https://${ORG}.example.com/vipps/callback`
 const NEW_URI = `https://${ORG}.example.com/vipps/callback-v2`
+const store = storeNames().includes('postgres') ? 'postgres' : 'sqlite'
 const SHOTS = process.env.UPDATE_SCREENSHOTS === '1'
 const DOCS = join(import.meta.dirname, '..', 'docs')
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   browser = started
   const base = `http://127.0.0.1:${port}`
   issuer = await startTestIssuer({ redirectUris: [`${base}/auth/callback`], postLogoutRedirectUris: [`${base}/console/`], claimsInIdToken: true })
-  databaseUrl = await newDatabaseUrl('sqlite')
+  databaseUrl = await newDatabaseUrl(store)
   app = await listenApp(
     {
       ADMIN_TOKENS: `ops:${OPS},ops2:${OPS2}`,
@@ -129,7 +130,7 @@ async function askFor(page: Page, label: string, value: string): Promise<string>
   return id
 }
 
-describe('four eyes in the console [sqlite, APPROVALS=production]', () => {
+describe(`four eyes in the console [${store}, APPROVALS=production]`, () => {
   it('editor A asks for a production redirect_uri change; admin B sees the count, opens the diff and approves; A sees it applied with both names in the history', async () => {
     const a = await personPage()
     await signIn(a.page, `/console/orgs/${ORG}`, 'eddie.editor')
