@@ -1,21 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { expect, it } from 'vitest'
 import { bearer } from './support/access.js'
+import { APPROVAL_ENV, CR, TOKENS } from './support/approvals.js'
 import { BASE, describeEachStore, problemOf, queryDatabase, type TestApp, uniqueOrgId, validBody } from './support/app.js'
 
-export const CR = '/api/v1/change-requests'
-
-/** Two people with admin tokens (alice has two: the same actor whatever token she uses), an editor, a viewer. */
-export const TOKENS = {
-  alice: 'alice-token-0123456789abcdef',
-  alice2: 'alice-second-token-0123456789',
-  bob: 'bob-token-0123456789abcdef',
-  carol: 'carol-token-0123456789abcdef'
-}
-export const APPROVAL_ENV = {
-  APPROVALS: 'production',
-  ADMIN_TOKENS: `alice:${TOKENS.alice},alice:${TOKENS.alice2},bob:${TOKENS.bob},carol:${TOKENS.carol}`
-}
 const as = (who: keyof typeof TOKENS) => bearer(TOKENS[who])
 
 /** A live org made without four eyes: a test org, then moved to production by an approved request. */
@@ -64,6 +52,168 @@ describeEachStore(
       expect(json(await get(t, `${BASE}/${orgId}`)).redirect_uri).toBe('https://evil.example/cb')
       const history = json(await get(t, `${BASE}/${orgId}/history`)).data
       expect(history.at(-1)).toMatchObject({ version: 2, action: 'update', actor: { id: 'alice' }, approved_by: { id: 'bob' } })
+    })
+
+    it('a held change is invisible to every read path until approved: GET, status, lists, history, the feed', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const urls = [`${BASE}/${orgId}`, `${BASE}/${orgId}/status`, `${BASE}/${orgId}/history`, `${BASE}?q=${orgId}&vipps_enabled=any`]
+      // Read each once first, so the caches hold them.
+      const before = await Promise.all(urls.map(async (url) => (await get(t, url)).body))
+      const feedEnd = json(await get(t, `/api/v1/events?after=now`)).next_cursor
+      const res = await put(t, orgId, { client_id: 'someone-else', scopes: ['openid', 'nin'] })
+      expect(res.statusCode, res.body).toBe(202)
+      for (const [i, url] of urls.entries()) expect((await get(t, url)).body, url).toBe(before[i])
+      const feed = json(await get(t, `/api/v1/events?after=${feedEnd}&org_id=${orgId}`)).data
+      expect(feed.filter((e: { type: string }) => e.type.startsWith('vipps_org.'))).toEqual([])
+      const approved = await approve(t, json(res).id)
+      expect(approved.statusCode, approved.body).toBe(200)
+      expect(json(await get(t, `${BASE}/${orgId}`))).toMatchObject({ client_id: 'someone-else', scopes: ['openid', 'nin'] })
+      expect(json(await get(t, `${BASE}/${orgId}/status`))).toMatchObject({ client_id: 'someone-else' })
+      const after = json(await get(t, `/api/v1/events?after=${feedEnd}&org_id=${orgId}&wait=5`)).data
+      expect(after.find((e: { type: string }) => e.type === 'vipps_org.updated')).toMatchObject({ version: 2, actor: { id: 'alice' } })
+    })
+
+    it('creating a production org is held (base_version 0); a test org and the kill switch alone are not', async () => {
+      const t = ctx()
+      const orgId = uniqueOrgId('cr')
+      const asked = await t.request({ method: 'POST', url: BASE, payload: validBody(orgId), headers: as('alice') })
+      expect(asked.statusCode, asked.body).toBe(202)
+      expect(json(asked)).toMatchObject({ operation: 'create', base_version: 0, state: 'pending' })
+      expect((await get(t, `${BASE}/${orgId}`)).statusCode).toBe(404)
+      // A create asked while one waits: another request; a live org: 409 already_exists.
+      expect((await approve(t, json(asked).id)).statusCode).toBe(200)
+      expect((await get(t, `${BASE}/${orgId}`)).statusCode).toBe(200)
+      problemOf(await t.request({ method: 'POST', url: BASE, payload: validBody(orgId), headers: as('alice') }), 409, 'already_exists')
+      const testOrg = uniqueOrgId('cr')
+      const direct = await t.request({
+        method: 'POST',
+        url: BASE,
+        payload: validBody(testOrg, { environment: 'test' }),
+        headers: as('alice')
+      })
+      expect(direct.statusCode, direct.body).toBe(201)
+      expect((await put(t, testOrg, { client_id: 'another' })).statusCode).toBe(200)
+      // The kill switch acts at once; turning the org on again waits.
+      expect((await put(t, orgId, { vipps_enabled: false })).statusCode).toBe(200)
+      expect(json(await get(t, `${BASE}/${orgId}/status`)).vipps_enabled).toBe(false)
+      expect((await put(t, orgId, { vipps_enabled: true })).statusCode).toBe(202)
+      // The kill switch with a held field is held as a whole.
+      expect((await put(t, orgId, { vipps_enabled: false, redirect_uri: 'https://x.example/cb' })).statusCode).toBe(202)
+      // Moving a test org to production is held.
+      expect((await put(t, testOrg, { environment: 'production', redirect_uri: 'https://ok.example/cb' })).statusCode).toBe(202)
+    })
+
+    it('deleting a production org is held; approved, the org is gone and a request for it is refused with 404', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const asked = await t.request({ method: 'DELETE', url: `${BASE}/${orgId}`, headers: as('alice') })
+      expect(asked.statusCode, asked.body).toBe(202)
+      expect(json(asked)).toMatchObject({ operation: 'delete', base_version: 1, changes: { client_id: { from: 'vipps-client-new001', to: null } } })
+      expect((await get(t, `${BASE}/${orgId}`)).statusCode).toBe(200)
+      expect((await approve(t, json(asked).id)).statusCode).toBe(200)
+      expect((await get(t, `${BASE}/${orgId}`)).statusCode).toBe(404)
+      problemOf(await put(t, orgId, { client_id: 'again' }), 404, 'not_found')
+      expect(json(await get(t, `${CR}?org_id=${orgId}&state=all`)).data.map((r: { operation: string }) => r.operation)).toEqual(['delete', 'create'])
+    })
+
+    it('any change to the org makes its older pending requests stale: approving one answers 409 change_request_stale, nothing applied', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const first = json(await put(t, orgId, { client_id: 'first' }))
+      const second = json(await put(t, orgId, { client_id: 'second' }))
+      expect(json(await get(t, `${CR}?org_id=${orgId}`)).data.map((r: { id: string }) => r.id)).toEqual([second.id, first.id])
+      // The kill switch applies at once, and both requests are now stale.
+      expect((await put(t, orgId, { vipps_enabled: false })).statusCode).toBe(200)
+      expect(json(await get(t, `${CR}?org_id=${orgId}`)).data).toEqual([])
+      expect(json(await get(t, `${CR}/${first.id}`)).state).toBe('stale')
+      problemOf(await approve(t, first.id), 409, 'change_request_stale')
+      problemOf(await t.request({ method: 'POST', url: `${CR}/${second.id}/reject`, payload: { reason: 'late' }, headers: as('bob') }), 409, 'change_request_closed')
+      expect(json(await get(t, `${BASE}/${orgId}`))).toMatchObject({ client_id: 'vipps-client-new001', vipps_enabled: false })
+    })
+
+    it('a request the org moved past without marking it (an older release wrote) is found stale on approval', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const request = json(await put(t, orgId, { client_id: 'late' }))
+      await queryDatabase(t.databaseUrl, 'update vipps_org_configs set version = version + 1 where org_id = ? and deleted_at is null', [orgId])
+      problemOf(await approve(t, request.id), 409, 'change_request_stale')
+      expect(json(await get(t, `${CR}/${request.id}`)).state).toBe('stale')
+      expect(json(await get(t, `${BASE}/${orgId}`)).client_id).toBe('vipps-client-new001')
+    })
+
+    it('the requester can never decide their own request, whatever token they use; only they withdraw', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const request = json(await put(t, orgId, { redirect_uri: 'https://mine.example/cb' }))
+      problemOf(await approve(t, request.id, 'alice'), 403, 'self_approval')
+      problemOf(await approve(t, request.id, 'alice2'), 403, 'self_approval')
+      problemOf(await t.request({ method: 'POST', url: `${CR}/${request.id}/reject`, payload: { reason: 'no' }, headers: as('alice2') }), 403, 'self_approval')
+      expect(json(await get(t, `${BASE}/${orgId}`)).redirect_uri).toBe('myapp://vipps-callback')
+      problemOf(await t.request({ method: 'DELETE', url: `${CR}/${request.id}`, headers: as('bob') }), 403, 'forbidden')
+      const withdrawn = await t.request({ method: 'DELETE', url: `${CR}/${request.id}`, headers: as('alice2') })
+      expect(withdrawn.statusCode, withdrawn.body).toBe(200)
+      expect(json(withdrawn)).toMatchObject({ state: 'withdrawn', decided_by: { id: 'alice' } })
+      problemOf(await t.request({ method: 'DELETE', url: `${CR}/${request.id}`, headers: as('alice') }), 409, 'change_request_closed')
+      problemOf(await approve(t, request.id), 409, 'change_request_closed')
+      expect(json(await get(t, `${BASE}/${orgId}`)).redirect_uri).toBe('myapp://vipps-callback')
+    })
+
+    it('reject takes a reason of 1–500 characters; the request is closed after, nothing applied', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const request = json(await put(t, orgId, { scopes: ['openid', 'nin'] }))
+      const reject = (payload: object) => t.request({ method: 'POST', url: `${CR}/${request.id}/reject`, payload, headers: as('bob') })
+      problemOf(await reject({ reason: 'x'.repeat(501) }), 400, 'validation_failed')
+      problemOf(await reject({ reason: '' }), 400, 'validation_failed')
+      problemOf(await reject({}), 400, 'validation_failed')
+      problemOf(await approve(t, request.id, 'bob', { comment: 'y'.repeat(501) }), 400, 'validation_failed')
+      expect(json(await get(t, `${CR}/${request.id}`)).state).toBe('pending')
+      const rejected = await reject({ reason: 'nin is not needed' })
+      expect(rejected.statusCode, rejected.body).toBe(200)
+      expect(json(rejected)).toMatchObject({ state: 'rejected', reason: 'nin is not needed', decided_by: { id: 'bob' } })
+      problemOf(await approve(t, request.id), 409, 'change_request_closed')
+      problemOf(await reject({ reason: 'again' }), 409, 'change_request_closed')
+      expect(json(await get(t, `${BASE}/${orgId}`)).scopes).toEqual(['openid', 'phoneNumber'])
+    })
+
+    it('unknown requests are 404; an expired one is closed and never listed as pending', async () => {
+      const t = ctx()
+      problemOf(await get(t, `${CR}/cr_00000000000000000000`), 404, 'not_found')
+      problemOf(await approve(t, 'cr_00000000000000000000'), 404, 'not_found')
+      problemOf(await t.request({ method: 'DELETE', url: `${CR}/nothing`, headers: as('alice') }), 404, 'not_found')
+      const orgId = await productionOrg(t)
+      const request = json(await put(t, orgId, { client_id: 'too-late' }))
+      await queryDatabase(t.databaseUrl, 'update change_requests set expires_at = ? where id = ?', ['2020-01-01T00:00:00Z', request.id])
+      expect(json(await get(t, `${CR}?org_id=${orgId}`)).data).toEqual([])
+      expect(json(await get(t, `${CR}?org_id=${orgId}&state=expired`)).data.map((r: { id: string }) => r.id)).toEqual([request.id])
+      problemOf(await approve(t, request.id), 409, 'change_request_closed')
+      expect(json(await get(t, `${CR}/${request.id}`))).toMatchObject({ state: 'expired', decided_at: '2020-01-01T00:00:00Z' })
+      expect(json(await get(t, `${BASE}/${orgId}`)).client_id).toBe('vipps-client-new001')
+      problemOf(await get(t, `${CR}?state=open`), 400, 'validation_failed')
+    })
+
+    it('a grant limited to some orgs sees and decides only their requests (others: 404); a viewer cannot decide', async () => {
+      const t = ctx()
+      const mine = await productionOrg(t)
+      const foreign = await productionOrg(t)
+      const own = json(await put(t, mine, { client_id: 'mine-new' }))
+      const other = json(await put(t, foreign, { client_id: 'foreign-new' }))
+      const key = (role: string) =>
+        t.request({ method: 'POST', url: '/api/v1/api-keys', payload: { name: `limited-${role}`, role, org_ids: [mine] }, headers: as('carol') })
+      const editor = json(await key('editor')).key as string
+      const viewer = json(await key('viewer')).key as string
+      const list = json(await t.request({ method: 'GET', url: `${CR}?state=all`, headers: bearer(editor) })).data
+      expect(list.map((r: { org_id: string }) => r.org_id)).toContain(mine)
+      expect(list.map((r: { org_id: string }) => r.org_id)).not.toContain(foreign)
+      problemOf(await t.request({ method: 'GET', url: `${CR}/${other.id}`, headers: bearer(editor) }), 404, 'not_found')
+      problemOf(await t.request({ method: 'POST', url: `${CR}/${other.id}/approve`, payload: {}, headers: bearer(editor) }), 404, 'not_found')
+      expect(json(await get(t, `${BASE}/${foreign}`)).client_id).toBe('vipps-client-new001')
+      const viewerApproves = await t.request({ method: 'POST', url: `${CR}/${own.id}/approve`, payload: {}, headers: bearer(viewer) })
+      expect(viewerApproves.statusCode).toBe(403)
+      const approved = await t.request({ method: 'POST', url: `${CR}/${own.id}/approve`, payload: {}, headers: bearer(editor) })
+      expect(approved.statusCode, approved.body).toBe(200)
+      expect(json(await get(t, `${BASE}/${mine}`)).client_id).toBe('mine-new')
     })
   },
   APPROVAL_ENV

@@ -49,7 +49,7 @@ export class ChangeRequestService {
   private async request(write: ProposedWrite, by: Principal): Promise<HeldWrite> {
     const at = this.now()
     const request: ChangeRequest = {
-      id: `cr_${randomBytes(10).toString('hex')}`,
+      id: newId(),
       org_id: write.orgId,
       operation: write.operation,
       changes: write.changes,
@@ -85,7 +85,7 @@ export class ChangeRequestService {
   }
 
   async approve(id: string, by: Principal, comment?: string): Promise<ChangeRequest> {
-    const request = await this.decidable(id, by)
+    const request = await this.decidable(id, by, true)
     const at = this.now()
     let approved: ChangeRequest | undefined
     let applied: boolean
@@ -113,8 +113,11 @@ export class ChangeRequestService {
     }
     // The org moved on (or a live org appeared for a create): stale, unless decided meanwhile.
     const stale = await this.store.decide(id, { state: 'stale', at })
-    if (!stale) throw closed(await this.store.find(id))
-    throw new Problem(409, 'change_request_stale', `The org ${request.org_id} changed since ${id} was asked (it was at version ${request.base_version}): nothing was applied, and the request is now stale`)
+    if (!stale) {
+      const now = await this.store.find(id)
+      throw now?.state === 'stale' ? staleProblem(now) : closed(now)
+    }
+    throw staleProblem(stale)
   }
 
   async reject(id: string, by: Principal, reason: string): Promise<ChangeRequest> {
@@ -144,11 +147,13 @@ export class ChangeRequestService {
   }
 
   /** A pending request the caller may decide: in their grant, not their own. */
-  private async decidable(id: string, by: Principal): Promise<ChangeRequest> {
+  private async decidable(id: string, by: Principal, approving = false): Promise<ChangeRequest> {
     const request = await this.get(id, by)
     if (isSameActor(request.requested_by, by.actor)) {
       throw new Problem(403, 'self_approval', `${id} was asked by ${request.requested_by.name}: a second person must decide it (the requester may withdraw it)`)
     }
+    // Approving a request the org has moved past says so; anything else not pending is closed.
+    if (approving && request.state === 'stale') throw staleProblem(request)
     if (request.state !== 'pending') throw closed(request)
     return request
   }
@@ -163,8 +168,27 @@ function isSameActor(a: Actor, b: Actor): boolean {
   return a.id === b.id
 }
 
+let lastMs = 0
+
+/**
+ * `cr_` + the time in milliseconds (12 hex digits, never going back in this process) + 8 random
+ * hex digits: unguessable enough for a name, and ordered by when it was asked (lists are newest first).
+ */
+function newId(): string {
+  lastMs = Math.max(Date.now(), lastMs + 1)
+  return `cr_${lastMs.toString(16).padStart(12, '0')}${randomBytes(4).toString('hex')}`
+}
+
 function notFound(id: string): Problem {
   return problems.notFound(`No change request ${id}`)
+}
+
+function staleProblem(request: ChangeRequest): Problem {
+  return new Problem(
+    409,
+    'change_request_stale',
+    `The org ${request.org_id} changed since ${request.id} was asked (at version ${request.base_version}): nothing was applied, and the request is stale; ask again`
+  )
 }
 
 function closed(request: ChangeRequest | undefined): Problem {
