@@ -192,6 +192,7 @@ describe(`four eyes in the console [${store}, APPROVALS=production]`, () => {
     // A: the change applied, both names in the history.
     await a.page.goto(`${app.base}/console/orgs/${ORG}`)
     await expect.poll(() => a.page.locator('dl.fields').textContent()).toContain(NEW_URI)
+    expect(await a.page.locator('.status-line + p').textContent()).toMatch(/^Last change: version \d+, update by eddie@example\.com \(person\), approved by ada@example\.com \(person\) at /)
     const latest = a.page.locator('.timeline .event').first()
     expect(await latest.locator('p').first().textContent()).toMatch(
       /^Version \d+: update by eddie@example\.com \(person\), approved by ada@example\.com \(person\) at /
@@ -233,5 +234,38 @@ describe(`four eyes in the console [${store}, APPROVALS=production]`, () => {
     expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.client_id).toBe(before.client_id)
     await a.context.close()
     await b.context.close()
+  })
+
+  it('a production org created in the console waits for approval: the editor lands on its request; enabling a production org waits, disabling it does not', async () => {
+    const a = await personPage()
+    await signIn(a.page, '/console/orgs/new', 'eddie.editor')
+    const orgId = 'approvals-org-2'
+    await a.page.getByLabel('Org id').fill(orgId)
+    await a.page.getByLabel('Client id').fill('approvals-client-new')
+    await a.page.getByLabel('Client secret reference').fill(`vault://orgs/${orgId}/vipps`)
+    await a.page.getByLabel('Redirect URI').fill(`https://${orgId}.example.com/cb`)
+    await a.page.getByLabel('Environment').selectOption('production')
+    await a.page.getByRole('button', { name: 'Create organization' }).click()
+    await expect.poll(() => heading(a.page).textContent()).toBe(`Create ${orgId}`)
+    expect(await a.page.locator('.flash').textContent()).toContain(`Waiting for approval: ${orgId} is created in production when another person approves`)
+    expect(await a.page.locator('main .changes').first().textContent()).toContain(`redirect_uri: — → https://${orgId}.example.com/cb`)
+    expect((await api('GET', `/api/v1/vipps-orgs/${orgId}`)).status).toBe(404)
+    await noSeriousA11y(a.page, 'a held create')
+
+    // The kill switch acts at once; turning Vipps back on waits.
+    await a.page.goto(`${app.base}/console/orgs/${ORG}`)
+    await a.page.getByRole('button', { name: 'Disable Vipps login' }).click()
+    await a.page.getByRole('dialog').getByRole('button', { name: 'Disable Vipps login' }).click()
+    await a.page.locator('.flash', { hasText: `Vipps login disabled for ${ORG}` }).waitFor()
+    expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.vipps_enabled).toBe(false)
+    await a.page.getByRole('button', { name: 'Enable Vipps login' }).click()
+    await a.page.getByRole('dialog').getByRole('button', { name: 'Enable Vipps login' }).click()
+    const notice = a.page.locator('.held')
+    await notice.waitFor()
+    expect(await notice.textContent()).toContain('Your change of vipps_enabled is change request')
+    expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.vipps_enabled).toBe(false)
+    // The org's page lists what waits for it.
+    await expect.poll(() => a.page.locator('section[aria-labelledby="pending-heading"] li').count()).toBe(1)
+    await a.context.close()
   })
 })

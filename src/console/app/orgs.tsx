@@ -677,7 +677,15 @@ export function OrgPage({ orgId }: { orgId: string }) {
               version {last.version}, {last.action} by{' '}
               <strong>
                 <ActorName actor={last.actor} />
-              </strong>{' '}
+              </strong>
+              {last.approved_by ? (
+                <>
+                  , approved by{' '}
+                  <strong>
+                    <ActorName actor={last.approved_by} />
+                  </strong>
+                </>
+              ) : null}{' '}
               at <time dateTime={last.at}>{formatTime(last.at)}</time>
             </>
           ) : (
