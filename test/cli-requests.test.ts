@@ -200,6 +200,33 @@ describe('vipps-orgs requests (four eyes, APPROVALS=production)', () => {
     expect(pending.filter((r) => r.org_id === fresh || r.org_id === live).map((r) => r.id).sort()).toEqual([...ids].sort())
   })
 
+  it('import --prune: deleting a production org the file does not name is held too, and reported as such; a test org goes at once', async () => {
+    const own = await listenApp('sqlite', { ADMIN_TOKENS: `asker:${ASKER},approver:${APPROVER}`, APPROVALS: 'production' })
+    try {
+      const ownAsker = createClient({ baseUrl: own.base, token: ASKER })
+      const kept = orgLine('cli_cr_kept', { environment: 'test', redirect_uri: 'myapp://cb' })
+      const gone = orgLine('cli_cr_gone_test', { environment: 'test', redirect_uri: 'myapp://cb' })
+      await ownAsker.createOrg(kept as never)
+      await ownAsker.createOrg(gone as never)
+      const held = (await ownAsker.createOrg(orgLine('cli_cr_prod') as never).catch((err: unknown) => err)) as HeldForApproval
+      await createClient({ baseUrl: own.base, token: APPROVER }).approveChangeRequest(held.changeRequest.id)
+      const path = join(dir, 'prune.ndjson')
+      writeFileSync(path, ndjson([kept]))
+      const run = await cli(own.base, ['import', path, '--prune', '--yes'])
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(5)
+      const [line, summary] = run.stdout.trimEnd().split('\n')
+      expect(line).toMatch(/^prune: cli_cr_prod: delete: held for approval: change request cr_\S+$/)
+      expect(summary).toMatch(/^created 0, updated 0, unchanged 1, deleted 1, held for approval 1, failed 0 /)
+      expect((await ownAsker.getOrg('cli_cr_prod')).org_id).toBe('cli_cr_prod')
+      const again = await cli(own.base, ['import', path, '--prune', '--yes'])
+      expect(again.stdout.split('\n')[0]).toBe(`prune: cli_cr_prod: delete: already waiting for approval as change request ${line!.split(' ').at(-1)}`)
+      expect(await ownAsker.listChangeRequests({ org_id: 'cli_cr_prod' })).toHaveLength(1)
+    } finally {
+      await own.close()
+    }
+  })
+
   it('the typed client throws HeldForApproval for a 202 (status, Location, the request), from updateOrg and modifyOrg alike: a held write is never returned as done', async () => {
     const current = await asker.getOrgForUpdate(live)
     const held = await asker.updateOrg(live, { scopes: ['openid', 'name'] }, { ifMatch: current.etag }).catch((err: unknown) => err)
