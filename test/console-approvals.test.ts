@@ -266,6 +266,17 @@ describe(`four eyes in the console [${store}, APPROVALS=production]`, () => {
     expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.vipps_enabled).toBe(false)
     // The org's page lists what waits for it.
     await expect.poll(() => a.page.locator('section[aria-labelledby="pending-heading"] li').count()).toBe(1)
+    const request = await notice.getByRole('link').getAttribute('href')
+
+    // A viewer sees the request and the count, and is not offered a decision.
+    const v = await personPage()
+    await signIn(v.page, request!, 'vera.viewer')
+    await expect.poll(() => heading(v.page).textContent()).toBe(`Change of ${ORG}`)
+    await expect.poll(() => pendingLink(v.page).textContent()).toMatch(/^Pending changes \d+ waiting for approval$/)
+    expect(await v.page.locator('main').textContent()).toContain(`An editor or admin of ${ORG} other than the person who asked approves or rejects it.`)
+    expect(await v.page.getByRole('button', { name: 'Approve' }).count()).toBe(0)
+    await noSeriousA11y(v.page, 'a request seen by a viewer')
+    await v.context.close()
     await a.context.close()
   })
 })

@@ -209,7 +209,7 @@ function App() {
     () => ({
       client,
       writesOpen: access?.writesOpen ?? false,
-      actor: (person ?? (token ? me : null))?.actor ?? null,
+      me: person ?? (token ? me : null),
       signOut(message?: string) {
         sessionStorage.removeItem(TOKEN_KEY)
         setToken(null)

@@ -9,6 +9,7 @@ import {
   formatTime,
   Link,
   Loading,
+  mayDecide,
   navigate,
   Page,
   pendingChanged,
@@ -137,7 +138,7 @@ function decisionMessage(error: unknown): string | null {
 }
 
 export function RequestPage({ id }: { id: string }) {
-  const { client, actor } = useSession()
+  const { client, me } = useSession()
   const [flash, setFlashHere] = useState<string | null>(takeFlash)
   const [result, reload] = useLoad(`request:${id}`, () => client.getChangeRequest(id))
   const [busy, setBusy] = useState(false)
@@ -222,7 +223,8 @@ export function RequestPage({ id }: { id: string }) {
     )
   }
   const request = result.value
-  const mine = sameActor(actor, request.requested_by)
+  const mine = sameActor(me?.actor, request.requested_by)
+  const decider = mayDecide(me, request.org_id)
   const pending = request.state === 'pending'
   const explained = decisionMessage(failure)
 
@@ -328,7 +330,11 @@ export function RequestPage({ id }: { id: string }) {
         </section>
       ) : null}
 
-      {pending && !mine ? (
+      {pending && !mine && !decider ? (
+        <p class="help">An editor or admin of {request.org_id} other than the person who asked approves or rejects it.</p>
+      ) : null}
+
+      {pending && !mine && decider ? (
         <section aria-labelledby="decide-heading" class="card">
           <h2 id="decide-heading">Decide</h2>
           <p>Approving applies the change at once, if the organization is still as it was when the change was asked for.</p>
