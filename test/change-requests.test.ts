@@ -215,6 +215,62 @@ describeEachStore(
       expect(approved.statusCode, approved.body).toBe(200)
       expect(json(await get(t, `${BASE}/${mine}`)).client_id).toBe('mine-new')
     })
+
+    it('the feed carries change_request.created, .approved, .rejected, .withdrawn beside the org’s own event, in commit order', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const start = json(await get(t, `/api/v1/events?after=now`)).next_cursor
+      const approvedOne = json(await put(t, orgId, { client_id: 'via-feed' }))
+      await approve(t, approvedOne.id)
+      const rejectedOne = json(await put(t, orgId, { client_id: 'rejected' }))
+      await t.request({ method: 'POST', url: `${CR}/${rejectedOne.id}/reject`, payload: { reason: 'no' }, headers: as('bob') })
+      const withdrawnOne = json(await put(t, orgId, { client_id: 'withdrawn' }))
+      await t.request({ method: 'DELETE', url: `${CR}/${withdrawnOne.id}`, headers: as('alice') })
+      const events: Record<string, any>[] = []
+      let cursor = start
+      while (events.length < 7) {
+        const page = json(await get(t, `/api/v1/events?after=${cursor}&org_id=${orgId}&wait=5`))
+        if (page.data.length === 0) break
+        events.push(...page.data)
+        cursor = page.next_cursor
+      }
+      expect(events.map((e) => e.type)).toEqual([
+        'change_request.created',
+        'vipps_org.updated',
+        'change_request.approved',
+        'change_request.created',
+        'change_request.rejected',
+        'change_request.created',
+        'change_request.withdrawn'
+      ])
+      expect(events[0]).toMatchObject({ org_id: orgId, actor: { id: 'alice' }, change_request: { id: approvedOne.id, state: 'pending' }, changes: { client_id: { to: 'via-feed' } } })
+      expect(events[0]!.version).toBeUndefined()
+      expect(events[1]).toMatchObject({ version: 2, actor: { id: 'alice' } })
+      expect(events[2]).toMatchObject({ actor: { id: 'bob' }, change_request: { id: approvedOne.id, state: 'approved', decided_by: { id: 'bob' } } })
+      expect(events[4]).toMatchObject({ actor: { id: 'bob' }, change_request: { state: 'rejected', reason: 'no' } })
+      expect(events[6]).toMatchObject({ actor: { id: 'alice' }, change_request: { state: 'withdrawn' } })
+      // Every cursor is distinct and the whole feed reads in the same order without the org filter.
+      expect(new Set(events.map((e) => e.id)).size).toBe(7)
+      const all = json(await get(t, `/api/v1/events?after=${start}&limit=1000`)).data.filter((e: { org_id: string }) => e.org_id === orgId)
+      expect(all.map((e: { id: string }) => e.id)).toEqual(events.map((e) => e.id))
+    })
+
+    it('/metrics counts the pending requests and the age of the oldest', async () => {
+      const t = ctx()
+      const value = async (name: string) => {
+        const text = (await t.request({ method: 'GET', url: '/metrics' })).body
+        const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+        return Number(line?.split(' ')[1])
+      }
+      const orgId = await productionOrg(t)
+      const before = await value('vipps_orgs_change_requests_pending')
+      const request = json(await put(t, orgId, { client_id: 'metered' }))
+      expect(await value('vipps_orgs_change_requests_pending')).toBe(before + 1)
+      await queryDatabase(t.databaseUrl, 'update change_requests set requested_at = ? where id = ?', ['2000-01-01T00:00:00Z', request.id])
+      expect(await value('vipps_orgs_change_requests_oldest_pending_age_seconds')).toBeGreaterThan(20 * 365 * 86_400)
+      await approve(t, request.id)
+      expect(await value('vipps_orgs_change_requests_pending')).toBe(before)
+    })
   },
   APPROVAL_ENV
 )
