@@ -125,6 +125,16 @@ describe('vipps-orgs requests (four eyes, APPROVALS=production)', () => {
     expect(again.code).toBe(1)
     expect(again.stderr).toMatch(/409 change_request_closed/)
 
+    // The change feed: the request's events beside the org's own.
+    const events = (await cli(server.base, ['events', '--org-id', orgId])).stdout.split('\n')
+    expect(events.filter((l) => / change_request\.created /.test(l))).toEqual([
+      expect.stringMatching(new RegExp(`^\\S+  change_request\\.created  ${orgId}  request ${id} \\(create, pending\\)  by asker \\(token\\)  .*redirect_uri: null → "https://`))
+    ])
+    expect(events.filter((l) => / change_request\.approved /.test(l))).toEqual([
+      expect.stringMatching(new RegExp(`^\\S+  change_request\\.approved  ${orgId}  request ${id} \\(create, approved\\)  by approver \\(token\\)  `))
+    ])
+    expect(events.filter((l) => / vipps_org\.created /.test(l))).toEqual([expect.stringMatching(new RegExp(`vipps_org\\.created  ${orgId}  v1  by asker \\(token\\)`))])
+
     // History: who asked, who approved.
     const history = await cli(server.base, ['history', orgId])
     expect(history.stdout.split('\n')[0]).toMatch(/^VERSION +ACTION +AT +ACTOR +APPROVED_BY +CHANGES$/)

@@ -43,7 +43,7 @@ async function confirmed(yes: boolean | undefined, question: string): Promise<bo
 
 function describeEvent(e: FeedEvent): string {
   // change_request.* events carry the request (its state and changes) instead of a version of the org.
-  const request = (e as { change_request?: ChangeRequest }).change_request
+  const request = e.change_request
   if (request) {
     return `${e.occurred_at}  ${e.type}  ${e.org_id}  request ${request.id} (${request.operation}, ${request.state})  by ${describeActor(e.actor)}  ${diffLines(request.changes).join('; ')}`
   }
@@ -326,7 +326,10 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
   const hookOptions = (cmd: Command) =>
     cmd
       .option('--description <text>', 'what the endpoint is for')
-      .option('--event-types <list>', 'comma-separated: vipps_org.created, vipps_org.updated, vipps_org.deleted (default all)')
+      .option(
+        '--event-types <list>',
+        'comma-separated: vipps_org.created, vipps_org.updated, vipps_org.deleted (the default), change_request.created, change_request.approved, change_request.rejected, change_request.withdrawn'
+      )
   const hookFields = (opts: Record<string, unknown>) => {
     const fields: Record<string, unknown> = {}
     if (opts.endpoint !== undefined) fields.url = opts.endpoint

@@ -560,7 +560,10 @@ export interface components {
          * @enum {string}
          */
         ChangeRequestState: "pending" | "approved" | "rejected" | "withdrawn" | "stale" | "expired";
-        /** ChangeRequest */
+        /**
+         * ChangeRequest
+         * @description change_request.* events: the request after the event
+         */
         ChangeRequest: {
             /**
              * @description The change request’s id
@@ -811,10 +814,10 @@ export interface components {
         };
         /**
          * EventType
-         * @description What happened to an organization’s configuration
+         * @description What happened to an organization’s configuration (vipps_org.*) or to a change request of it (change_request.*)
          * @enum {string}
          */
-        EventType: "vipps_org.created" | "vipps_org.updated" | "vipps_org.deleted";
+        EventType: "vipps_org.created" | "vipps_org.updated" | "vipps_org.deleted" | "change_request.created" | "change_request.approved" | "change_request.rejected" | "change_request.withdrawn";
         /** FeedEvent */
         FeedEvent: {
             /** @description The cursor of this event: pass it as `after` to read what follows */
@@ -825,8 +828,8 @@ export interface components {
              * @example org_helseapp
              */
             org_id: string;
-            /** @description The version this change made (the ETag after it) */
-            version: number;
+            /** @description vipps_org.* events: the version this change made (the ETag after it) */
+            version?: number;
             /**
              * Format: date-time
              * @description RFC 3339 UTC
@@ -834,10 +837,11 @@ export interface components {
              */
             occurred_at: string;
             actor: components["schemas"]["Actor"];
-            /** @description Each changed field with its old and new value */
+            /** @description Each changed field with its old and new value (change_request.*: the changes asked for) */
             changes: {
                 [key: string]: components["schemas"]["FieldChange"];
             };
+            change_request?: components["schemas"]["ChangeRequest"];
         };
         /** EventList */
         EventList: {
@@ -855,7 +859,7 @@ export interface components {
             url: string;
             /** @description What this endpoint is for, for people */
             description?: string;
-            /** @description The event types delivered; default all */
+            /** @description The event types delivered; default the three vipps_org.* types (change_request.* only when named) */
             event_types?: components["schemas"]["EventType"][];
             /** @description Deliveries are made while enabled */
             enabled?: boolean;
@@ -919,7 +923,7 @@ export interface components {
             url?: string;
             /** @description What this endpoint is for, for people */
             description?: string;
-            /** @description The event types delivered; default all */
+            /** @description The event types delivered; default the three vipps_org.* types (change_request.* only when named) */
             event_types?: components["schemas"]["EventType"][];
             /** @description Deliveries are made while enabled */
             enabled?: boolean;

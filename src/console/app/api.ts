@@ -38,8 +38,22 @@ export type OrgEvent = OrgHistory['data'][number]
 export type OrgFields = Required<UpdateOrgRequest>
 export type CreateOrgBody = OrgFields & { org_id: string }
 export type Delivery = Awaited<ReturnType<ReturnType<typeof createTypedClient>['listWebhookDeliveries']>>['data'][number]
-export type EventType = 'vipps_org.created' | 'vipps_org.updated' | 'vipps_org.deleted'
-export const EVENT_TYPES: EventType[] = ['vipps_org.created', 'vipps_org.updated', 'vipps_org.deleted']
+export type EventType = NonNullable<CreateWebhookRequest['event_types']>[number]
+/** Every event type a webhook endpoint may name, in the form's order. */
+export const EVENT_TYPES = [
+  'vipps_org.created',
+  'vipps_org.updated',
+  'vipps_org.deleted',
+  'change_request.created',
+  'change_request.approved',
+  'change_request.rejected',
+  'change_request.withdrawn'
+] as const satisfies readonly EventType[]
+// A type the service adds and the form lacks fails the build here.
+const everyType: Exclude<EventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true
+void everyType
+/** What a new endpoint gets unless told otherwise (the service's default): the org changes. */
+export const DEFAULT_EVENT_TYPES: EventType[] = ['vipps_org.created', 'vipps_org.updated', 'vipps_org.deleted']
 export const SCOPES: Scope[] = ['openid', 'name', 'email', 'address', 'phoneNumber', 'birthDate', 'nin', 'delegatedConsents']
 
 /** The service did not answer at all (down, or the network is), or a proxy answered for it. */
