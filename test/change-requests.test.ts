@@ -2,7 +2,8 @@ import type { LightMyRequestResponse } from 'fastify'
 import { expect, it } from 'vitest'
 import { bearer } from './support/access.js'
 import { APPROVAL_ENV, CR, TOKENS } from './support/approvals.js'
-import { BASE, describeEachStore, problemOf, queryDatabase, type TestApp, uniqueOrgId, validBody } from './support/app.js'
+import { BASE, describeEachStore, problemOf, queryDatabase, type TestApp, uniqueOrgId, validBody, within } from './support/app.js'
+import { startReceiver } from './support/webhook-receiver.js'
 
 const as = (who: keyof typeof TOKENS) => bearer(TOKENS[who])
 
@@ -226,12 +227,16 @@ describeEachStore(
       await t.request({ method: 'POST', url: `${CR}/${rejectedOne.id}/reject`, payload: { reason: 'no' }, headers: as('bob') })
       const withdrawnOne = json(await put(t, orgId, { client_id: 'withdrawn' }))
       await t.request({ method: 'DELETE', url: `${CR}/${withdrawnOne.id}`, headers: as('alice') })
+      // `now` may stand before the org's first events (PostgreSQL shows events once every older
+      // transaction has ended): keep this test's requests and the update they made.
+      const ids = new Set([approvedOne.id, rejectedOne.id, withdrawnOne.id])
+      const mine = (e: Record<string, any>) => (e.change_request ? ids.has(e.change_request.id) : e.type === 'vipps_org.updated')
       const events: Record<string, any>[] = []
       let cursor = start
       while (events.length < 7) {
         const page = json(await get(t, `/api/v1/events?after=${cursor}&org_id=${orgId}&wait=5`))
         if (page.data.length === 0) break
-        events.push(...page.data)
+        events.push(...page.data.filter(mine))
         cursor = page.next_cursor
       }
       expect(events.map((e) => e.type)).toEqual([
@@ -251,7 +256,7 @@ describeEachStore(
       expect(events[6]).toMatchObject({ actor: { id: 'alice' }, change_request: { state: 'withdrawn' } })
       // Every cursor is distinct and the whole feed reads in the same order without the org filter.
       expect(new Set(events.map((e) => e.id)).size).toBe(7)
-      const all = json(await get(t, `/api/v1/events?after=${start}&limit=1000`)).data.filter((e: { org_id: string }) => e.org_id === orgId)
+      const all = json(await get(t, `/api/v1/events?after=${start}&limit=1000`)).data.filter((e: Record<string, any>) => e.org_id === orgId && mine(e))
       expect(all.map((e: { id: string }) => e.id)).toEqual(events.map((e) => e.id))
     })
 
@@ -270,6 +275,54 @@ describeEachStore(
       expect(await value('vipps_orgs_change_requests_oldest_pending_age_seconds')).toBeGreaterThan(20 * 365 * 86_400)
       await approve(t, request.id)
       expect(await value('vipps_orgs_change_requests_pending')).toBe(before)
+    })
+
+    it('webhooks deliver change_request.* to an endpoint that names them; the default endpoint gets only the org’s events', async () => {
+      const t = ctx()
+      const receiver = await startReceiver()
+      try {
+        const hook = (event_types?: string[]) =>
+          t.request({ method: 'POST', url: '/api/v1/webhooks', payload: { url: receiver.url, ...(event_types ? { event_types } : {}) }, headers: as('bob') })
+        const named = json(await hook(['change_request.created', 'change_request.approved', 'vipps_org.updated']))
+        const plain = json(await hook())
+        expect(plain.event_types).toEqual(['vipps_org.created', 'vipps_org.updated', 'vipps_org.deleted'])
+        const orgId = await productionOrg(t)
+        const request = json(await put(t, orgId, { client_id: 'hooked' }))
+        await approve(t, request.id)
+        const mine = () => receiver.received.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, any> }).filter((b) => b.data.org_id === orgId)
+        await within(10_000, async () => mine().filter((b) => b.type === 'change_request.approved' && b.data.change_request.id === request.id).length === 1 && mine().filter((b) => b.type === 'vipps_org.updated').length === 2).catch((err) => {
+          throw new Error(`${err}: ${JSON.stringify(mine().map((b) => b.type))} of ${receiver.received.length}`)
+        })
+        const created = mine().find((b) => b.type === 'change_request.created' && b.data.change_request.id === request.id)
+        expect(created?.data).toMatchObject({ org_id: orgId, actor: { id: 'alice' }, change_request: { state: 'pending', changes: { client_id: { to: 'hooked' } } } })
+        // Only the endpoint that named them got change_request.* events.
+        const byHook = receiver.received.filter((r) => (JSON.parse(r.body) as { type: string }).type.startsWith('change_request.'))
+        expect(byHook.length).toBeGreaterThan(0)
+        expect(new Set(byHook.map((r) => r.headers['webhook-id'])).size).toBe(byHook.length)
+        await t.request({ method: 'DELETE', url: `/api/v1/webhooks/${named.id}`, headers: as('bob') })
+        await t.request({ method: 'DELETE', url: `/api/v1/webhooks/${plain.id}`, headers: as('bob') })
+      } finally {
+        await receiver.close()
+      }
+    })
+
+    it('a held write under an Idempotency-Key asks once: a retry gets the same request again (202, Location, Idempotent-Replayed)', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const key = { 'idempotency-key': `retry-${orgId}` }
+      const first = await put(t, orgId, { client_id: 'retried' }, 'alice', key)
+      const again = await put(t, orgId, { client_id: 'retried' }, 'alice', key)
+      expect([first.statusCode, again.statusCode]).toEqual([202, 202])
+      expect(json(again).id).toBe(json(first).id)
+      expect(again.headers.location).toBe(first.headers.location)
+      expect(again.headers['idempotent-replayed']).toBe('true')
+      problemOf(await put(t, orgId, { client_id: 'something-else' }, 'alice', key), 422, 'idempotency_key_reused')
+      expect(json(await get(t, `${CR}?org_id=${orgId}`)).data).toHaveLength(1)
+      const newOrg = uniqueOrgId('cr')
+      const create = () => t.request({ method: 'POST', url: BASE, payload: validBody(newOrg), headers: { ...as('alice'), 'idempotency-key': `create-${newOrg}` } })
+      const [a, b] = [await create(), await create()]
+      expect([a.statusCode, b.statusCode, json(b).id]).toEqual([202, 202, json(a).id])
+      expect(b.headers.location).toBe(`${CR}/${json(a).id}`)
     })
   },
   APPROVAL_ENV

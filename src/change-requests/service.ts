@@ -3,11 +3,11 @@ import { type Clock, isoSeconds, nowIso } from '../clock.js'
 import { type Actor, inOrgScope, orgScopeOf, type Principal } from '../http/access/principal.js'
 import { Problem, problems } from '../http/problems.js'
 import type { OrgWrites } from '../orgs/index.js'
-import type { ChangeRequest, ChangeRequestState, HeldWrite, ProposedWrite, WriteGate } from '../orgs/write-gate.js'
+import { CHANGE_REQUESTS_PATH, type ChangeRequest, type ChangeRequestState, type HeldWrite, type ProposedWrite, type WriteGate } from '../orgs/write-gate.js'
 import { isHeld } from './holding-rule.js'
 import type { ChangeRequestStore } from './store.js'
 
-export const CHANGE_REQUESTS_PATH = '/api/v1/change-requests'
+export { CHANGE_REQUESTS_PATH }
 
 const MAX_LISTED = 500
 

@@ -36,8 +36,9 @@ const errors = problemResponses
 const notModified = { 304: notModifiedResponse }
 /** With APPROVALS=production a write of production login settings waits for a second person. */
 const held = {
-  202: jsonResponse(ChangeRequest, 'Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it', [
-    'Location'
+  202: jsonResponse(ChangeRequest, 'Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it (with Idempotent-Replayed: the first answer again)', [
+    'Location',
+    'Idempotent-Replayed'
   ])
 }
 
@@ -79,6 +80,7 @@ async function writeOrHold<T>(reply: FastifyReply, write: () => Promise<T>): Pro
   } catch (err) {
     if (!(err instanceof HeldForApproval)) throw err
     reply.code(202).header('location', err.held.location)
+    if (err.replayed) reply.header('idempotent-replayed', 'true')
     return err.held.body
   }
 }

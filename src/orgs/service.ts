@@ -23,7 +23,7 @@ import {
   type WriteContext
 } from './store.js'
 import { type OrgView, toView } from './views.js'
-import { type ApprovedWrite, HeldForApproval, type ProposedWrite, type WriteGate } from './write-gate.js'
+import { type ApprovedWrite, CHANGE_REQUESTS_PATH, type ChangeRequest, HeldForApproval, type ProposedWrite, type WriteGate } from './write-gate.js'
 
 const MAX_WRITE_ATTEMPTS = 5
 
@@ -156,14 +156,14 @@ export class OrgService {
     const fields: ConfigFields = { ...FIELD_DEFAULTS, ...given }
     checkCrossFieldRules(fields)
     const keyed = this.keyed(by, idempotencyKey, { operation: 'create', org_id: orgId, body })
-    if (this.gate) {
-      const write: ProposedWrite = { operation: 'create', orgId, after: fields, changes: createChanges(fields) }
-      if (this.gate.holds(write)) {
-        if (await this.store.findLive(orgId)) throw problems.alreadyExists(`A Vipps configuration for ${orgId} already exists`)
-        return this.held(write, by)
-      }
-    }
     return this.once(keyed, async () => {
+      if (this.gate) {
+        const write: ProposedWrite = { operation: 'create', orgId, after: fields, changes: createChanges(fields) }
+        if (this.gate.holds(write)) {
+          if (await this.store.findLive(orgId)) throw problems.alreadyExists(`A Vipps configuration for ${orgId} already exists`)
+          return this.held(write, by, keyed)
+        }
+      }
       const ctx = this.context(by, orgId)
       const response: OrgSummary = {
         org_id: orgId,
@@ -202,7 +202,7 @@ export class OrgService {
         if (this.gate && !noChange) {
           const { version: _, created_at: _c, updated_at: _u, org_id: _o, ...fields } = current
           const write: ProposedWrite = { operation: 'update', orgId, before: current, after: { ...fields, ...patch }, changes: changes as Changes }
-          if (this.gate.holds(write)) return this.held(write, by)
+          if (this.gate.holds(write)) return this.held(write, by, keyed)
         }
         const response: UpdatedOrg = { org_id: orgId, ...patch, updated_at: noChange ? current.updated_at : ctx.at }
         const keep = this.toKeep(keyed, 200, response)
@@ -224,7 +224,7 @@ export class OrgService {
         const current = await this.findForWrite(orgId, orgScopeOf(by), precondition)
         if (this.gate) {
           const write: ProposedWrite = { operation: 'delete', orgId, before: current, changes: deleteChanges(current) }
-          if (this.gate.holds(write)) return this.held(write, by)
+          if (this.gate.holds(write)) return this.held(write, by, keyed)
         }
         const ctx = this.context(by, orgId)
         const response: DeletedOrg = { org_id: orgId, deleted: true, deleted_at: ctx.at }
@@ -312,13 +312,13 @@ export class OrgService {
   private async once<T>(keyed: KeyedWrite | undefined, write: () => Promise<WriteResult<T>>): Promise<WriteResult<T>> {
     if (!keyed) return write()
     const earlier = await this.replay<T>(keyed)
-    if (earlier) return earlier
+    if (earlier) return this.heldAgain(earlier)
     try {
       return await write()
     } catch (err) {
       if (!lostToTwin(err)) throw err
       const twin = await this.replay<T>(keyed)
-      if (twin) return twin
+      if (twin) return this.heldAgain(twin)
       // The key's record is there but unreadable as a twin's: only while it expires. Try again.
       if (err instanceof IdempotencyKeyTakenError) throw problems.unavailable('This Idempotency-Key was just used; try again')
       throw err
@@ -365,8 +365,19 @@ export class OrgService {
    * A held write: the gate keeps it as a change request and the write ends with HeldForApproval
    * (the route answers 202); nothing of the org changes, no cache is touched.
    */
-  private async held(write: ProposedWrite, by: Principal): Promise<never> {
-    throw new HeldForApproval(await this.gate!.hold(write, by))
+  private async held(write: ProposedWrite, by: Principal, keyed: KeyedWrite | undefined): Promise<never> {
+    const held = await this.gate!.hold(write, by)
+    // Under an Idempotency-Key the 202 is kept too: a retry after a lost answer asks nothing twice.
+    const keep = this.toKeep(keyed, 202, held.body)
+    if (keep) await this.store.keepResponse(keep, held.body.requested_at)
+    throw new HeldForApproval(held)
+  }
+
+  /** A replayed answer that was a held write's 202 ends as a held write again (with its Location). */
+  private heldAgain<T>(earlier: WriteResult<T>): WriteResult<T> {
+    if (earlier.status !== 202) return earlier
+    const body = earlier.body as ChangeRequest
+    throw new HeldForApproval({ location: `${CHANGE_REQUESTS_PATH}/${body.id}`, body }, true)
   }
 
   /** When and by whom; with a write gate, its work in the write's transaction. */

@@ -43,10 +43,17 @@ export interface HeldWrite {
 /** How a held write ends: not an error, the route answers 202 with the change request. */
 export class HeldForApproval extends Error {
   override name = 'HeldForApproval'
-  constructor(readonly held: HeldWrite) {
+  constructor(
+    readonly held: HeldWrite,
+    /** The answer given again to a request under the same Idempotency-Key. */
+    readonly replayed = false
+  ) {
     super(`held for approval: ${held.location}`)
   }
 }
+
+/** Where change requests are served (api.md): a held write's Location. */
+export const CHANGE_REQUESTS_PATH = '/api/v1/change-requests'
 
 /** A held write approved: to apply as its author asked, if the org is still at baseVersion. */
 export interface ApprovedWrite {

@@ -1377,11 +1377,13 @@ export interface operations {
                     "application/json": components["schemas"]["OrgSummary"];
                 };
             };
-            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it */
+            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it (with Idempotent-Replayed: the first answer again) */
             202: {
                 headers: {
                     /** @description Where the created resource lives */
                     Location?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1599,11 +1601,13 @@ export interface operations {
                     "application/json": components["schemas"]["UpdatedOrg"];
                 };
             };
-            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it */
+            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it (with Idempotent-Replayed: the first answer again) */
             202: {
                 headers: {
                     /** @description Where the created resource lives */
                     Location?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
@@ -1709,11 +1713,13 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedOrg"];
                 };
             };
-            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it */
+            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it (with Idempotent-Replayed: the first answer again) */
             202: {
                 headers: {
                     /** @description Where the created resource lives */
                     Location?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
                     "X-Request-Id"?: string;
                     [name: string]: unknown;
