@@ -225,6 +225,24 @@ describe(`four eyes in the console [${store}, APPROVALS=production]`, () => {
     await expect.poll(() => b.page.locator('dl.fields').textContent()).toContain('ReasonClient id not issued by Vipps yet')
     expect((await api('GET', `/api/v1/change-requests/${rejectId}`)).body).toMatchObject({ state: 'rejected', reason: 'Client id not issued by Vipps yet' })
 
+    // Stale: the org changes (the kill switch, at once) while B looks at a request; B's approval applies nothing and says why.
+    const staleId = await askFor(a.page, 'Redirect URI', `https://${ORG}.example.com/vipps/callback-v3`)
+    await b.page.goto(`${app.base}/console/requests/${encodeURIComponent(staleId)}`)
+    await b.page.getByRole('button', { name: 'Approve' }).waitFor()
+    expect((await api('PUT', `/api/v1/vipps-orgs/${ORG}`, { vipps_enabled: false })).status).toBe(200)
+    await b.page.getByRole('button', { name: 'Approve' }).click()
+    await b.page.getByRole('dialog').getByRole('button', { name: 'Approve and apply' }).click()
+    const refusal = b.page.locator('.error-box')
+    await refusal.waitFor()
+    expect(await refusal.textContent()).toContain('The organization changed after this request was made, so it was not applied')
+    await expect.poll(() => b.page.locator('.badge.state-stale').count()).toBe(1)
+    expect(await b.page.getByRole('button', { name: 'Approve' }).count()).toBe(0)
+    await noSeriousA11y(b.page, 'a stale approval')
+    expect((await api('GET', `/api/v1/vipps-orgs/${ORG}`)).body.redirect_uri).toBe(before.redirect_uri)
+    expect((await api('PUT', `/api/v1/vipps-orgs/${ORG}`, { vipps_enabled: true }, OPS)).status).toBe(202) // turning it on waits
+    const on = (await api('GET', `/api/v1/change-requests?org_id=${ORG}`)).body.data.find((r: { changes: object }) => 'vipps_enabled' in r.changes)
+    expect((await api('POST', `/api/v1/change-requests/${on.id}/approve`, {}, OPS2)).status).toBe(200)
+
     const withdrawId = await askFor(a.page, 'Client id', 'approvals-client-3')
     await a.page.locator('.held').getByRole('link').click()
     await a.page.getByRole('button', { name: 'Withdraw request' }).click()
