@@ -48,6 +48,43 @@ for (const store of storeNames()) {
       }
     })
 
+    it('APPROVALS=off holds nothing; a request kept from when it was on can still be read and decided, and is stale once the org moved', async () => {
+      const url = await newDatabaseUrl(store)
+      urls.push(url)
+      const on = await startApp(store, APPROVAL_ENV, url)
+      let orgId: string
+      let kept: string
+      let stale: string
+      try {
+        orgId = await askedProductionOrg(on)
+        kept = (await on.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { scopes: ['openid'] }, headers: as('alice') })).json().id
+        stale = (await on.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { client_id: 'never' }, headers: as('alice') })).json().id
+      } finally {
+        await on.close()
+      }
+      const off = await startApp(store, { ...APPROVAL_ENV, APPROVALS: 'off' }, url)
+      try {
+        expect((await off.request({ method: 'GET', url: `${CR}?org_id=${orgId}`, headers: as('carol') })).json().data).toHaveLength(2)
+        const approved = await off.request({ method: 'POST', url: `${CR}/${kept}/approve`, payload: {}, headers: as('bob') })
+        expect(approved.statusCode, approved.body).toBe(200)
+        // Its approval moved the org: the other request is stale.
+        const late = await off.request({ method: 'POST', url: `${CR}/${stale}/approve`, payload: {}, headers: as('bob') })
+        expect([late.statusCode, late.json().code]).toEqual([409, 'change_request_stale'])
+        // Writes apply at once, held fields included.
+        const direct = await off.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { redirect_uri: 'https://direct.example/cb' }, headers: as('alice') })
+        expect(direct.statusCode, direct.body).toBe(200)
+        const created = await off.request({ method: 'POST', url: BASE, payload: validBody(uniqueOrgId('cri')), headers: as('alice') })
+        expect(created.statusCode).toBe(201)
+        expect((await off.request({ method: 'GET', url: `${BASE}/${orgId}`, headers: as('carol') })).json()).toMatchObject({
+          scopes: ['openid'],
+          client_id: 'vipps-client-new001',
+          redirect_uri: 'https://direct.example/cb'
+        })
+      } finally {
+        await off.close()
+      }
+    })
+
     // Two instances on one database: PostgreSQL only (a server holds the SQLite file's lock).
     if (store === 'postgres') {
       it('a second instance approves what the first was asked; the first serves the change at once', async () => {

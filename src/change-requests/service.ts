@@ -101,6 +101,8 @@ export class ChangeRequestService {
             trx
           )
           if (!approved) throw new ClosedMeanwhile(id)
+          // The org's other pending requests are stale now (the gate does it too, when it is set).
+          await this.store.staleAll(request.org_id, at, trx)
         }
       )
     } catch (err) {
