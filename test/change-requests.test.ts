@@ -160,6 +160,30 @@ describeEachStore(
       expect(json(await get(t, `${BASE}/${orgId}`)).redirect_uri).toBe('myapp://vipps-callback')
     })
 
+    it('an API key counts as the one who made it: a person cannot approve with their key what they asked, nor in person what their key asked', async () => {
+      const t = ctx()
+      const orgId = await productionOrg(t)
+      const keyOf = async (who: keyof typeof TOKENS) => {
+        const made = await t.request({ method: 'POST', url: '/api/v1/api-keys', payload: { name: `${who}-key`, role: 'admin' }, headers: as(who) })
+        expect(made.statusCode, made.body).toBe(201)
+        return bearer(json(made).key as string)
+      }
+      const [aliceKey, bobKey] = [await keyOf('alice'), await keyOf('bob')]
+      // Alice asks in person: her key may not approve it.
+      const asked = json(await put(t, orgId, { redirect_uri: 'https://alice.example/cb' }))
+      problemOf(await t.request({ method: 'POST', url: `${CR}/${asked.id}/approve`, payload: {}, headers: aliceKey }), 403, 'self_approval')
+      // Her key asks: she may not approve it in person (nor with another of her tokens); bob's key may.
+      const byKey = await t.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { client_id: 'asked-by-a-key' }, headers: aliceKey })
+      expect(byKey.statusCode, byKey.body).toBe(202)
+      expect(json(byKey).requested_by).toMatchObject({ type: 'api_key', name: 'alice-key' })
+      expect(json(byKey)).not.toHaveProperty('requested_by_made_by_id')
+      problemOf(await approve(t, json(byKey).id, 'alice'), 403, 'self_approval')
+      problemOf(await approve(t, json(byKey).id, 'alice2'), 403, 'self_approval')
+      const approved = await t.request({ method: 'POST', url: `${CR}/${json(byKey).id}/approve`, payload: {}, headers: bobKey })
+      expect(approved.statusCode, approved.body).toBe(200)
+      expect(json(await get(t, `${BASE}/${orgId}`)).client_id).toBe('asked-by-a-key')
+    })
+
     it('reject takes a reason of 1–500 characters; the request is closed after, nothing applied', async () => {
       const t = ctx()
       const orgId = await productionOrg(t)

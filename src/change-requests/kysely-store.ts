@@ -17,11 +17,16 @@ export class KyselyChangeRequestStore implements ChangeRequestStore {
     this.sqlite = database.dialect === 'sqlite'
   }
 
-  async insert(request: ChangeRequest): Promise<void> {
+  async insert(request: ChangeRequest, requesterMadeBy: string | null): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('change_requests').values(toRow(request)).execute()
+      await trx.insertInto('change_requests').values(toRow(request, requesterMadeBy)).execute()
       await this.recordEvent(trx, 'change_request.created', request.requested_by, request.requested_at, request)
     })
+  }
+
+  async requesterIds(id: string): Promise<string[]> {
+    const row = await this.db.selectFrom('change_requests').select(['requested_by_id', 'requested_by_made_by_id']).where('id', '=', id).executeTakeFirst()
+    return row ? [row.requested_by_id, ...(row.requested_by_made_by_id === null ? [] : [row.requested_by_made_by_id])] : []
   }
 
   async find(id: string): Promise<ChangeRequest | undefined> {

@@ -59,7 +59,7 @@ export class ChangeRequestService {
       requested_at: at,
       expires_at: isoSeconds(Date.parse(at) + this.ttlMs)
     }
-    await this.store.insert(request)
+    await this.store.insert(request, by.madeBy?.id ?? null)
     this.announce(request.org_id)
     return { location: `${CHANGE_REQUESTS_PATH}/${request.id}`, body: request }
   }
@@ -151,7 +151,7 @@ export class ChangeRequestService {
   /** A pending request the caller may decide: in their grant, not their own. */
   private async decidable(id: string, by: Principal, approving = false): Promise<ChangeRequest> {
     const request = await this.get(id, by)
-    if (isSameActor(request.requested_by, by.actor)) {
+    if (isSameActor(await this.store.requesterIds(id), by)) {
       throw new Problem(403, 'self_approval', `${id} was asked by ${request.requested_by.name}: a second person must decide it (the requester may withdraw it)`)
     }
     // Approving a request the org has moved past says so; anything else not pending is closed.
@@ -163,11 +163,12 @@ export class ChangeRequestService {
 
 /**
  * The requester, whatever credential they use now: the same actor id (a person's subject, a
- * token's name, a key's id). Compared across types: a bootstrap token named like a person's
- * subject is refused too, the safe side.
+ * token's name, a key's id), and an API key counts as the one who made it (a person approving
+ * with their own key what they asked, or asking with a key and approving in person, is refused).
+ * Compared across types: a bootstrap token named like a person's subject is refused too, the safe side.
  */
-function isSameActor(a: Actor, b: Actor): boolean {
-  return a.id === b.id
+function isSameActor(requester: readonly string[], by: Principal): boolean {
+  return requester.includes(by.actor.id) || (by.madeBy !== undefined && requester.includes(by.madeBy.id))
 }
 
 let lastMs = 0

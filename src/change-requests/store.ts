@@ -36,8 +36,13 @@ export type Executor = unknown
  * loses none. A request leaves `pending` once (a guarded update): of two deciders, one wins.
  */
 export interface ChangeRequestStore {
-  /** Keeps a new request and its `change_request.created` event, in one transaction. */
-  insert(request: ChangeRequest): Promise<void>
+  /**
+   * Keeps a new request and its `change_request.created` event, in one transaction.
+   * `requesterMadeBy`: when an API key asks, the id of who made the key.
+   */
+  insert(request: ChangeRequest, requesterMadeBy: string | null): Promise<void>
+  /** Who asked, as four eyes counts them: the requester's id, and its maker's when a key asked. */
+  requesterIds(id: string): Promise<string[]>
   find(id: string): Promise<ChangeRequest | undefined>
   /** Newest first. */
   list(filter: ListFilter): Promise<ChangeRequest[]>

@@ -13,6 +13,8 @@ export interface ChangeRequestTable {
   requested_by_type: string
   requested_by_id: string
   requested_by_name: string
+  /** When an API key asked: the id of who made the key (not part of the answer). */
+  requested_by_made_by_id: string | null
   requested_at: string
   expires_at: string
   decided_by_type: string | null
@@ -65,7 +67,7 @@ export function toRequest(row: ChangeRequestTable): ChangeRequest {
   }
 }
 
-export function toRow(request: ChangeRequest): ChangeRequestTable {
+export function toRow(request: ChangeRequest, requesterMadeBy: string | null): ChangeRequestTable {
   return {
     id: request.id,
     org_id: request.org_id,
@@ -76,6 +78,7 @@ export function toRow(request: ChangeRequest): ChangeRequestTable {
     requested_by_type: request.requested_by.type,
     requested_by_id: request.requested_by.id,
     requested_by_name: request.requested_by.name,
+    requested_by_made_by_id: requesterMadeBy,
     requested_at: request.requested_at,
     expires_at: request.expires_at,
     decided_by_type: request.decided_by?.type ?? null,

@@ -22,6 +22,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('requested_by_type', 'text', (col) => col.notNull())
     .addColumn('requested_by_id', 'text', (col) => col.notNull())
     .addColumn('requested_by_name', 'text', (col) => col.notNull())
+    // An API key's maker, when a key asked: four eyes counts the key and its maker as one (never answered).
+    .addColumn('requested_by_made_by_id', 'text')
     .addColumn('requested_at', 'text', (col) => col.notNull())
     .addColumn('expires_at', 'text', (col) => col.notNull())
     .addColumn('decided_by_type', 'text')
