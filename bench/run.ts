@@ -4,7 +4,7 @@
  * bench/results/<date>.json and the table in bench/README.md (a full run), or its own
  * bench/results/<date>-partial-….json (a partial run; the README is left alone).
  *
- * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_AUTH_PAIRS=8
+ * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_AUTH_PAIRS=8  BENCH_APPROVAL_PAIRS=4
  * BENCH_TRACE_ROUNDS=6  BENCH_TRACES_BASELINE=<commit> (today's build for the traces step: see traces-cost.ts)
  * BENCH_DATABASE_URL=postgres://…  (else an embedded PostgreSQL is started)
  */
@@ -29,6 +29,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 /** Pairs of short runs side by side: status without a credential, and with an API key (AUTH_READS=true). */
 const AUTH_PAIRS = Number(process.env.BENCH_AUTH_PAIRS ?? 8)
 const AUTH_SECONDS = 2
+/** Pairs of short write runs side by side: APPROVALS=off (the default) and APPROVALS=production. */
+const APPROVAL_PAIRS = Number(process.env.BENCH_APPROVAL_PAIRS ?? 4)
 const WARMUP_SECONDS = 1
 const COLD_SAMPLES = 31
 const LIMIT = 20
@@ -110,6 +112,55 @@ async function timeList(port: number, size: number, query: string): Promise<{ pa
     return round2(median(ms))
   }
   return { page_1_ms: await times(1), last_page_ms: await times(lastPage), total, last_page: lastPage }
+}
+
+/**
+ * Four eyes (APPROVALS) beside the default (off), on the same data: creates of `test` orgs, which
+ * are never held, so both sides write the same rows; with APPROVALS=production each write also
+ * runs the write gate (the rule, and pending requests of the org made stale in its transaction).
+ * With APPROVALS=off no gate is set and the write path is the one measured above. Pairs of short
+ * runs, the order alternating; the ratio is per pair.
+ */
+async function approvalsSideBySide(
+  generator: 'wrk' | 'autocannon',
+  dir: string,
+  store: string,
+  size: number,
+  env: Record<string, string>,
+  databaseUrl: string,
+  offPort: number
+) {
+  const gated = await startTracked({ ...env, ...(await sameDataFor(databaseUrl, 'approvals')), APPROVALS: 'production' })
+  const tag = Date.now().toString(36)
+  // benchOrg(0) is a test org: a create like it is never held.
+  const load = (run: string): WriteLoad => ({ method: 'POST', path: BASE, body: JSON.stringify(seedBody(0)).replaceAll(benchOrgId(0), `ap_${tag}_${run}_{seq}`), n: size })
+  const pairs: { off: Measure; production: Measure; ratio: number }[] = []
+  try {
+    for (let i = 0; i < APPROVAL_PAIRS; i++) {
+      const measured: Partial<Record<'off' | 'production', Measure>> = {}
+      for (const side of i % 2 === 0 ? (['off', 'production'] as const) : (['production', 'off'] as const)) {
+        const port = side === 'off' ? offPort : gated.port
+        measured[side] = await measureWrites(generator, dir, port, `approvals-${side}-${i}`, load(`${side}${i}`), AUTH_SECONDS, WARMUP_SECONDS)
+      }
+      const { off, production } = measured as Record<'off' | 'production', Measure>
+      pairs.push({ off, production, ratio: round2(production.rps / off.rps) })
+    }
+  } finally {
+    await stop(gated.child)
+  }
+  const ratios = pairs.map((p) => p.ratio)
+  const side = (name: 'off' | 'production') => ({
+    rps: median(pairs.map((p) => p[name].rps)),
+    p50_ms: median(pairs.map((p) => p[name].p50_ms)),
+    p99_ms: median(pairs.map((p) => p[name].p99_ms)),
+    non2xx: pairs.reduce((n, p) => n + p[name].non2xx, 0)
+  })
+  const cost = { production_over_off: round2(median(ratios)), min: Math.min(...ratios), max: Math.max(...ratios), off: side('off'), production: side('production'), pairs }
+  console.log(
+    `  ${store} N=${size} creates (test orgs, never held) APPROVALS=production / off, ${pairs.length} pairs: ${cost.production_over_off} (pairs ${ratios.join(', ')}); ` +
+      `off ${cost.off.rps}/s p50 ${round2(cost.off.p50_ms)} p99 ${round2(cost.off.p99_ms)} ms, production ${cost.production.rps}/s p50 ${round2(cost.production.p50_ms)} p99 ${round2(cost.production.p99_ms)} ms`
+  )
+  return cost
 }
 
 async function service(
@@ -251,6 +302,7 @@ async function service(
   runs.list_last_page = await get(on.port, { pattern: `${BASE}?page=${pages}&limit=${LIMIT}&vipps_enabled=any`, n: 1 })
   for (const [name, load] of writes) runs[name] = await measureWrites(generator, dir, on.port, name, load, SECONDS, WARMUP_SECONDS)
   for (const run of Object.values(runs)) run.ratio_to_ceiling ??= round2(run.rps / ceilingRun.rps)
+  const approvalsCost = await approvalsSideBySide(generator, dir, store, size, env, databaseUrl, on.port)
 
   const lists: Record<string, Awaited<ReturnType<typeof timeList>>> = {}
   for (const [name, query] of LIST_FILTERS) lists[name] = await timeList(on.port, size, query)
@@ -279,6 +331,7 @@ async function service(
     runs,
     metrics_cost: metricsCost,
     auth_cost: authCost,
+    approvals_cost: approvalsCost,
     traces_cost: traces,
     lists,
     startup

@@ -20,6 +20,7 @@ import tracing from './http/tracing/plugin.js'
 import { closeServer, listenNow, Startup } from './http/startup.js'
 import { validatorCompiler } from './http/validation.js'
 import apiKeys from './api-keys/index.js'
+import changeRequests from './change-requests/index.js'
 import adminConsole from './console/index.js'
 import events from './events/index.js'
 import metrics from './metrics/index.js'
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(metrics, { config })
     await startup?.loading(LOADING[1]!)
     await app.register(orgs, { config })
+    await app.register(changeRequests, { config })
     await startup?.loading(LOADING[2]!)
     await app.register(events)
     await app.register(webhooks, { config })

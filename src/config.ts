@@ -63,6 +63,11 @@ export interface Config {
   /** How long a SQLite write waits for a lock held by another connection before a 503. */
   sqliteBusyTimeoutMs: number
   shutdownGraceMs: number
+  /**
+   * Four eyes (APPROVALS, APPROVAL_TTL_HOURS): `production` holds changes of production login
+   * settings as change requests until a second person approves; `off` applies every write at once.
+   */
+  approvals: { mode: 'production' | 'off'; ttlMs: number }
   /** Periodic backups of the SQLite database (BACKUP_DIR set); absent otherwise. */
   backup?: { dir: string; intervalMs: number; keep: number }
   /** OpenTelemetry traces, sent by OTLP/HTTP (protobuf): set when an OTLP endpoint is; absent (off) otherwise. */
@@ -295,6 +300,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 5_000, 0, 600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    approvals: approvalSettings(env),
     ...backupSettings(env, databaseUrl),
     ...tracingSettings(env)
   }
@@ -342,6 +348,15 @@ function otlpUrl(name: string, raw: string): string {
   if (!/^https?:$/.test(url.protocol)) throw new ConfigError(`${name} must be an http(s) URL (OTLP over HTTP), got "${raw}"`)
   if (url.username || url.password) throw new ConfigError(`${name} must not hold credentials: give them in OTEL_EXPORTER_OTLP_HEADERS`)
   return raw
+}
+
+/** APPROVALS (`production` or `off`, default off) and APPROVAL_TTL_HOURS (1 hour to 90 days, default 168). */
+function approvalSettings(env: Env): Config['approvals'] {
+  const raw = (env.APPROVALS ?? '').trim()
+  if (raw !== '' && raw !== 'production' && raw !== 'off') {
+    throw new ConfigError(`APPROVALS must be production (four eyes on production login settings) or off, got "${raw}"`)
+  }
+  return { mode: raw === 'production' ? 'production' : 'off', ttlMs: integer(env, 'APPROVAL_TTL_HOURS', 168, 1, 90 * 24) * 3_600_000 }
 }
 
 /** BACKUP_DIR, BACKUP_INTERVAL (one duration, 1s to 30d), BACKUP_KEEP: for the SQLite file only. */

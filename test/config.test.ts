@@ -104,6 +104,23 @@ describe('configuration', () => {
       expect(loadConfig({ ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000' }).oidc?.issuer).toBe('http://127.0.0.1:9000')
     })
   })
+  describe('four eyes (APPROVALS, APPROVAL_TTL_HOURS)', () => {
+    it('is off by default, with requests kept 168 hours', () => {
+      expect(loadConfig({}).approvals).toEqual({ mode: 'off', ttlMs: 168 * 3_600_000 })
+    })
+
+    it('takes production or off, and a TTL in whole hours', () => {
+      expect(loadConfig({ APPROVALS: 'production', APPROVAL_TTL_HOURS: '2' }).approvals).toEqual({ mode: 'production', ttlMs: 2 * 3_600_000 })
+      expect(loadConfig({ APPROVALS: 'off' }).approvals.mode).toBe('off')
+    })
+
+    it('refuses anything else, naming the variable', () => {
+      expect(() => loadConfig({ APPROVALS: 'on' })).toThrow(/APPROVALS must be production .* or off, got "on"/)
+      expect(() => loadConfig({ APPROVALS: 'test' })).toThrow(ConfigError)
+      expect(() => loadConfig({ APPROVAL_TTL_HOURS: '0' })).toThrow(/APPROVAL_TTL_HOURS must be between 1 and 2160/)
+      expect(() => loadConfig({ APPROVAL_TTL_HOURS: '1.5' })).toThrow(/APPROVAL_TTL_HOURS must be a whole number/)
+    })
+  })
 })
 
 describe('traces (OTEL_*)', () => {

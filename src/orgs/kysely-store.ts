@@ -16,7 +16,7 @@ import {
   type Page,
   type WriteContext
 } from './store.js'
-import { actorColumns, actorOf, fromColumns, type OrgConfigTable, type OrgTables, toColumns } from './tables.js'
+import { actorColumns, actorOf, approverColumns, approverOf, fromColumns, type OrgConfigTable, type OrgTables, toColumns } from './tables.js'
 
 type Db = Kysely<OrgTables>
 
@@ -130,7 +130,7 @@ export class KyselyOrgStore implements OrgStore {
     try {
       // PostgreSQL: the config and its event in one statement (itself a transaction): one round
       // trip instead of four (BEGIN, two INSERTs, COMMIT), which is what bounds creates per second.
-      if (this.postgres && !idempotency) {
+      if (this.postgres && !idempotency && !ctx.inTransaction) {
         const names = Object.keys(columns)
         const { rows } = await sql<Selectable<OrgConfigTable>>`
           with created as (
@@ -149,6 +149,7 @@ export class KyselyOrgStore implements OrgStore {
         const row = await trx.insertInto('vipps_org_configs').values(columns).returningAll().executeTakeFirstOrThrow()
         await recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        await ctx.inTransaction?.(trx)
         return toRecord(row)
       })
     } catch (err) {
@@ -173,6 +174,7 @@ export class KyselyOrgStore implements OrgStore {
         if (!row) return undefined
         await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        await ctx.inTransaction?.(trx)
         return toRecord(row)
       })
     )
@@ -192,6 +194,7 @@ export class KyselyOrgStore implements OrgStore {
         if (Number(result.numUpdatedRows) !== 1) return false
         await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        await ctx.inTransaction?.(trx)
         return true
       })
     )
@@ -204,17 +207,26 @@ export class KyselyOrgStore implements OrgStore {
   async history(orgId: string, offset: number, limit: number): Promise<Page<OrgEvent>> {
     const query = this.db.selectFrom('vipps_org_events').where('org_id', '=', orgId)
     const [rows, count] = await Promise.all([
-      query.select(['version', 'action', 'at', 'actor', 'actor_type', 'actor_id', 'changes']).orderBy('version').limit(limit).offset(offset).execute(),
+      query
+        .select(['version', 'action', 'at', 'actor', 'actor_type', 'actor_id', 'approved_by', 'approved_by_type', 'approved_by_id', 'changes'])
+        .orderBy('version')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
       query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()
     ])
     return {
-      items: rows.map((row) => ({
-        version: Number(row.version),
-        action: row.action,
-        at: row.at,
-        actor: actorOf(row),
-        changes: JSON.parse(row.changes) as Changes
-      })),
+      items: rows.map((row) => {
+        const approvedBy = approverOf(row)
+        return {
+          version: Number(row.version),
+          action: row.action,
+          at: row.at,
+          actor: actorOf(row),
+          ...(approvedBy ? { approved_by: approvedBy } : {}),
+          changes: JSON.parse(row.changes) as Changes
+        }
+      }),
       total: Number(count.total)
     }
   }
@@ -242,7 +254,16 @@ async function recordEvent(
 ): Promise<void> {
   await trx
     .insertInto('vipps_org_events')
-    .values({ org_id: orgId, version, action, at: ctx.at, ...actorColumns(ctx.actor), changes: JSON.stringify(changes), trace_context: traceContext })
+    .values({
+      org_id: orgId,
+      version,
+      action,
+      at: ctx.at,
+      ...actorColumns(ctx.actor),
+      ...(ctx.approvedBy ? approverColumns(ctx.approvedBy) : {}),
+      changes: JSON.stringify(changes),
+      trace_context: traceContext
+    })
     .execute()
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Clock, isoSeconds } from '../clock.js'
 import { encodeCursor, type Position } from '../events/cursor.js'
-import { EVENT_TYPES } from '../events/schemas.js'
+import { ORG_EVENT_TYPES } from '../events/schemas.js'
 import { problems } from '../http/problems.js'
 import type { CreateWebhookBody, UpdateWebhookBody, Webhook } from './schemas.js'
 import { newSecret, type SecretBox } from './secrets.js'
@@ -40,7 +40,7 @@ export class WebhookService {
       id: `wh_${randomBytes(12).toString('base64url')}`,
       url: body.url,
       description: body.description ?? '',
-      event_types: body.event_types ?? [...EVENT_TYPES],
+      event_types: body.event_types ?? [...ORG_EVENT_TYPES],
       enabled: body.enabled ?? true,
       secret: this.box.seal(secret),
       previous_secret: null,
