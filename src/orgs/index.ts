@@ -48,7 +48,7 @@ function logsEveryRequest(app: FastifyInstance): boolean {
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
     const { database } = app
-    const store = new KyselyOrgStore(database.db)
+    const store = new KyselyOrgStore(database.db, database.writer)
     const listIndex = new LiveOrgIndex(store)
     // The cache keys a config with the index's string of its org_id: one string per org for both.
     const cache = new OrgReadCache({ ...config.cache, sharedKey: (orgId) => listIndex.orgIdOf(orgId) })
