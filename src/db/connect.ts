@@ -22,7 +22,7 @@ export interface DatabaseHandle {
    * transaction and one fsync (group commit), each in its own savepoint; on PostgreSQL each is
    * its own transaction.
    */
-  writer: Writer
+  writer: Writer<Database>
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   /** The connection pool now (PostgreSQL); SQLite has one connection and no pool. */

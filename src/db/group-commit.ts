@@ -1,5 +1,4 @@
 import { type Kysely, sql, type Transaction } from 'kysely'
-import type { Database } from './connect.js'
 
 /** What the writer has done since the start, for the metrics. */
 export interface WriterStats {
@@ -15,12 +14,12 @@ export interface WriterStats {
  * Runs a feature's write in a transaction and resolves once that transaction has committed
  * (durably: the database's `synchronous` setting decides what a commit waits for).
  */
-export interface Writer {
+export interface Writer<DB = {}> {
   /**
    * `work` runs in a transaction, inside its own savepoint: when it throws, what it wrote is
    * rolled back and the error is its caller's alone. Resolves after the COMMIT returned.
    */
-  write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>
+  write<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T>
   stats(): WriterStats
   /** Resolves when every write handed over so far is answered (before the database closes). */
   drain(): Promise<void>
@@ -29,8 +28,8 @@ export interface Writer {
 /** The most writes one commit carries; the rest wait for the next one. */
 const MAX_WRITES_PER_COMMIT = 256
 
-interface Pending<T> {
-  work: (trx: Transaction<Database>) => Promise<T>
+interface Pending<DB, T> {
+  work: (trx: Transaction<DB>) => Promise<T>
   resolve(value: T): void
   reject(err: unknown): void
 }
@@ -43,20 +42,20 @@ interface Pending<T> {
  * batch is answered after the batch's COMMIT, never before; a failed COMMIT fails them all
  * (none of them is then applied).
  */
-export class GroupCommitWriter implements Writer {
-  private queue: Pending<unknown>[] = []
+export class GroupCommitWriter<DB> implements Writer<DB> {
+  private queue: Pending<DB, unknown>[] = []
   private running = false
   private scheduled = false
   private readonly counts: WriterStats = { commits: 0, writes: 0, largestCommit: 0 }
   private idle: Promise<void> = Promise.resolve()
   private becomeIdle: () => void = () => undefined
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<DB>) {}
 
-  write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  write<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
     if (!this.running && !this.scheduled && this.queue.length === 0) this.idle = new Promise((resolve) => (this.becomeIdle = resolve))
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve, reject } as Pending<unknown>)
+      this.queue.push({ work, resolve, reject } as Pending<DB, unknown>)
       this.schedule()
     })
   }
@@ -95,9 +94,9 @@ export class GroupCommitWriter implements Writer {
     }
   }
 
-  private async commitBatch(batch: Pending<unknown>[]): Promise<void> {
+  private async commitBatch(batch: Pending<DB, unknown>[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = []
-    let trx: Awaited<ReturnType<ReturnType<Kysely<Database>['startTransaction']>['execute']>>
+    let trx: Awaited<ReturnType<ReturnType<Kysely<DB>['startTransaction']>['execute']>>
     try {
       trx = await this.db.startTransaction().execute()
     } catch (err) {
@@ -139,12 +138,12 @@ export class GroupCommitWriter implements Writer {
  * Each write its own transaction, run at once: for PostgreSQL, whose pool runs writes side by
  * side on their own connections (and whose server already flushes concurrent commits together).
  */
-export class TransactionPerWrite implements Writer {
+export class TransactionPerWrite<DB> implements Writer<DB> {
   private readonly counts: WriterStats = { commits: 0, writes: 0, largestCommit: 0 }
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<DB>) {}
 
-  async write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  async write<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
     this.counts.commits++
     this.counts.writes++
     this.counts.largestCommit = 1

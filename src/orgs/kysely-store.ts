@@ -31,10 +31,10 @@ export class KyselyOrgStore implements OrgStore {
   // 002 are built so (PostgreSQL's default collation would order by language rules instead).
   private readonly bytewise: RawBuilder<unknown>
   private readonly postgres: boolean
-  private readonly writer: Writer
+  private readonly writer: Writer<Database>
 
   /** `writer`: where writes are made (the database handle's; without one, each write its own transaction). */
-  constructor(db: Kysely<Database>, writer: Writer = new TransactionPerWrite(db)) {
+  constructor(db: Kysely<Database>, writer: Writer<Database> = new TransactionPerWrite(db)) {
     this.db = db.withTables<OrgTables>()
     this.writer = writer
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter
