@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
 
 /** What the writer has done since the start, for the metrics. */
 export interface WriterStats {
@@ -24,6 +24,11 @@ export interface Writer<DB = {}> {
   /** Resolves when every write handed over so far is answered (before the database closes). */
   drain(): Promise<void>
 }
+
+// Compiled once: run for every write.
+const SAVEPOINT = CompiledQuery.raw('savepoint write')
+const RELEASE = CompiledQuery.raw('release write')
+const ROLLBACK_TO = CompiledQuery.raw('rollback to write')
 
 /** The most writes one commit carries; the rest wait for the next one. */
 const MAX_WRITES_PER_COMMIT = 256
@@ -105,14 +110,14 @@ export class GroupCommitWriter<DB> implements Writer<DB> {
     }
     try {
       for (const pending of batch) {
-        await sql`savepoint write`.execute(trx)
+        await trx.executeQuery(SAVEPOINT)
         try {
           const value = await pending.work(trx)
-          await sql`release write`.execute(trx)
+          await trx.executeQuery(RELEASE)
           outcomes.push({ ok: true, value })
         } catch (err) {
-          await sql`rollback to write`.execute(trx)
-          await sql`release write`.execute(trx)
+          await trx.executeQuery(ROLLBACK_TO)
+          await trx.executeQuery(RELEASE)
           outcomes.push({ ok: false, err })
         }
       }
