@@ -20,6 +20,11 @@ export interface Writer<DB = {}> {
    * rolled back and the error is its caller's alone. Resolves after the COMMIT returned.
    */
   write<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T>
+  /**
+   * A write that is one statement: on PostgreSQL it runs as it is (a statement is its own
+   * transaction: one round trip); on SQLite as `write` does.
+   */
+  writeStatement<T>(statement: (db: Kysely<DB>) => Promise<T>): Promise<T>
   stats(): WriterStats
   /** Resolves when every write handed over so far is answered (before the database closes). */
   drain(): Promise<void>
@@ -63,6 +68,10 @@ export class GroupCommitWriter<DB> implements Writer<DB> {
       this.queue.push({ work, resolve, reject } as Pending<DB, unknown>)
       this.schedule()
     })
+  }
+
+  writeStatement<T>(statement: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    return this.write(statement)
   }
 
   stats(): WriterStats {
@@ -153,6 +162,13 @@ export class TransactionPerWrite<DB> implements Writer<DB> {
     this.counts.writes++
     this.counts.largestCommit = 1
     return this.db.transaction().execute(work)
+  }
+
+  async writeStatement<T>(statement: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    this.counts.commits++
+    this.counts.writes++
+    this.counts.largestCommit = 1
+    return statement(this.db)
   }
 
   stats(): WriterStats {

@@ -134,7 +134,7 @@ export class KyselyOrgStore implements OrgStore {
       // trip instead of four (BEGIN, two INSERTs, COMMIT), which is what bounds creates per second.
       if (this.postgres && !idempotency) {
         const names = Object.keys(columns)
-        const { rows } = await sql<Selectable<OrgConfigTable>>`
+        const { rows } = await this.writer.writeStatement((db) => sql<Selectable<OrgConfigTable>>`
           with created as (
             insert into vipps_org_configs (${sql.join(names.map((name) => sql.ref(name)))})
             values (${sql.join(Object.values(columns))})
@@ -143,7 +143,7 @@ export class KyselyOrgStore implements OrgStore {
             insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes)
             select org_id, version, 'create', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)} from created
           )
-          select * from created`.execute(this.db)
+          select * from created`.execute(db))
         return toRecord(rows[0]!)
       }
       return await this.write(async (trx) => {
@@ -165,7 +165,7 @@ export class KyselyOrgStore implements OrgStore {
     // PostgreSQL: the version check, the update and its event in one statement (itself a
     // transaction): one round trip instead of four, as for create.
     if (this.postgres && !idempotency) {
-      const { rows } = await sql<Selectable<OrgConfigTable>>`
+      const { rows } = await this.writer.writeStatement((db) => sql<Selectable<OrgConfigTable>>`
         with updated as (
           update vipps_org_configs
           set ${sql.join(Object.entries(set).map(([name, value]) => sql`${sql.ref(name)} = ${value}`))}
@@ -175,7 +175,7 @@ export class KyselyOrgStore implements OrgStore {
           insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes)
           select org_id, version, 'update', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)} from updated
         )
-        select * from updated`.execute(this.db)
+        select * from updated`.execute(db))
       return rows[0] && toRecord(rows[0])
     }
     return keyedWrite(idempotency, () =>
