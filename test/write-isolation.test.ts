@@ -1,0 +1,102 @@
+import { expect, it } from 'vitest'
+import { BASE, createOrg, describeEachStore, validBody } from './support/app.js'
+
+/**
+ * Writes that arrive together (on SQLite: one transaction and one fsync, each write in its own
+ * savepoint) succeed or fail alone: a conflict, a stale If-Match or a constraint violation among
+ * them fails only its own request, and the others' versions, ETags, history and feed are exactly
+ * what they would be one by one.
+ */
+interface FeedEvent {
+  id: string
+  org_id: string
+  version: number
+  action: string
+}
+
+describeEachStore('writes that arrive together succeed or fail alone', (ctx, store) => {
+  it('a duplicate create, a lost twin, a stale If-Match and a bad field fail alone; the rest are applied with their versions, ETags and events', async () => {
+    const existing = Array.from({ length: 6 }, (_, i) => `iso_existing_${i}`)
+    for (const orgId of existing) await createOrg(ctx(), orgId)
+    const start = (await ctx().request({ method: 'GET', url: '/api/v1/events?after=now' })).json() as { next_cursor: string }
+
+    const fresh = Array.from({ length: 12 }, (_, i) => `iso_new_${i}`)
+    const requests = [
+      // Succeed: creates of new orgs, updates with the right If-Match, a delete.
+      ...fresh.map((orgId) => ({ expect: 201, options: { method: 'POST' as const, url: BASE, payload: validBody(orgId) } })),
+      ...existing.slice(0, 4).map((orgId) => ({
+        expect: 200,
+        options: { method: 'PUT' as const, url: `${BASE}/${orgId}`, headers: { 'if-match': '"1"' }, payload: { client_id: `${orgId}-v2` } }
+      })),
+      { expect: 200, options: { method: 'DELETE' as const, url: `${BASE}/${existing[4]}` } },
+      // Fail alone: a create of a live org (the unique index refuses it in the transaction), a
+      // stale If-Match, a field the rules refuse, an update of an org that does not exist.
+      { expect: 409, options: { method: 'POST' as const, url: BASE, payload: validBody(existing[5]!) } },
+      { expect: 412, options: { method: 'PUT' as const, url: `${BASE}/${existing[5]}`, headers: { 'if-match': '"7"' }, payload: { client_id: 'never' } } },
+      { expect: 400, options: { method: 'PUT' as const, url: `${BASE}/${existing[5]}`, payload: { redirect_uri: 'http://insecure.example.com/cb', environment: 'production' } } },
+      { expect: 404, options: { method: 'PUT' as const, url: `${BASE}/iso_nobody`, payload: { client_id: 'never' } } }
+    ]
+    // Two creates of the same org_id in the same moment: one wins, the other is a 409.
+    const twins = [0, 1].map(() => ctx().request({ method: 'POST', url: BASE, payload: validBody('iso_twin') }))
+    const answers = await Promise.all([...requests.map((r) => ctx().request(r.options)), ...twins])
+
+    expect(answers.slice(0, requests.length).map((res) => res.statusCode)).toEqual(requests.map((r) => r.expect))
+    expect(answers.slice(requests.length).map((res) => res.statusCode).sort()).toEqual([201, 409])
+    if (store === 'sqlite') {
+      // They did share commits (the failures among them included).
+      const metrics = (await ctx().request({ method: 'GET', url: '/metrics' })).body
+      expect(Number(/^vipps_orgs_db_largest_commit_writes (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(10)
+    }
+
+    // Versions and ETags as one by one: a new org is at 1, an updated one at 2, the untouched
+    // (every write on it failed) still at 1 with its fields as they were.
+    for (const orgId of fresh) expect((await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })).headers.etag).toBe('"1"')
+    for (const orgId of existing.slice(0, 4)) {
+      const res = await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })
+      expect(res.headers.etag).toBe('"2"')
+      expect(res.json().client_id).toBe(`${orgId}-v2`)
+    }
+    expect((await ctx().request({ method: 'GET', url: `${BASE}/${existing[4]}` })).statusCode).toBe(404)
+    const untouched = await ctx().request({ method: 'GET', url: `${BASE}/${existing[5]}` })
+    expect(untouched.headers.etag).toBe('"1"')
+    expect(untouched.json().client_id).toBe(validBody(existing[5]!).client_id)
+    expect((await ctx().request({ method: 'GET', url: `${BASE}/iso_twin` })).headers.etag).toBe('"1"')
+
+    // History: one event per applied write, versions without a gap; none for the failed ones.
+    const versions = async (orgId: string) =>
+      ((await ctx().request({ method: 'GET', url: `${BASE}/${orgId}/history?limit=100` })).json() as { data: { version: number; action: string }[] }).data.map(
+        (e) => `${e.version}:${e.action}`
+      )
+    for (const orgId of fresh) expect(await versions(orgId)).toEqual(['1:create'])
+    for (const orgId of existing.slice(0, 4)) expect(await versions(orgId)).toEqual(['1:create', '2:update'])
+    expect(await versions(existing[4]!)).toEqual(['1:create', '2:delete'])
+    expect(await versions(existing[5]!)).toEqual(['1:create'])
+    expect(await versions('iso_twin')).toEqual(['1:create'])
+
+    // The feed: exactly the applied writes, each once, ids growing, each org's in version order.
+    const feed = (await ctx().request({ method: 'GET', url: `/api/v1/events?after=${start.next_cursor}&limit=100` })).json() as { data: FeedEvent[] }
+    const applied = [...fresh.map((o) => `${o}:1`), ...existing.slice(0, 5).map((o) => `${o}:2`), 'iso_twin:1']
+    expect(feed.data.map((e) => `${e.org_id}:${e.version}`).sort()).toEqual(applied.sort())
+    expect(new Set(feed.data.map((e) => e.id)).size).toBe(applied.length)
+  })
+
+  // Five: a write retries a lost version race up to five times (service.ts), and in the worst
+  // order the fifth writer loses four.
+  it(`many writes to one org at once: each gets the next version once, none lost [${store}]`, async () => {
+    const orgId = 'iso_contended'
+    await createOrg(ctx(), orgId)
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => ctx().request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { client_id: `contended-${i}` } }))
+    )
+    expect(answers.map((res) => res.statusCode)).toEqual(Array(5).fill(200))
+    const history = (await ctx().request({ method: 'GET', url: `${BASE}/${orgId}/history?limit=100` })).json() as {
+      data: { version: number; changes: { client_id?: { to: string } } }[]
+    }
+    expect(history.data.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6])
+    const written = history.data.slice(1).map((e) => e.changes.client_id?.to)
+    expect(new Set(written)).toEqual(new Set(Array.from({ length: 5 }, (_, i) => `contended-${i}`)))
+    const current = await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })
+    expect(current.headers.etag).toBe('"6"')
+    expect(current.json().client_id).toBe(written.at(-1))
+  })
+})
