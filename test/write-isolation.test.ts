@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, validBody } from './support/app.js'
+import { BASE, createOrg, describeEachStore, queryDatabase, validBody } from './support/app.js'
 
 /**
  * Writes that arrive together (on SQLite: one transaction and one fsync, each write in its own
@@ -98,5 +98,57 @@ describeEachStore('writes that arrive together succeed or fail alone', (ctx, sto
     const current = await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })
     expect(current.headers.etag).toBe('"6"')
     expect(current.json().client_id).toBe(written.at(-1))
+  })
+
+  // A write may start from the read cache (src/orgs/service.ts, findForWrite). Here the cache is
+  // made stale on purpose: a change written straight into the database, as another instance's
+  // would be before its notification arrives. Every answer must still be the live config's.
+  it(`a write that starts from a stale cached config answers as the live one [${store}]`, async () => {
+    const orgId = 'iso_stale'
+    await createOrg(ctx(), orgId)
+    const original = validBody(orgId).client_id as string
+    const changeElsewhere = async (clientId: string) => {
+      const [row] = await queryDatabase<{ version: number }>(ctx().databaseUrl, 'select version from vipps_org_configs where org_id = ? and deleted_at is null', [orgId])
+      const version = Number(row!.version) + 1
+      await queryDatabase(ctx().databaseUrl, 'update vipps_org_configs set client_id = ?, version = ? where org_id = ? and deleted_at is null', [clientId, version, orgId])
+      await queryDatabase(
+        ctx().databaseUrl,
+        "insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes) values (?, ?, 'update', '2026-01-01T00:00:00Z', 'elsewhere', 'token', 'elsewhere', ?)",
+        [orgId, version, JSON.stringify({ client_id: { from: 'x', to: clientId } })]
+      )
+      return version
+    }
+    const cacheIt = async () => expect((await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })).statusCode).toBe(200)
+
+    // The cache holds v1 with the original client_id; the live config is v2, changed.
+    await cacheIt()
+    await changeElsewhere('changed-elsewhere')
+    // The same value as the cached one is a change of the live config, not "nothing changed".
+    const same = await ctx().request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { client_id: original } })
+    expect(same.statusCode).toBe(200)
+    let live = await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })
+    expect(live.json().client_id).toBe(original)
+    expect(live.headers.etag).toBe('"3"')
+
+    // If-Match of the live version (the cache's is older): applied, not a 412.
+    await cacheIt()
+    const v4 = await changeElsewhere('changed-again')
+    const matching = await ctx().request({ method: 'PUT', url: `${BASE}/${orgId}`, headers: { 'if-match': `"${v4}"` }, payload: { client_id: 'after-if-match' } })
+    expect(matching.statusCode).toBe(200)
+    // If-Match of the cached version, no longer live: a 412.
+    await cacheIt()
+    const cachedVersion = Number(String((await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })).headers.etag).slice(1, -1))
+    await changeElsewhere('changed-a-third-time')
+    const stale = await ctx().request({ method: 'PUT', url: `${BASE}/${orgId}`, headers: { 'if-match': `"${cachedVersion}"` }, payload: { client_id: 'never' } })
+    expect(stale.statusCode).toBe(412)
+    // No precondition: the stale version loses in the database, the retry reads the live one.
+    await cacheIt()
+    await changeElsewhere('changed-a-fourth-time')
+    expect((await ctx().request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { client_id: 'last' } })).statusCode).toBe(200)
+    live = await ctx().request({ method: 'GET', url: `${BASE}/${orgId}` })
+    expect(live.json().client_id).toBe('last')
+    const history = (await ctx().request({ method: 'GET', url: `${BASE}/${orgId}/history?limit=100` })).json() as { data: { version: number }[] }
+    expect(history.data.map((e) => e.version)).toEqual(Array.from({ length: history.data.length }, (_, i) => i + 1))
+    expect(live.headers.etag).toBe(`"${history.data.length}"`)
   })
 })
