@@ -2,12 +2,12 @@
  * The layers of src/, checked by `npm test` (`npm run check:layers`). Imports go downward only:
  *   ground    src/config.ts, src/clock.ts
  *   generic   src/db/, src/http/          (know no feature)
- *   features  src/orgs/ < src/events/ < src/webhooks/; src/api-keys/ (on orgs' field rules); src/console/, src/metrics/
+ *   features  src/orgs/ < src/change-requests/ < src/events/ < src/webhooks/; src/api-keys/ (on orgs' field rules); src/console/, src/metrics/
  *   wiring    src/app.ts, then src/server.ts
  *   packages  packages/client (stands alone), packages/cli (on the client only): no server code
  * Type-only imports count: they are the same coupling.
  */
-const FEATURES = '^src/(orgs|events|webhooks|api-keys|people|console|metrics)/'
+const FEATURES = '^src/(orgs|change-requests|events|webhooks|api-keys|people|console|metrics)/'
 
 module.exports = {
   forbidden: [
@@ -50,7 +50,14 @@ module.exports = {
       name: 'orgs-is-the-lowest-feature',
       severity: 'error',
       from: { path: '^src/orgs/' },
-      to: { path: '^src/(events|webhooks|api-keys|console|metrics)/' }
+      to: { path: '^src/(change-requests|events|webhooks|api-keys|console|metrics)/' }
+    },
+    {
+      name: 'change-requests-on-orgs',
+      severity: 'error',
+      comment: 'Four eyes builds on orgs (its write gate); the feed and webhooks build on it.',
+      from: { path: '^src/change-requests/' },
+      to: { path: '^src/(events|webhooks|api-keys|console|metrics|people)/' }
     },
     {
       name: 'events-below-webhooks',
@@ -69,7 +76,7 @@ module.exports = {
       severity: 'error',
       comment: 'API keys build on the access layer and org ids only: no feed, webhooks, console or metrics.',
       from: { path: '^src/api-keys/' },
-      to: { path: '^src/(events|webhooks|console|metrics)/' }
+      to: { path: '^src/(change-requests|events|webhooks|console|metrics)/' }
     },
     {
       name: 'app-is-not-imported',

@@ -4,7 +4,8 @@
  * bench/results/<date>.json and the table in bench/README.md (a full run), or its own
  * bench/results/<date>-partial-….json (a partial run; the README is left alone).
  *
- * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_AUTH_PAIRS=8
+ * BENCH_SIZES=1000,100000  BENCH_STORES=sqlite,postgres  BENCH_SECONDS=5  BENCH_ROUNDS=3  BENCH_AUTH_PAIRS=8  BENCH_APPROVAL_PAIRS=4
+ * BENCH_TRACE_ROUNDS=6  BENCH_TRACES_BASELINE=<commit> (today's build for the traces step: see traces-cost.ts)
  * BENCH_DATABASE_URL=postgres://…  (else an embedded PostgreSQL is started)
  */
 import { type ChildProcess, execFileSync } from 'node:child_process'
@@ -18,6 +19,7 @@ import { saveResults } from './results-file.js'
 import { readEveryOrg, seedBody, seedOrgs, serviceEnv } from './seed.js'
 import { cpuSeconds, rssMb, startCeiling, startService, stop } from './service-process.js'
 import { timeStartup } from './startup-time.js'
+import { buildBaseline, TRACES_BASELINE, tracesCost, tracesTable } from './traces-cost.js'
 
 const ROOT = join(import.meta.dirname, '..')
 const SIZES = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number)
@@ -27,6 +29,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 /** Pairs of short runs side by side: status without a credential, and with an API key (AUTH_READS=true). */
 const AUTH_PAIRS = Number(process.env.BENCH_AUTH_PAIRS ?? 8)
 const AUTH_SECONDS = 2
+/** Pairs of short write runs side by side: APPROVALS=off (the default) and APPROVALS=production. */
+const APPROVAL_PAIRS = Number(process.env.BENCH_APPROVAL_PAIRS ?? 4)
 const WARMUP_SECONDS = 1
 const COLD_SAMPLES = 31
 const LIMIT = 20
@@ -48,8 +52,8 @@ const LIST_FILTERS: [string, string][] = [
 
 // Every service process this run starts: stopped at the end even when a step fails.
 const started = new Set<ChildProcess>()
-async function startTracked(env: Record<string, string>) {
-  const service = await startService(env)
+async function startTracked(env: Record<string, string>, cwd?: string) {
+  const service = await startService(env, undefined, cwd)
   started.add(service.child)
   service.child.once('exit', () => started.delete(service.child))
   return service
@@ -110,13 +114,63 @@ async function timeList(port: number, size: number, query: string): Promise<{ pa
   return { page_1_ms: await times(1), last_page_ms: await times(lastPage), total, last_page: lastPage }
 }
 
+/**
+ * Four eyes (APPROVALS) beside the default (off), on the same data: creates of `test` orgs, which
+ * are never held, so both sides write the same rows; with APPROVALS=production each write also
+ * runs the write gate (the rule, and pending requests of the org made stale in its transaction).
+ * With APPROVALS=off no gate is set and the write path is the one measured above. Pairs of short
+ * runs, the order alternating; the ratio is per pair.
+ */
+async function approvalsSideBySide(
+  generator: 'wrk' | 'autocannon',
+  dir: string,
+  store: string,
+  size: number,
+  env: Record<string, string>,
+  databaseUrl: string,
+  offPort: number
+) {
+  const gated = await startTracked({ ...env, ...(await sameDataFor(databaseUrl, 'approvals')), APPROVALS: 'production' })
+  const tag = Date.now().toString(36)
+  // benchOrg(0) is a test org: a create like it is never held.
+  const load = (run: string): WriteLoad => ({ method: 'POST', path: BASE, body: JSON.stringify(seedBody(0)).replaceAll(benchOrgId(0), `ap_${tag}_${run}_{seq}`), n: size })
+  const pairs: { off: Measure; production: Measure; ratio: number }[] = []
+  try {
+    for (let i = 0; i < APPROVAL_PAIRS; i++) {
+      const measured: Partial<Record<'off' | 'production', Measure>> = {}
+      for (const side of i % 2 === 0 ? (['off', 'production'] as const) : (['production', 'off'] as const)) {
+        const port = side === 'off' ? offPort : gated.port
+        measured[side] = await measureWrites(generator, dir, port, `approvals-${side}-${i}`, load(`${side}${i}`), AUTH_SECONDS, WARMUP_SECONDS)
+      }
+      const { off, production } = measured as Record<'off' | 'production', Measure>
+      pairs.push({ off, production, ratio: round2(production.rps / off.rps) })
+    }
+  } finally {
+    await stop(gated.child)
+  }
+  const ratios = pairs.map((p) => p.ratio)
+  const side = (name: 'off' | 'production') => ({
+    rps: median(pairs.map((p) => p[name].rps)),
+    p50_ms: median(pairs.map((p) => p[name].p50_ms)),
+    p99_ms: median(pairs.map((p) => p[name].p99_ms)),
+    non2xx: pairs.reduce((n, p) => n + p[name].non2xx, 0)
+  })
+  const cost = { production_over_off: round2(median(ratios)), min: Math.min(...ratios), max: Math.max(...ratios), off: side('off'), production: side('production'), pairs }
+  console.log(
+    `  ${store} N=${size} creates (test orgs, never held) APPROVALS=production / off, ${pairs.length} pairs: ${cost.production_over_off} (pairs ${ratios.join(', ')}); ` +
+      `off ${cost.off.rps}/s p50 ${round2(cost.off.p50_ms)} p99 ${round2(cost.off.p99_ms)} ms, production ${cost.production.rps}/s p50 ${round2(cost.production.p50_ms)} p99 ${round2(cost.production.p99_ms)} ms`
+  )
+  return cost
+}
+
 async function service(
   generator: 'wrk' | 'autocannon',
   dir: string,
   store: string,
   size: number,
   databaseUrl: string,
-  ceiling: { child: ChildProcess; port: number }
+  ceiling: { child: ChildProcess; port: number },
+  baselineDir: string
 ) {
   const env = serviceEnv(databaseUrl, size)
   const on = await startTracked(env)
@@ -193,6 +247,17 @@ async function service(
     pairs.push({ none, key, ratio: round2(key.rps / none.rps), cpu_ratio: round2(none.cpu_us_per_request / key.cpu_us_per_request) })
   }
   await stop(auth.child)
+  // Traces: hot status reads of today's build, this one with tracing off, and tracing on at 1.0 and 0.01.
+  const traces = await tracesCost({
+    start: (extra, cwd) => startTracked({ ...env, ...extra }, cwd),
+    stop: (s) => stop(s.child),
+    sameData: (name) => sameDataFor(databaseUrl, name),
+    warm: (port) => readEveryOrg(port, size),
+    get: (port, load, seconds, warmup) => measureGet(generator, dir, port, load, seconds, warmup),
+    baselineDir,
+    status,
+    label: `${store} N=${size}`
+  })
   const pick = (list: Measure[]): Measure => ({
     rps: median(list.map((m) => m.rps)),
     ok: list.reduce((s, m) => s + m.ok, 0),
@@ -247,6 +312,7 @@ async function service(
     console.log(`  ${store} N=${size} ${name}: write ceiling ${before.rps}, ${name} ${measured.rps} (p50 ${measured.p50_ms} p99 ${measured.p99_ms} ms), write ceiling ${after.rps}`)
   }
   for (const run of Object.values(runs)) run.ratio_to_ceiling ??= round2(run.rps / ceilingRun.rps)
+  const approvalsCost = await approvalsSideBySide(generator, dir, store, size, env, databaseUrl, on.port)
 
   const lists: Record<string, Awaited<ReturnType<typeof timeList>>> = {}
   for (const [name, query] of LIST_FILTERS) lists[name] = await timeList(on.port, size, query)
@@ -266,6 +332,7 @@ async function service(
       `key ${authCost.key.rps} req/s p50 ${authCost.key.p50_ms} p99 ${authCost.key.p99_ms} ms ${authCost.key.cpu_us_per_request} µs CPU; ` +
       `by CPU per request ${authCost.cpu_key_over_none} (pairs ${cpuRatios.join(', ')})`
   )
+  console.log(`  ${store} N=${size} traces:\n${tracesTable([{ n: size, store, cost: traces }])}`)
   return {
     seed_per_s: seedPerSecond,
     rss_mb: { start: rssStart, after_create_and_read_once: rssAfterReads, metrics_off_after_reads: rssOff, end: rssEnd },
@@ -274,6 +341,8 @@ async function service(
     runs,
     metrics_cost: metricsCost,
     auth_cost: authCost,
+    approvals_cost: approvalsCost,
+    traces_cost: traces,
     lists,
     startup
   }
@@ -349,6 +418,8 @@ function table(results: Results): string {
     cost.join('\n'),
     `\nCost of access (status reads of the same build with AUTH_READS=true and an API key, beside status reads without a credential: ${AUTH_PAIRS} pairs of ${AUTH_SECONDS} s runs, the order alternating, each side warmed once; req/s, p50, p99 and the server's CPU time a request are the medians of the pairs; by CPU: CPU a request without a credential over with a key):\n`,
     access.join('\n'),
+    `\nCost of traces (status reads of today's build, commit ${String(results.settings.traces_baseline).slice(0, 12)}, main before traces, and of this build with tracing off, and on at 1.0 and 0.01 (parentbased_traceidratio, exported to an OTLP endpoint that drops them): each its own process on the same data, ${process.env.BENCH_TRACE_ROUNDS ?? 6} rounds of 3 s runs, the order turning; req/s, p50, p99 and CPU µs a request are medians of the rounds; the ratios are taken within each round: median (lowest – highest), then the same by CPU a request):\n`,
+    tracesTable(results.sizes.flatMap((size) => Object.entries(size.stores).map(([store, data]) => ({ n: size.n, store, cost: data.traces_cost })))),
     '\nStart-up of a new instance on the database just measured (median of 3; `npm run bench:startup` sets it beside its baselines):\n',
     startup.join('\n'),
     `\nCold list pages (one request right after a write, so no list cache answers; limit ${LIMIT}; median of ${COLD_SAMPLES}; × = time at ${large} over time at ${small}):\n`,
@@ -358,7 +429,9 @@ function table(results: Results): string {
 
 async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' })
+  const baseline = await buildBaseline()
   const databases = await benchDatabases(STORES, 'bench')
+  console.log(`today's build for the traces step: ${baseline.ref.slice(0, 12)} (dependencies ${baseline.dependencies})`)
   const sizes = []
   try {
     for (const n of SIZES) {
@@ -367,7 +440,7 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       try {
         for (const store of STORES) {
           // Dropped and checkpointed when done: its dirty pages are not written out during the next block.
-          stores[store] = await databases.withFresh(store, (databaseUrl) => service(generator, databases.dir, store, n, databaseUrl, ceiling))
+          stores[store] = await databases.withFresh(store, (databaseUrl) => service(generator, databases.dir, store, n, databaseUrl, ceiling, baseline.dir))
         }
       } finally {
         await stop(ceiling.child)
@@ -377,6 +450,7 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
   } finally {
     await Promise.all([...started].map((child) => stop(child)))
     await databases.close()
+    await baseline.remove()
   }
   return {
     date: new Date().toISOString(),
@@ -389,7 +463,8 @@ async function main(generator: 'wrk' | 'autocannon'): Promise<Results> {
       warmup_seconds: WARMUP_SECONDS,
       rounds: ROUNDS,
       log_level: 'warn',
-      postgres: databases.postgres
+      postgres: databases.postgres,
+      traces_baseline: TRACES_BASELINE
     },
     sizes
   }

@@ -30,13 +30,14 @@ export function startFlags(): string[] {
 
 /**
  * The built service (`npm run build` first) in its own process, writes unthrottled, logs at warn;
- * with `npm start`'s node flags, or with `flags` in their place.
+ * with `npm start`'s node flags, or with `flags` in their place; `cwd` names another built
+ * checkout of the service (an earlier one, say).
  */
-export async function startService(env: Record<string, string>, flags?: string[]): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, flags?: string[], cwd = ROOT): Promise<ServiceProcess> {
   const port = await freePort()
   const args = flags ? [...flags, startArgs().at(-1)!] : startArgs()
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, NODE_ENV: '', PORT: String(port), LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000', ...env },
     stdio: ['ignore', 'ignore', 'inherit']
   })

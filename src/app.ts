@@ -16,9 +16,11 @@ import rateLimit from './http/plugins/rate-limit.js'
 import securityHeaders from './http/plugins/security-headers.js'
 import { requestContext } from './http/request-context.js'
 import { serverOptions } from './http/server-options.js'
+import tracing from './http/tracing/plugin.js'
 import { closeServer, listenNow, Startup } from './http/startup.js'
 import { validatorCompiler } from './http/validation.js'
 import apiKeys from './api-keys/index.js'
+import changeRequests from './change-requests/index.js'
 import adminConsole from './console/index.js'
 import events from './events/index.js'
 import metrics from './metrics/index.js'
@@ -47,6 +49,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler())
   if (options.listen) app.log.info(`Server listening at ${await listenNow(app.server, options.listen.port, options.listen.host)}; starting`)
   try {
+    // Traces first (when configured): each request runs inside its span, from its first hook on.
+    await app.register(tracing, { config })
     // The HTTP layer: errors, request ids, bodies, headers, limits, the OpenAPI document.
     await app.register(problemHandlers)
     await app.register(collectRoutes)
@@ -59,13 +63,14 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await app.register(openapi, { config })
     await app.register(access, { config })
     await startup?.loading(LOADING[0]!)
-    await app.register(database, { config })
+    await app.register(database, { config, ...(app.tracing ? { tracer: app.tracing.tracer } : {}) })
     await app.register(backups, { config })
     await app.register(healthRoutes)
     // The features. Metrics first: it times every route registered after it.
     await app.register(metrics, { config })
     await startup?.loading(LOADING[1]!)
     await app.register(orgs, { config })
+    await app.register(changeRequests, { config })
     await startup?.loading(LOADING[2]!)
     await app.register(events)
     await app.register(webhooks, { config })

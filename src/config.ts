@@ -63,8 +63,38 @@ export interface Config {
   /** How long a SQLite write waits for a lock held by another connection before a 503. */
   sqliteBusyTimeoutMs: number
   shutdownGraceMs: number
+  /**
+   * Four eyes (APPROVALS, APPROVAL_TTL_HOURS): `production` holds changes of production login
+   * settings as change requests until a second person approves; `off` applies every write at once.
+   */
+  approvals: { mode: 'production' | 'off'; ttlMs: number }
   /** Periodic backups of the SQLite database (BACKUP_DIR set); absent otherwise. */
   backup?: { dir: string; intervalMs: number; keep: number }
+  /** OpenTelemetry traces, sent by OTLP/HTTP (protobuf): set when an OTLP endpoint is; absent (off) otherwise. */
+  tracing?: TracingConfig
+}
+
+/** The samplers of OTEL_TRACES_SAMPLER this service knows (the specification's, but jaeger_remote and xray). */
+export const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio'
+] as const
+export type TraceSampler = (typeof TRACE_SAMPLERS)[number]
+
+export interface TracingConfig {
+  /** Where spans are POSTed: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, or OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. */
+  tracesUrl: string
+  /** OTEL_SERVICE_NAME (default `vipps-orgs`). */
+  serviceName: string
+  /** OTEL_TRACES_SAMPLER (default parentbased_always_on) and OTEL_TRACES_SAMPLER_ARG, the ratio of the *traceidratio samplers (default 1). */
+  sampler: TraceSampler
+  ratio: number
+  /** OTEL_BSP_SCHEDULE_DELAY: the longest a finished span waits before it is sent (default 5000 ms). */
+  exportDelayMs: number
 }
 
 export class ConfigError extends Error {
@@ -270,8 +300,63 @@ export function loadConfig(env: Env = process.env): Config {
     },
     sqliteBusyTimeoutMs: integer(env, 'SQLITE_BUSY_TIMEOUT_MS', 5_000, 0, 600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
-    ...backupSettings(env, databaseUrl)
+    approvals: approvalSettings(env),
+    ...backupSettings(env, databaseUrl),
+    ...tracingSettings(env)
   }
+}
+
+/**
+ * OpenTelemetry's standard variables. Off unless OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_ENDPOINT is set (and then off again with OTEL_SDK_DISABLED=true or
+ * OTEL_TRACES_EXPORTER=none). The exporter itself reads OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT and
+ * _COMPRESSION; only OTLP over HTTP with protobuf is built in.
+ */
+function tracingSettings(env: Env): Pick<Config, 'tracing'> {
+  const signalUrl = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()
+  const baseUrl = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()
+  if (!signalUrl && !baseUrl) return {}
+  if (flag(env, 'OTEL_SDK_DISABLED')) return {}
+  const exporter = (env.OTEL_TRACES_EXPORTER ?? '').trim()
+  if (exporter === 'none') return {}
+  if (exporter !== '' && exporter !== 'otlp') throw new ConfigError(`OTEL_TRACES_EXPORTER must be otlp (or none), got "${exporter}"`)
+  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf').trim()
+  if (protocol !== 'http/protobuf') {
+    throw new ConfigError(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf (OTLP over HTTP, port 4318 of a collector), got "${protocol}"`)
+  }
+  const tracesUrl = signalUrl ? otlpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', signalUrl) : `${otlpUrl('OTEL_EXPORTER_OTLP_ENDPOINT', baseUrl!).replace(/\/$/, '')}/v1/traces`
+  const serviceName = env.OTEL_SERVICE_NAME?.trim() || 'vipps-orgs'
+  const samplerRaw = (env.OTEL_TRACES_SAMPLER || 'parentbased_always_on').trim()
+  const sampler = TRACE_SAMPLERS.find((name) => name === samplerRaw)
+  if (!sampler) throw new ConfigError(`OTEL_TRACES_SAMPLER must be one of ${TRACE_SAMPLERS.join(', ')}, got "${samplerRaw}"`)
+  const argRaw = env.OTEL_TRACES_SAMPLER_ARG?.trim()
+  let ratio = 1
+  if (argRaw && sampler.endsWith('traceidratio')) {
+    ratio = /^(0|1|0?\.\d+|1\.0*)$/.test(argRaw) ? Number(argRaw) : NaN
+    if (!(ratio >= 0 && ratio <= 1)) throw new ConfigError(`OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1 such as 0.01, got "${argRaw}"`)
+  }
+  return { tracing: { tracesUrl, serviceName, sampler, ratio, exportDelayMs: integer(env, 'OTEL_BSP_SCHEDULE_DELAY', 5_000, 1, 600_000) } }
+}
+
+function otlpUrl(name: string, raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL such as http://collector:4318, got "${raw}"`)
+  }
+  if (!/^https?:$/.test(url.protocol)) throw new ConfigError(`${name} must be an http(s) URL (OTLP over HTTP), got "${raw}"`)
+  if (url.username || url.password) throw new ConfigError(`${name} must not hold credentials: give them in OTEL_EXPORTER_OTLP_HEADERS`)
+  return raw
+}
+
+/** APPROVALS (`production` or `off`, default off) and APPROVAL_TTL_HOURS (1 hour to 90 days, default 168). */
+function approvalSettings(env: Env): Config['approvals'] {
+  const raw = (env.APPROVALS ?? '').trim()
+  if (raw !== '' && raw !== 'production' && raw !== 'off') {
+    throw new ConfigError(`APPROVALS must be production (four eyes on production login settings) or off, got "${raw}"`)
+  }
+  return { mode: raw === 'production' ? 'production' : 'off', ttlMs: integer(env, 'APPROVAL_TTL_HOURS', 168, 1, 90 * 24) * 3_600_000 }
 }
 
 /** BACKUP_DIR, BACKUP_INTERVAL (one duration, 1s to 30d), BACKUP_KEEP: for the SQLite file only. */

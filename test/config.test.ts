@@ -104,4 +104,71 @@ describe('configuration', () => {
       expect(loadConfig({ ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000' }).oidc?.issuer).toBe('http://127.0.0.1:9000')
     })
   })
+  describe('four eyes (APPROVALS, APPROVAL_TTL_HOURS)', () => {
+    it('is off by default, with requests kept 168 hours', () => {
+      expect(loadConfig({}).approvals).toEqual({ mode: 'off', ttlMs: 168 * 3_600_000 })
+    })
+
+    it('takes production or off, and a TTL in whole hours', () => {
+      expect(loadConfig({ APPROVALS: 'production', APPROVAL_TTL_HOURS: '2' }).approvals).toEqual({ mode: 'production', ttlMs: 2 * 3_600_000 })
+      expect(loadConfig({ APPROVALS: 'off' }).approvals.mode).toBe('off')
+    })
+
+    it('refuses anything else, naming the variable', () => {
+      expect(() => loadConfig({ APPROVALS: 'on' })).toThrow(/APPROVALS must be production .* or off, got "on"/)
+      expect(() => loadConfig({ APPROVALS: 'test' })).toThrow(ConfigError)
+      expect(() => loadConfig({ APPROVAL_TTL_HOURS: '0' })).toThrow(/APPROVAL_TTL_HOURS must be between 1 and 2160/)
+      expect(() => loadConfig({ APPROVAL_TTL_HOURS: '1.5' })).toThrow(/APPROVAL_TTL_HOURS must be a whole number/)
+    })
+  })
+})
+
+describe('traces (OTEL_*)', () => {
+  it('are off unless an OTLP endpoint is set', () => {
+    expect(loadConfig({}).tracing).toBeUndefined()
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'orgs', OTEL_TRACES_SAMPLER: 'always_on' }).tracing).toBeUndefined()
+  })
+
+  it('derive the traces URL from OTEL_EXPORTER_OTLP_ENDPOINT, take OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, and default the rest', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({
+      tracesUrl: 'http://collector:4318/v1/traces',
+      serviceName: 'vipps-orgs',
+      sampler: 'parentbased_always_on',
+      ratio: 1,
+      exportDelayMs: 5000
+    })
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example.com/' }).tracing?.tracesUrl).toBe('https://otel.example.com/v1/traces')
+    const both = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4318/custom/traces' }
+    expect(loadConfig(both).tracing?.tracesUrl).toBe('http://b:4318/custom/traces')
+  })
+
+  it('take the service name, the sampler and its ratio, and the export delay', () => {
+    const tracing = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_SERVICE_NAME: 'orgs-eu',
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.01',
+      OTEL_BSP_SCHEDULE_DELAY: '200'
+    }).tracing
+    expect(tracing).toMatchObject({ serviceName: 'orgs-eu', sampler: 'parentbased_traceidratio', ratio: 0.01, exportDelayMs: 200 })
+  })
+
+  it('are off again with OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none', () => {
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined()
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeUndefined()
+  })
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute/],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://user:pw@c:4318/v1/traces' }, /credentials.*OTEL_EXPORTER_OTLP_HEADERS/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, /http\/protobuf/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'zipkin' }, /OTEL_TRACES_EXPORTER/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_SAMPLER: 'sometimes' }, /OTEL_TRACES_SAMPLER must be one of/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' }, /OTEL_TRACES_SAMPLER_ARG/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: 'half' }, /OTEL_TRACES_SAMPLER_ARG/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_BSP_SCHEDULE_DELAY: 'soon' }, /OTEL_BSP_SCHEDULE_DELAY/]
+  ])('refuse %o with a message naming the setting', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message)
+  })
 })

@@ -8,8 +8,8 @@ import { freePort } from './support/postgres.js'
 
 /**
  * People sign in to the console with a real OpenID provider, in headless Chromium: two instances
- * of the service on one database (PostgreSQL when the suite has it), the console served by the
- * first. Sign in, see one's name and role, edit as an editor, be refused as a viewer, sign out
+ * of the service on one database (PostgreSQL when the suite has it; on SQLite alone, one instance,
+ * since one process serves a SQLite file), the console served by the first. Sign in, see one's name and role, edit as an editor, be refused as a viewer, sign out
  * (at the issuer too), and the old cookie is refused by the second instance.
  * The issuer puts the roles in the ID token here (the API tests take them from userinfo).
  */
@@ -55,7 +55,8 @@ beforeAll(async () => {
     PUBLIC_URL: base
   })
   a = await listenApp(env(baseA), '127.0.0.1', { consoleDir, databaseUrl, port: portA })
-  b = await listenApp(env(baseB), '127.0.0.1', { consoleDir, databaseUrl, port: portB })
+  // One process serves a SQLite file (it holds the file's lock): on SQLite alone the "other" instance is the same one.
+  b = store === 'postgres' ? await listenApp(env(baseB), '127.0.0.1', { consoleDir, databaseUrl, port: portB }) : a
   const created = await api(a.base, 'POST', '/api/v1/vipps-orgs', {
     headers: { authorization: `Bearer ${OPS}` },
     body: {
@@ -73,7 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await a?.close()
-  await b?.close()
+  if (b !== a) await b?.close()
   await issuer?.close()
   if (databaseUrl) await dropDatabase(databaseUrl)
   if (consoleDir) rmSync(consoleDir, { recursive: true, force: true })
@@ -113,7 +114,7 @@ async function noSeriousA11y(page: Page, where: string) {
   expect(violations, `axe on ${where}: ${JSON.stringify(violations, null, 2)}`).toEqual([])
 }
 
-describe(`people sign in to the console [${store}, two instances]`, () => {
+describe(`people sign in to the console [${store}, ${store === 'postgres' ? 'two instances' : 'one instance'}]`, () => {
   it('an editor signs in, sees their name and role, edits with the session’s CSRF token; signs out everywhere, and the old cookie is refused by the other instance', async () => {
     const { context, page, errors } = await freshPage()
     await page.goto(`${a.base}/console/orgs/${ORG}`)

@@ -212,7 +212,7 @@ describe('the console in Chromium', () => {
     const redirect = page.getByLabel('Redirect URI')
     expect(await redirect.getAttribute('aria-invalid')).toBe('true')
     expect(await redirect.getAttribute('aria-describedby')).toContain('field-redirect_uri-error')
-    expect(await page.evaluate('document.activeElement?.id')).toBe('field-redirect_uri')
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('field-redirect_uri') // focus moves in the next frame
     // nothing lost
     expect(await page.getByLabel('Org id').inputValue()).toBe(ORG)
     expect(await page.getByLabel('Client secret reference').inputValue()).toBe(`vault://orgs/${ORG}/vipps`)
@@ -499,7 +499,7 @@ describe('the console in Chromium', () => {
       await page.getByRole('button', { name: 'Save changes' }).click()
       await page.locator('#field-url-error').waitFor()
       expect(await url.getAttribute('aria-invalid')).toBe('true')
-      expect(await page.evaluate('document.activeElement?.id')).toBe('field-url')
+      await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('field-url')
       expect(await page.getByLabel('Description').inputValue()).toBe('Edited in the console') // nothing lost
       await noSeriousA11y('webhook edit with an error')
       await url.fill(`${receiver.url}/hooks/vipps`)
@@ -605,7 +605,7 @@ describe('the console in Chromium', () => {
       columns: 'thead th',
       rows: 'tbody tr'
     })).toEqual({
-      top: ['vipps-orgs console', 'Organizations', 'Webhooks', 'API docs', 'Sign out'],
+      top: ['vipps-orgs console', 'Organizations', 'Pending changes', 'Webhooks', 'API docs', 'Sign out'],
       heading: ['Organizations'],
       actions: ['New organization', 'Search'],
       filters: ['Search', 'Environment', 'Vipps login enabled'],

@@ -8,7 +8,7 @@ import { BASE, createOrg, describeEachStore, type TestApp, uniqueOrgId } from '.
  * an editor cannot manage keys or webhooks, a limited key cannot see or touch an org outside its
  * list. An operation this table does not know fails the test: a new route must say who may use it.
  */
-type Need = 'orgs:read' | 'orgs:write' | 'events:read' | 'webhooks:read' | 'webhooks:write' | 'api_keys:read' | 'api_keys:write' | 'authenticated' | 'none'
+type Need = 'orgs:read' | 'orgs:write' | 'events:read' | 'change_requests:read' | 'change_requests:decide' | 'webhooks:read' | 'webhooks:write' | 'api_keys:read' | 'api_keys:write' | 'authenticated' | 'none'
 
 const NEEDS: Record<string, Need> = {
   getHealth: 'none',
@@ -22,6 +22,12 @@ const NEEDS: Record<string, Need> = {
   updateOrg: 'orgs:write',
   deleteOrg: 'orgs:write',
   listEvents: 'events:read',
+  listChangeRequests: 'change_requests:read',
+  getChangeRequest: 'change_requests:read',
+  approveChangeRequest: 'change_requests:decide',
+  rejectChangeRequest: 'change_requests:decide',
+  // Only the requester withdraws (checked on the request): any reader may ask.
+  withdrawChangeRequest: 'change_requests:read',
   listWebhooks: 'webhooks:read',
   getWebhook: 'webhooks:read',
   listWebhookDeliveries: 'webhooks:read',
@@ -36,8 +42,8 @@ const NEEDS: Record<string, Need> = {
   revokeApiKey: 'api_keys:write'
 }
 
-const VIEWER = ['orgs:read', 'events:read', 'webhooks:read']
-const EDITOR = [...VIEWER, 'orgs:write']
+const VIEWER = ['orgs:read', 'events:read', 'change_requests:read', 'webhooks:read']
+const EDITOR = [...VIEWER, 'orgs:write', 'change_requests:decide']
 const ADMIN = [...EDITOR, 'webhooks:write', 'api_keys:read', 'api_keys:write']
 /** Webhooks and keys concern every org: a grant limited to some orgs has none of those rights. */
 const ALL_ORGS = ['webhooks:read', 'webhooks:write', 'api_keys:read', 'api_keys:write']
@@ -59,7 +65,7 @@ async function operationsOf(t: TestApp): Promise<Operation[]> {
 function urlOf(op: Operation, orgId: string): string {
   return op.path
     .replace('{org_id}', orgId)
-    .replace('{id}', op.path.startsWith('/api/v1/webhooks') ? 'wh_AAAAAAAAAAAAAAAA' : 'key_AAAAAAAAAAAAAAAA')
+    .replace('{id}', op.path.startsWith('/api/v1/webhooks') ? 'wh_AAAAAAAAAAAAAAAA' : op.path.startsWith('/api/v1/change-requests') ? 'cr_AAAAAAAAAAAAAAAA' : 'key_AAAAAAAAAAAAAAAA')
 }
 
 describeEachStore(

@@ -41,7 +41,8 @@ function principalOf(record: ApiKeyRecord): Principal {
     actor: Object.freeze({ type: 'api_key' as const, id: record.id, name: record.name }),
     grant: Object.freeze({ role: record.role, orgIds: record.org_ids === null ? null : Object.freeze([...record.org_ids]) }),
     expiresAt: record.expires_at,
-    via: 'bearer' as const
+    via: 'bearer' as const,
+    madeBy: Object.freeze({ ...record.created_by })
   })
 }
 

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
+import type { Tracer } from '@opentelemetry/api'
+import { type Dialect as KyselyDialect, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.js'
 import { GroupCommitWriter, TransactionPerWrite, type Writer } from './group-commit.js'
+import { tracedDialect } from './traced-dialect.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -40,9 +42,12 @@ export interface PoolStats {
 
 type Logger = { warn(obj: object, msg: string): void }
 
-export function openDatabase(config: Config, log: Logger): DatabaseHandle {
+/** With a tracer (tracing on), every statement run inside a traced operation is a span (traced-dialect.ts). */
+export function openDatabase(config: Config, log: Logger, tracer?: Tracer): DatabaseHandle {
   const file = sqliteFileOf(config.databaseUrl)
-  return file === undefined ? openPostgres(config.databaseUrl, config.pg, log) : openSqlite(file, config.sqliteBusyTimeoutMs)
+  const dialect = file === undefined ? 'postgres' : 'sqlite'
+  const traced = (inner: KyselyDialect) => (tracer ? tracedDialect(inner, tracer, dialect) : inner)
+  return file === undefined ? openPostgres(config.databaseUrl, config.pg, log, traced) : openSqlite(file, config.sqliteBusyTimeoutMs, traced)
 }
 
 /** The SQLite file a database URL names (`:memory:` for an in-memory one); undefined for PostgreSQL. */
@@ -54,7 +59,9 @@ export function sqliteFileOf(databaseUrl: string): string | undefined {
 
 const SQLITE_CACHE_KIB = 4096
 
-function openSqlite(file: string, busyTimeoutMs: number): DatabaseHandle {
+type Wrap = (dialect: KyselyDialect) => KyselyDialect
+
+function openSqlite(file: string, busyTimeoutMs: number, wrap: Wrap = (d) => d): DatabaseHandle {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
   const sqlite = new SQLite(file)
   // WAL: readers never wait for the writer. synchronous=FULL: an acknowledged write survives
@@ -66,7 +73,7 @@ function openSqlite(file: string, busyTimeoutMs: number): DatabaseHandle {
   // the recently written leaves; the rest of the file is in the OS's page cache, a read away. The
   // driver's default (16 MiB) filled up during 100,000 creates and stayed in the process's RSS.
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`)
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
+  const db = new Kysely<Database>({ dialect: wrap(new SqliteDialect({ database: withStatementCache(sqlite) })) })
   const writer = new GroupCommitWriter(db)
   const close = async () => {
     await writer.drain()
@@ -95,7 +102,7 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   }
 }
 
-function openPostgres(url: string, pgConfig: Config['pg'], log: Logger): DatabaseHandle {
+function openPostgres(url: string, pgConfig: Config['pg'], log: Logger, wrap: Wrap = (d) => d): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: pgConfig.poolMax,
@@ -110,7 +117,7 @@ function openPostgres(url: string, pgConfig: Config['pg'], log: Logger): Databas
   // lent out): a server restart must not kill the process. Its query fails; on release the pool
   // drops it, as it is no longer queryable.
   pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'PostgreSQL connection lost while in use')))
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: wrap(new PostgresDialect({ pool })) })
   const poolStats = () => ({ max: pgConfig.poolMax, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
   return { db, dialect: 'postgres', writer: new TransactionPerWrite(db), ping: () => ping(db), poolStats, close: () => db.destroy() }
 }

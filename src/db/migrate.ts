@@ -6,6 +6,8 @@ import * as webhooks from './migrations/004_webhooks.js'
 import * as access from './migrations/005_access.js'
 import * as webhookDueIndex from './migrations/006_webhook_due_index.js'
 import * as sessions from './migrations/007_sessions.js'
+import * as traceContext from './migrations/008_trace_context.js'
+import * as changeRequests from './migrations/009_change_requests.js'
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -14,7 +16,9 @@ const migrations: Record<string, Migration> = {
   '004_webhooks': webhooks,
   '005_access': access,
   '006_webhook_due_index': webhookDueIndex,
-  '007_sessions': sessions
+  '007_sessions': sessions,
+  '008_trace_context': traceContext,
+  '009_change_requests': changeRequests
 }
 
 /** Kysely's default name for the table of executed migrations. */

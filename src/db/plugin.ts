@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
@@ -18,12 +19,12 @@ declare module 'fastify' {
  * reach). Tools and tests may still open it beside the server (openDatabase takes no lock).
  */
 export default fp(
-  async (app: FastifyInstance, { config }: { config: Config }) => {
+  async (app: FastifyInstance, { config, tracer }: { config: Config; tracer?: Tracer }) => {
     const file = sqliteFileOf(config.databaseUrl)
     const lock = file === undefined || file === ':memory:' ? undefined : lockDatabase(file, 'server')
     let database: DatabaseHandle
     try {
-      database = openDatabase(config, app.log)
+      database = openDatabase(config, app.log, tracer)
     } catch (err) {
       lock?.release()
       throw err

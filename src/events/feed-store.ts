@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { Database, DatabaseHandle } from '../db/connect.js'
 import type { Changes, OrgEvent } from '../orgs/schemas.js'
 import { actorOf } from '../orgs/tables.js'
+import type { ChangeRequest } from '../orgs/write-gate.js'
 import { encodeCursor, type Position, START } from './cursor.js'
 import { EVENT_TYPE_OF_ACTION, type FeedEvent } from './schemas.js'
 
@@ -14,6 +15,8 @@ export interface FeedPage {
    * (PostgreSQL). Ask again shortly; no notification may come when that transaction ends.
    */
   pending: boolean
+  /** The trace context each event keeps (migration 008), by event id: only the events that have one. */
+  traceContexts: Map<string, string>
 }
 
 /** Which events a read returns: one org's, some orgs' (a limited grant), or (neither) all. */
@@ -36,34 +39,63 @@ export class FeedCannotContinue extends Error {
   override name = 'FeedCannotContinue'
 }
 
+/** A row of either log: the orgs' (vipps_org_events) or the change requests' (change_request_events). */
 interface EventRow {
   id: string | number
   /** As text: a bigint. (Not named txid: ORDER BY would then sort the text.) */
   txid_text?: string
   xmin?: string
   org_id: string
-  version: string | number
-  action: OrgEvent['action']
+  version: string | number | null
+  action: OrgEvent['action'] | null
+  /** change_request_events only: the event's type. */
+  cr_type: string | null
   at: string
   actor: string
   actor_type: string | null
   actor_id: string | null
-  changes: string
+  changes: string | null
+  /** change_request_events only: the request after the event (JSON). */
+  change_request: string | null
+  trace_context: string | null
 }
 
 function toFeedEvent(row: EventRow, position: Position): FeedEvent {
+  if (row.cr_type !== null && row.change_request !== null) {
+    const request = JSON.parse(row.change_request) as ChangeRequest
+    return {
+      id: encodeCursor(position),
+      type: row.cr_type as FeedEvent['type'],
+      org_id: row.org_id,
+      occurred_at: row.at,
+      actor: actorOf(row),
+      changes: request.changes,
+      change_request: request
+    }
+  }
   return {
     id: encodeCursor(position),
-    type: EVENT_TYPE_OF_ACTION[row.action],
+    type: EVENT_TYPE_OF_ACTION[row.action!],
     org_id: row.org_id,
     version: Number(row.version),
     occurred_at: row.at,
     actor: actorOf(row),
-    changes: JSON.parse(row.changes) as Changes
+    changes: JSON.parse(row.changes!) as Changes
   }
 }
 
-const COLUMNS = sql`id, org_id, version, action, at, actor, actor_type, actor_id, changes`
+const ORG_COLUMNS = sql`id, org_id, version, action, null as cr_type, at, actor, actor_type, actor_id, changes, null as change_request, trace_context`
+const REQUEST_COLUMNS = sql`id, org_id, null as version, null as action, type as cr_type, at, actor_name as actor, actor_type, actor_id, null as changes, change_request, null as trace_context`
+
+/** The trace contexts of the events read, by event id. */
+function traceContextsOf(rows: readonly EventRow[], events: readonly FeedEvent[]): Map<string, string> {
+  const contexts = new Map<string, string>()
+  events.forEach((event, i) => {
+    const kept = rows[i]!.trace_context
+    if (kept) contexts.set(event.id, kept)
+  })
+  return contexts
+}
 
 /** The filter as SQL conditions (`and …`); an empty list of orgs matches nothing. */
 function filterSql(filter: FeedFilter, postgres: boolean) {
@@ -85,16 +117,24 @@ class SqliteFeedStore implements FeedStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async readAfter(after: Position, limit: number, filter: FeedFilter = {}): Promise<FeedPage> {
+    // Both logs take their ids from one counter (migration 009): one order by id.
+    const where = sql`id > ${Number(after.id)} ${filterSql(filter, false)}`
     const { rows } = await sql<EventRow>`
-      select ${COLUMNS} from vipps_org_events where id > ${Number(after.id)} ${filterSql(filter, false)} order by id limit ${limit}
+      select * from (
+        select * from (select ${ORG_COLUMNS} from vipps_org_events where ${where} order by id limit ${limit})
+        union all
+        select * from (select ${REQUEST_COLUMNS} from change_request_events where ${where} order by id limit ${limit})
+      ) order by id limit ${limit}
     `.execute(this.db)
     const events = rows.map((row) => toFeedEvent(row, { txid: 0n, id: BigInt(row.id) }))
     const lastRow = rows.at(-1)
-    return { events, pending: false, ...(lastRow ? { last: { txid: 0n, id: BigInt(lastRow.id) } } : {}) }
+    return { events, pending: false, traceContexts: traceContextsOf(rows, events), ...(lastRow ? { last: { txid: 0n, id: BigInt(lastRow.id) } } : {}) }
   }
 
   async end(): Promise<Position> {
-    const { rows } = await sql<{ id: number | null }>`select max(id) as id from vipps_org_events`.execute(this.db)
+    const { rows } = await sql<{ id: number | null }>`
+      select max(id) as id from (select max(id) as id from vipps_org_events union all select max(id) from change_request_events)
+    `.execute(this.db)
     return { txid: 0n, id: BigInt(rows[0]?.id ?? 0) }
   }
 
@@ -114,11 +154,15 @@ class PostgresFeedStore implements FeedStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async readAfter(after: Position, limit: number, filter: FeedFilter = {}): Promise<FeedPage> {
+    // Both logs share the sequence of ids and record their transaction ids (migration 009): one (txid, id) order.
+    const where = sql`(txid, id) > (${after.txid.toString()}::xid8, ${after.id.toString()}::bigint) ${filterSql(filter, true)}`
     const { rows } = await sql<EventRow>`
-      select ${COLUMNS}, txid::text as txid_text, pg_snapshot_xmin(pg_current_snapshot())::text as xmin
-      from vipps_org_events
-      where (txid, id) > (${after.txid.toString()}::xid8, ${after.id.toString()}::bigint) ${filterSql(filter, true)}
-      order by txid, id
+      select e.*, e.txid_order::text as txid_text, pg_snapshot_xmin(pg_current_snapshot())::text as xmin from (
+        (select ${ORG_COLUMNS}, txid as txid_order from vipps_org_events where ${where} order by txid, id limit ${limit})
+        union all
+        (select ${REQUEST_COLUMNS}, txid from change_request_events where ${where} order by txid, id limit ${limit})
+      ) as e
+      order by e.txid_order, e.id
       limit ${limit}
     `.execute(this.db)
     const events: FeedEvent[] = []
@@ -128,13 +172,16 @@ class PostgresFeedStore implements FeedStore {
       last = { txid: BigInt(row.txid_text!), id: BigInt(row.id) }
       events.push(toFeedEvent(row, last))
     }
-    return { events, pending: events.length < rows.length, ...(last ? { last } : {}) }
+    return { events, pending: events.length < rows.length, traceContexts: traceContextsOf(rows, events), ...(last ? { last } : {}) }
   }
 
   async end(): Promise<Position> {
     const { rows } = await sql<{ txid_text: string; id: string }>`
-      select txid::text as txid_text, id from vipps_org_events
-      where txid < pg_snapshot_xmin(pg_current_snapshot())
+      select txid::text as txid_text, id from (
+        (select txid, id from vipps_org_events where txid < pg_snapshot_xmin(pg_current_snapshot()) order by txid desc, id desc limit 1)
+        union all
+        (select txid, id from change_request_events where txid < pg_snapshot_xmin(pg_current_snapshot()) order by txid desc, id desc limit 1)
+      ) as last
       order by txid desc, id desc
       limit 1
     `.execute(this.db)

@@ -21,6 +21,9 @@ export const PROBLEM_TITLES = {
   uri_too_long: 'URI too long',
   invalid_cursor: 'Invalid cursor',
   secrets_key_required: 'SECRETS_KEY required',
+  self_approval: 'Self-approval refused',
+  change_request_closed: 'Change request closed',
+  change_request_stale: 'Change request stale',
   internal_error: 'Internal server error'
 } as const
 

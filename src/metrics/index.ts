@@ -119,6 +119,16 @@ export default fp(
       g.set(await webhooks().queueDepth())
     })
 
+    // Four eyes: from the shared table (all instances).
+    const pending = () => app.changeRequestStats()
+    gauge('vipps_orgs_change_requests_pending', 'Change requests waiting for a second person (pending, not expired; all instances)', [], async (g) => {
+      g.set((await pending()).count)
+    })
+    gauge('vipps_orgs_change_requests_oldest_pending_age_seconds', 'How long the oldest pending change request has waited (0 when none waits)', [], async (g) => {
+      const { oldestRequestedAt } = await pending()
+      g.set(oldestRequestedAt ? Math.max(0, (Date.now() - Date.parse(oldestRequestedAt)) / 1000) : 0)
+    })
+
     // Only when the server makes backups (BACKUP_DIR): absent otherwise, not a misleading 0.
     const backups = app.backupStats
     if (backups) {

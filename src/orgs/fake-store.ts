@@ -112,7 +112,7 @@ export class FakeOrgStore implements OrgStore {
   }
 
   private record(orgId: string, version: number, action: OrgEvent['action'], changes: Changes, ctx: WriteContext): void {
-    this.events.push({ org_id: orgId, version, action, at: ctx.at, actor: { ...ctx.actor }, changes })
+    this.events.push({ org_id: orgId, version, action, at: ctx.at, actor: { ...ctx.actor }, ...(ctx.approvedBy ? { approved_by: { ...ctx.approvedBy } } : {}), changes })
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
+import type { Principal } from '../http/access/principal.js'
 import { validatorCompiler } from '../http/validation.js'
 import { announceChanges, startChangeListener } from './cache-invalidation.js'
 import { OrgChanges } from './changes.js'
@@ -11,6 +12,8 @@ import { OrgReadCache, type ReadCacheStats } from './read-cache.js'
 import { redirectUriShapeError } from './redirect-uri.js'
 import { BASE_PATH, orgRoutes } from './routes.js'
 import { OrgService } from './service.js'
+import type { TransactionHook } from './store.js'
+import type { ApprovedWrite, WriteGate } from './write-gate.js'
 
 /** How the orgs feature's in-memory parts are doing, for the metrics. */
 export interface OrgStats {
@@ -30,7 +33,17 @@ declare module 'fastify' {
     /** Committed changes of org configs, from this instance and (PostgreSQL) every other. */
     orgChanges: OrgChanges
     orgStats(): OrgStats
+    /** The extension point of org writes for the features above orgs (four eyes: change requests). */
+    orgWrites: OrgWrites
   }
+}
+
+/** What orgs lets a feature above it do with its writes. */
+export interface OrgWrites {
+  /** Registers the one write gate: writes it holds answer 202 instead of being applied. */
+  setGate(gate: WriteGate): void
+  /** Applies an approved held write (with `inTransaction` in its transaction) if the org is still at its base version. */
+  applyApproved(write: ApprovedWrite, approvedBy: Principal['actor'], inTransaction: TransactionHook): Promise<boolean>
 }
 
 const MAX_TIMED_WRITES = 10_000
@@ -48,13 +61,22 @@ function logsEveryRequest(app: FastifyInstance): boolean {
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
     const { database } = app
-    const store = new KyselyOrgStore(database.db, database.writer)
+    const { tracing } = app
+    // With tracing on, a change's event keeps the trace context of the request that made it.
+    const store = new KyselyOrgStore(database.db, {
+      ...(tracing ? { traceContext: () => tracing.activeTraceparent() } : {}),
+      writer: database.writer
+    })
     const listIndex = new LiveOrgIndex(store)
     // The cache keys a config with the index's string of its org_id: one string per org for both.
     const cache = new OrgReadCache({ ...config.cache, sharedKey: (orgId) => listIndex.orgIdOf(orgId) })
     const changes = new OrgChanges()
     const service = new OrgService(store, cache, undefined, changes, listIndex)
     app.decorate('orgChanges', changes)
+    app.decorate('orgWrites', {
+      setGate: (gate) => service.setWriteGate(gate),
+      applyApproved: (write, approvedBy, inTransaction) => service.applyApproved(write, approvedBy, inTransaction)
+    } satisfies OrgWrites)
     // On PostgreSQL other instances write too: hear their changes. (SQLite has one writer: this process.)
     // The listener (re)loads the list index whenever it (re)connects.
     const stats = (): OrgStats => ({ cache: cache.stats(), listIndexEntries: listIndex.size })

@@ -17,7 +17,7 @@ import {
   type Page,
   type WriteContext
 } from './store.js'
-import { actorColumns, actorOf, fromColumns, type OrgConfigTable, type OrgTables, toColumns } from './tables.js'
+import { actorColumns, actorOf, approverColumns, approverOf, fromColumns, type OrgConfigTable, type OrgTables, toColumns } from './tables.js'
 
 type Db = Kysely<OrgTables>
 type Writing = Transaction<OrgTables>
@@ -32,11 +32,17 @@ export class KyselyOrgStore implements OrgStore {
   private readonly bytewise: RawBuilder<unknown>
   private readonly postgres: boolean
   private readonly writer: Writer<Database>
+  /** The trace context a change's event keeps (tracing on: the request's span); null when off. */
+  private readonly traceContext: () => string | null
 
-  /** `writer`: where writes are made (the database handle's; without one, each write its own transaction). */
-  constructor(db: Kysely<Database>, writer: Writer<Database> = new TransactionPerWrite(db)) {
+  /**
+   * `writer`: where writes are made (the database handle's; without one, each write its own
+   * transaction).
+   */
+  constructor(db: Kysely<Database>, options: { traceContext?: () => string | null; writer?: Writer<Database> } = {}) {
     this.db = db.withTables<OrgTables>()
-    this.writer = writer
+    this.traceContext = options.traceContext ?? (() => null)
+    this.writer = options.writer ?? new TransactionPerWrite(db)
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter
     this.bytewise = this.postgres ? sql` collate "C"` : sql``
   }
@@ -132,7 +138,7 @@ export class KyselyOrgStore implements OrgStore {
     try {
       // PostgreSQL: the config and its event in one statement (itself a transaction): one round
       // trip instead of four (BEGIN, two INSERTs, COMMIT), which is what bounds creates per second.
-      if (this.postgres && !idempotency) {
+      if (this.postgres && !idempotency && !ctx.inTransaction) {
         const names = Object.keys(columns)
         const { rows } = await this.writer.writeStatement((db) => sql<Selectable<OrgConfigTable>>`
           with created as (
@@ -140,16 +146,18 @@ export class KyselyOrgStore implements OrgStore {
             values (${sql.join(Object.values(columns))})
             returning *
           ), event as (
-            insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes)
-            select org_id, version, 'create', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)} from created
+            insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes, trace_context)
+            select org_id, version, 'create', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)}, ${this.traceContext()}
+            from created
           )
           select * from created`.execute(db))
         return toRecord(rows[0]!)
       }
       return await this.write(async (trx) => {
         const row = await trx.insertInto('vipps_org_configs').values(columns).returningAll().executeTakeFirstOrThrow()
-        await recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx)
+        await recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        await ctx.inTransaction?.(trx)
         return toRecord(row)
       })
     } catch (err) {
@@ -164,7 +172,8 @@ export class KyselyOrgStore implements OrgStore {
     const set = { ...toColumns(values as Partial<ConfigFields>), version: current.version + 1, updated_at: ctx.at }
     // PostgreSQL: the version check, the update and its event in one statement (itself a
     // transaction): one round trip instead of four, as for create.
-    if (this.postgres && !idempotency) {
+    // (Not for a change request's approval: it runs more in the same transaction, and names its approver.)
+    if (this.postgres && !idempotency && !ctx.inTransaction && !ctx.approvedBy) {
       const { rows } = await this.writer.writeStatement((db) => sql<Selectable<OrgConfigTable>>`
         with updated as (
           update vipps_org_configs
@@ -172,8 +181,9 @@ export class KyselyOrgStore implements OrgStore {
           where org_id = ${current.org_id} and deleted_at is null and version = ${current.version}
           returning *
         ), event as (
-          insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes)
-          select org_id, version, 'update', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)} from updated
+          insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes, trace_context)
+          select org_id, version, 'update', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)}, ${this.traceContext()}
+          from updated
         )
         select * from updated`.execute(db))
       return rows[0] && toRecord(rows[0])
@@ -189,8 +199,9 @@ export class KyselyOrgStore implements OrgStore {
           .returningAll()
           .executeTakeFirst()
         if (!row) return undefined
-        await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx)
+        await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        await ctx.inTransaction?.(trx)
         return toRecord(row)
       })
     )
@@ -208,8 +219,9 @@ export class KyselyOrgStore implements OrgStore {
           .where('version', '=', current.version)
           .executeTakeFirst()
         if (Number(result.numUpdatedRows) !== 1) return false
-        await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx)
+        await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx, this.traceContext())
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
+        await ctx.inTransaction?.(trx)
         return true
       })
     )
@@ -227,17 +239,26 @@ export class KyselyOrgStore implements OrgStore {
   async history(orgId: string, offset: number, limit: number): Promise<Page<OrgEvent>> {
     const query = this.db.selectFrom('vipps_org_events').where('org_id', '=', orgId)
     const [rows, count] = await Promise.all([
-      query.select(['version', 'action', 'at', 'actor', 'actor_type', 'actor_id', 'changes']).orderBy('version').limit(limit).offset(offset).execute(),
+      query
+        .select(['version', 'action', 'at', 'actor', 'actor_type', 'actor_id', 'approved_by', 'approved_by_type', 'approved_by_id', 'changes'])
+        .orderBy('version')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
       query.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow()
     ])
     return {
-      items: rows.map((row) => ({
-        version: Number(row.version),
-        action: row.action,
-        at: row.at,
-        actor: actorOf(row),
-        changes: JSON.parse(row.changes) as Changes
-      })),
+      items: rows.map((row) => {
+        const approvedBy = approverOf(row)
+        return {
+          version: Number(row.version),
+          action: row.action,
+          at: row.at,
+          actor: actorOf(row),
+          ...(approvedBy ? { approved_by: approvedBy } : {}),
+          changes: JSON.parse(row.changes) as Changes
+        }
+      }),
       total: Number(count.total)
     }
   }
@@ -260,11 +281,21 @@ async function recordEvent(
   version: number,
   action: OrgEvent['action'],
   changes: Changes,
-  ctx: WriteContext
+  ctx: WriteContext,
+  traceContext: string | null
 ): Promise<void> {
   await trx
     .insertInto('vipps_org_events')
-    .values({ org_id: orgId, version, action, at: ctx.at, ...actorColumns(ctx.actor), changes: JSON.stringify(changes) })
+    .values({
+      org_id: orgId,
+      version,
+      action,
+      at: ctx.at,
+      ...actorColumns(ctx.actor),
+      ...(ctx.approvedBy ? approverColumns(ctx.approvedBy) : {}),
+      changes: JSON.stringify(changes),
+      trace_context: traceContext
+    })
     .execute()
 }
 

@@ -22,6 +22,7 @@ import {
   UpdateOrgBody
 } from './schemas.js'
 import type { OrgScope, OrgService, WriteResult } from './service.js'
+import { ChangeRequest, HeldForApproval } from './write-gate.js'
 import { fullBody, statusBody, VIEW_CACHE_CONTROL, VIEW_CONTENT_TYPE, type OrgView, type ViewBody } from './views.js'
 
 export const BASE_PATH = '/api/v1/vipps-orgs'
@@ -33,6 +34,13 @@ export interface OrgRoutesOptions {
 
 const errors = problemResponses
 const notModified = { 304: notModifiedResponse }
+/** With APPROVALS=production a write of production login settings waits for a second person. */
+const held = {
+  202: jsonResponse(ChangeRequest, 'Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it (with Idempotent-Replayed: the first answer again)', [
+    'Location',
+    'Idempotent-Replayed'
+  ])
+}
 
 const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
@@ -60,6 +68,21 @@ function sendView(request: FastifyRequest, reply: FastifyReply, view: OrgView, b
   reply.header('etag', view.etag).header('cache-control', VIEW_CACHE_CONTROL)
   if (noneMatchHits(request.headers['if-none-match'], view.etag)) return reply.code(304).send()
   return reply.type(VIEW_CONTENT_TYPE).send(body(view))
+}
+
+/**
+ * A write that may be held for approval (four eyes): its answer, or 202 with the change request
+ * and its Location.
+ */
+async function writeOrHold<T>(reply: FastifyReply, write: () => Promise<T>): Promise<T | ChangeRequest> {
+  try {
+    return await write()
+  } catch (err) {
+    if (!(err instanceof HeldForApproval)) throw err
+    reply.code(202).header('location', err.held.location)
+    if (err.replayed) reply.header('idempotent-replayed', 'true')
+    return err.held.body
+  }
 }
 
 /**
@@ -135,15 +158,17 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
             'ETag',
             'Idempotent-Replayed'
           ]),
+          ...held,
           ...errors
         }
       }
     },
-    async (request, reply) => {
-      const result = await service.create(request.body, request.principal, request.headers['idempotency-key'])
-      reply.header('location', `${BASE_PATH}/${result.body.org_id}`)
-      return sendWritten(reply, result)
-    }
+    (request, reply) =>
+      writeOrHold(reply, async () => {
+        const result = await service.create(request.body, request.principal, request.headers['idempotency-key'])
+        reply.header('location', `${BASE_PATH}/${result.body.org_id}`)
+        return sendWritten(reply, result)
+      })
   )
 
   app.get(
@@ -174,13 +199,18 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
         params: OrgIdParams,
         headers: WriteHeaders,
         body: UpdateOrgBody,
-        response: { 200: jsonResponse(UpdatedOrg, 'Changed (or, with Idempotent-Replayed, the first response again)', ['ETag', 'Idempotent-Replayed']), ...errors }
+        response: {
+          200: jsonResponse(UpdatedOrg, 'Changed (or, with Idempotent-Replayed, the first response again)', ['ETag', 'Idempotent-Replayed']),
+          ...held,
+          ...errors
+        }
       }
     },
     async (request, reply) => {
       const { 'if-match': ifMatch, 'idempotency-key': key } = request.headers
-      const result = await service.update(request.params.org_id, request.body, request.principal, ifMatchPrecondition(ifMatch), key)
-      return sendWritten(reply, result)
+      return writeOrHold(reply, async () =>
+        sendWritten(reply, await service.update(request.params.org_id, request.body, request.principal, ifMatchPrecondition(ifMatch), key))
+      )
     }
   )
 
@@ -198,13 +228,16 @@ export const orgRoutes: FastifyPluginAsyncTypebox<OrgRoutesOptions> = async (app
           200: jsonResponse(DeletedOrg, 'Deleted (the row and its history are kept; with Idempotent-Replayed, the first response again)', [
             'Idempotent-Replayed'
           ]),
+          ...held,
           ...errors
         }
       }
     },
     async (request, reply) => {
       const { 'if-match': ifMatch, 'idempotency-key': key } = request.headers
-      return sendWritten(reply, await service.softDelete(request.params.org_id, request.principal, ifMatchPrecondition(ifMatch), key))
+      return writeOrHold(reply, async () =>
+        sendWritten(reply, await service.softDelete(request.params.org_id, request.principal, ifMatchPrecondition(ifMatch), key))
+      )
     }
   )
 

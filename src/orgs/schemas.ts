@@ -18,7 +18,7 @@ import { withMessages } from '../http/validation.js'
  * TypeScript infers the types from them.
  */
 
-const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 UTC', examples: ['2026-03-26T10:00:00Z'] })
+export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 UTC', examples: ['2026-03-26T10:00:00Z'] })
 type Fields = typeof ConfigFields.properties
 
 /** A field's schema without its default: as a response (a serializer would fill it in) or a filter. */
@@ -159,7 +159,7 @@ const Pagination = Type.Object(
 export const OrgList = Type.Object({ data: Type.Array(OrgSummary), pagination: Pagination }, { title: 'OrgList' })
 
 /** One field's change in the history: its value before (null on create) and after. */
-const FieldChange = Type.Object({ from: Type.Unknown(), to: Type.Unknown() }, { title: 'FieldChange' })
+export const FieldChange = Type.Object({ from: Type.Unknown(), to: Type.Unknown() }, { title: 'FieldChange' })
 
 export const OrgEvent = Type.Object(
   {
@@ -167,6 +167,7 @@ export const OrgEvent = Type.Object(
     action: stringEnum(['create', 'update', 'delete'] as const),
     at: Timestamp,
     actor: ActorSchema,
+    approved_by: Type.Optional({ ...ActorSchema, description: 'Who approved the change, when it waited for approval (four eyes); actor asked for it' }),
     changes: Type.Record(Type.String(), FieldChange, { description: 'Each changed field with its old and new value' })
   },
   { title: 'OrgEvent' }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { type Clock, nowIso } from '../clock.js'
-import { actorKey, inOrgScope, orgScopeOf, type Principal } from '../http/access/principal.js'
+import { type Actor, actorKey, inOrgScope, orgScopeOf, type Principal } from '../http/access/principal.js'
 import type { Precondition } from '../http/etag.js'
 import { idempotencyCutoff, replayOf, requestHash } from '../http/idempotency.js'
 import { Problem, problems } from '../http/problems.js'
@@ -9,7 +9,7 @@ import { OrgChanges } from './changes.js'
 import type { LiveOrgIndex } from './live-index.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
-import type { CreateOrgBody, DeletedOrg, OrgConfig, OrgSummary, UpdatedOrg, UpdateOrgBody } from './schemas.js'
+import type { Changes, CreateOrgBody, DeletedOrg, OrgConfig, OrgSummary, UpdatedOrg, UpdateOrgBody } from './schemas.js'
 import {
   AlreadyExistsError,
   type FieldChanges,
@@ -19,9 +19,11 @@ import {
   type OrgRecord,
   type OrgStore,
   type Page,
+  type TransactionHook,
   type WriteContext
 } from './store.js'
 import { type OrgView, toView } from './views.js'
+import { type ApprovedWrite, CHANGE_REQUESTS_PATH, type ChangeRequest, HeldForApproval, type ProposedWrite, type WriteGate } from './write-gate.js'
 
 const MAX_WRITE_ATTEMPTS = 5
 
@@ -72,6 +74,9 @@ function scopeKey(scope: OrgScope): string {
 
 /** The rules of the contract: defaults, cross-field checks, soft delete, history, idempotency. */
 export class OrgService {
+  /** Set by a feature that holds some writes back (four eyes); none: every write goes through. */
+  private gate: WriteGate | undefined
+
   constructor(
     private readonly store: OrgStore,
     private readonly cache: OrgReadCache,
@@ -80,6 +85,12 @@ export class OrgService {
     /** Order and totals of the lists in memory; without it (or while it cannot answer) lists page in SQL. */
     private readonly listIndex?: LiveOrgIndex
   ) {}
+
+  /** Registers the one write gate (api.md "Change approvals"). */
+  setWriteGate(gate: WriteGate): void {
+    if (this.gate) throw new Error('a write gate is already set')
+    this.gate = gate
+  }
 
   /**
    * The live config as served, from the read cache; 404 when unknown, deleted or outside the
@@ -145,7 +156,14 @@ export class OrgService {
     checkCrossFieldRules(fields)
     const keyed = this.keyed(by, idempotencyKey, { operation: 'create', org_id: orgId, body })
     return this.once(keyed, async () => {
-      const ctx = this.context(by)
+      if (this.gate) {
+        const write: ProposedWrite = { operation: 'create', orgId, after: fields, changes: createChanges(fields) }
+        if (this.gate.holds(write)) {
+          if (await this.store.findLive(orgId)) throw problems.alreadyExists(`A Vipps configuration for ${orgId} already exists`)
+          return this.held(write, by, keyed)
+        }
+      }
+      const ctx = this.context(by, orgId)
       const response: OrgSummary = {
         org_id: orgId,
         client_id: fields.client_id,
@@ -175,7 +193,8 @@ export class OrgService {
     const keyed = this.keyed(by, idempotencyKey, { operation: 'update', org_id: orgId, body: patch })
     return this.once(keyed, async () => {
       const result = await this.retryOnConflict(orgId, async (first) => {
-        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition, first)
+        // With approvals on, a held write records the config it started from: only the live one.
+        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition, first && !this.gate)
         const cached = fromCache.has(current)
         try {
           checkCrossFieldRules({ ...current, ...patch })
@@ -185,10 +204,15 @@ export class OrgService {
           throw err
         }
         const changes = changesOf(current, patch)
-        const ctx = this.context(by)
+        const ctx = this.context(by, orgId)
         const noChange = Object.keys(changes).length === 0
         // "Nothing changed" is answered from the live config only (nothing checks it on the way).
         if (noChange && cached) return undefined
+        if (this.gate && !noChange) {
+          const { version: _, created_at: _c, updated_at: _u, org_id: _o, ...fields } = current
+          const write: ProposedWrite = { operation: 'update', orgId, before: current, after: { ...fields, ...patch }, changes: changes as Changes }
+          if (this.gate.holds(write)) return this.held(write, by, keyed)
+        }
         const response: UpdatedOrg = { org_id: orgId, ...patch, updated_at: noChange ? current.updated_at : ctx.at }
         const keep = this.toKeep(keyed, 200, response)
         if (noChange) {
@@ -206,13 +230,63 @@ export class OrgService {
     const keyed = this.keyed(by, idempotencyKey, { operation: 'delete', org_id: orgId })
     return this.once(keyed, async () => {
       const response = await this.retryOnConflict(orgId, async (first) => {
-        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition, first)
-        const ctx = this.context(by)
+        // With approvals on, a held write records the config it started from: only the live one.
+        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition, first && !this.gate)
+        if (this.gate) {
+          const write: ProposedWrite = { operation: 'delete', orgId, before: current, changes: deleteChanges(current) }
+          if (this.gate.holds(write)) return this.held(write, by, keyed)
+        }
+        const ctx = this.context(by, orgId)
         const response: DeletedOrg = { org_id: orgId, deleted: true, deleted_at: ctx.at }
         return (await this.store.softDelete(current, ctx, this.toKeep(keyed, 200, response))) ? response : undefined
       })
       return { status: 200, body: response, replayed: false }
     })
+  }
+
+  /**
+   * Applies an approved write as its author asked, in one transaction with `inTransaction` (the
+   * request's own state), only if the org is still at the request's base version (a create: no
+   * live org). False when it is not (nothing applied). History, feed, caches and webhooks follow
+   * as for any write; the history names the author and the approver.
+   */
+  async applyApproved(write: ApprovedWrite, approvedBy: Actor, inTransaction: TransactionHook): Promise<boolean> {
+    const { orgId, changes } = write
+    const at = this.now()
+    const gateHook = this.gate?.whileWriting(orgId, at)
+    const ctx: WriteContext = {
+      at,
+      actor: write.requestedBy,
+      approvedBy,
+      inTransaction: async (trx) => {
+        await inTransaction(trx)
+        await gateHook?.(trx)
+      }
+    }
+    const to = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to]))
+    let applied: boolean
+    if (write.operation === 'create') {
+      const fields = { ...FIELD_DEFAULTS, ...to } as ConfigFields
+      checkCrossFieldRules(fields)
+      try {
+        await this.store.create(orgId, fields, ctx)
+        applied = true
+      } catch (err) {
+        if (err instanceof AlreadyExistsError) return false
+        throw err
+      }
+    } else {
+      const current = await this.store.findLive(orgId)
+      if (!current || current.version !== write.baseVersion) return false
+      if (write.operation === 'update') {
+        checkCrossFieldRules({ ...current, ...to })
+        applied = (await this.store.update(current, changesOf(current, to as UpdateOrgBody), ctx)) !== undefined
+      } else {
+        applied = await this.store.softDelete(current, ctx)
+      }
+    }
+    if (applied) this.changed(orgId)
+    return applied
   }
 
   /** Every event of the org_id, oldest first; kept after delete and across re-create. Outside the scope: as if it had none. */
@@ -248,13 +322,13 @@ export class OrgService {
   private async once<T>(keyed: KeyedWrite | undefined, write: () => Promise<WriteResult<T>>): Promise<WriteResult<T>> {
     if (!keyed) return write()
     const earlier = await this.replay<T>(keyed)
-    if (earlier) return earlier
+    if (earlier) return this.heldAgain(earlier)
     try {
       return await write()
     } catch (err) {
       if (!lostToTwin(err)) throw err
       const twin = await this.replay<T>(keyed)
-      if (twin) return twin
+      if (twin) return this.heldAgain(twin)
       // The key's record is there but unreadable as a twin's: only while it expires. Try again.
       if (err instanceof IdempotencyKeyTakenError) throw problems.unavailable('This Idempotency-Key was just used; try again')
       throw err
@@ -313,8 +387,29 @@ export class OrgService {
     return earlier && { ...earlier, replayed: true }
   }
 
-  private context(by: Principal): WriteContext {
-    return { at: this.now(), actor: by.actor }
+  /**
+   * A held write: the gate keeps it as a change request and the write ends with HeldForApproval
+   * (the route answers 202); nothing of the org changes, no cache is touched.
+   */
+  private async held(write: ProposedWrite, by: Principal, keyed: KeyedWrite | undefined): Promise<never> {
+    const held = await this.gate!.hold(write, by)
+    // Under an Idempotency-Key the 202 is kept too: a retry after a lost answer asks nothing twice.
+    const keep = this.toKeep(keyed, 202, held.body)
+    if (keep) await this.store.keepResponse(keep, held.body.requested_at)
+    throw new HeldForApproval(held)
+  }
+
+  /** A replayed answer that was a held write's 202 ends as a held write again (with its Location). */
+  private heldAgain<T>(earlier: WriteResult<T>): WriteResult<T> {
+    if (earlier.status !== 202) return earlier
+    const body = earlier.body as ChangeRequest
+    throw new HeldForApproval({ location: `${CHANGE_REQUESTS_PATH}/${body.id}`, body }, true)
+  }
+
+  /** When and by whom; with a write gate, its work in the write's transaction. */
+  private context(by: Principal, orgId: string): WriteContext {
+    const at = this.now()
+    return this.gate ? { at, actor: by.actor, inTransaction: this.gate.whileWriting(orgId, at) } : { at, actor: by.actor }
   }
 }
 
@@ -346,6 +441,16 @@ function notFound(orgId: string) {
 function checkCrossFieldRules(fields: ConfigFields): void {
   const message = redirectUriEnvironmentError(fields.redirect_uri, fields.environment)
   if (message) throw problems.invalidField('redirect_uri', message)
+}
+
+/** A create's changes: every field from null. */
+function createChanges(fields: ConfigFields): Changes {
+  return Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, { from: null, to: value }]))
+}
+
+/** A delete's changes: every field to null. */
+function deleteChanges(current: OrgRecord): Changes {
+  return Object.fromEntries(CONFIG_FIELDS.map((field) => [field, { from: current[field], to: null }]))
 }
 
 /** The fields the patch really changes, with their values before and after. */

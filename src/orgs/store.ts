@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely'
 import type { Actor } from '../http/access/principal.js'
 import type { StoredResponse } from '../http/idempotency.js'
 import type { ConfigField, ConfigFields, Environment } from './fields.js'
@@ -44,7 +45,18 @@ export interface IdempotencyRecord extends StoredResponse {
 export interface WriteContext {
   at: string
   actor: Actor
+  /** Who approved the change (a held write applied on approval); recorded beside its author. */
+  approvedBy?: Actor
+  /**
+   * More work in the write's own transaction, after the change and its event (a write gate's:
+   * change requests). Throwing rolls the write back. The in-memory store has no transaction and
+   * does not call it.
+   */
+  inTransaction?: TransactionHook
 }
+
+/** Work done inside a write's transaction, on that transaction (its tables are the hook's own feature's). */
+export type TransactionHook = (trx: Kysely<any>) => Promise<void>
 
 /**
  * The database behind the service. Every write happens in one transaction with its history

@@ -34,11 +34,28 @@ export interface OrgEventTable {
   actor_id: string | null
   /** JSON object `{field: {from, to}}`. */
   changes: string
+  /** Migration 008: the `traceparent` of the request that made the change (tracing on); null otherwise. */
+  trace_context: string | null
+  /** Migration 009: who approved a held change (name, type, id); null otherwise. */
+  approved_by: string | null
+  approved_by_type: string | null
+  approved_by_id: string | null
 }
 
 /** The columns an actor is stored in. */
 export function actorColumns(actor: Actor): Pick<OrgEventTable, 'actor' | 'actor_type' | 'actor_id'> {
   return { actor: actor.name, actor_type: actor.type, actor_id: actor.id }
+}
+
+/** The columns of who approved a change (only written when someone did). */
+export function approverColumns(actor: Actor): Pick<OrgEventTable, 'approved_by' | 'approved_by_type' | 'approved_by_id'> {
+  return { approved_by: actor.name, approved_by_type: actor.type, approved_by_id: actor.id }
+}
+
+/** Who approved a stored event, if anyone did. */
+export function approverOf(row: Pick<OrgEventTable, 'approved_by' | 'approved_by_type' | 'approved_by_id'>): Actor | undefined {
+  const type = ACTOR_TYPES.find((known) => known === row.approved_by_type)
+  return type && row.approved_by !== null && row.approved_by_id !== null ? { type, id: row.approved_by_id, name: row.approved_by } : undefined
 }
 
 /**

@@ -81,7 +81,8 @@ export class Dispatcher {
             event_type: event.type,
             payload: bodies.get(event.id)!,
             next_attempt_at: at,
-            created_at: createdAt
+            created_at: createdAt,
+            trace_context: page.traceContexts.get(event.id) ?? null
           }))
         moves.push({ endpointId: endpoint.id, from: cursor, to: encodeCursor(page.last), deliveries })
       }

@@ -64,7 +64,8 @@ export default fp(
         maxInFlight: 64,
         maxInFlightPerEndpoint: 8,
         maxInFlightWhenBusy: 4,
-        failingLimitMs: FAILING_LIMIT_MS
+        failingLimitMs: FAILING_LIMIT_MS,
+        tracing: app.tracing
       },
       app.log,
       load,
@@ -96,6 +97,7 @@ export default fp(
         production: config.production,
         feedEnd: () => app.changeFeed.end(),
         onQueued: () => worker.poke(),
+        ...(app.tracing ? { traceContext: () => app.tracing!.activeTraceparent() } : {}),
         onEndpointsChanged: () => {
           dispatcher.endpointsChanged()
           dispatching.poke()

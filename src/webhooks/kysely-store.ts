@@ -160,7 +160,8 @@ export class KyselyWebhookStore implements WebhookStore {
           payload: row.payload,
           attempts: Number(row.attempts),
           url: endpoint.url,
-          secrets
+          secrets,
+          trace_context: row.trace_context
         })
       }
     }
@@ -183,7 +184,7 @@ export class KyselyWebhookStore implements WebhookStore {
         limit ${limit}
         for update skip locked
       )
-      returning id, event_id, event_type, payload, attempts
+      returning id, event_id, event_type, payload, attempts, trace_context
     `.execute(this.db)
     return rows
   }
@@ -199,7 +200,7 @@ export class KyselyWebhookStore implements WebhookStore {
       else if (lease.endpointId === endpointId) leased.push(id)
     }
     const { rows } = await sql<DueRow>`
-      select id, event_id, event_type, payload, attempts from webhook_deliveries
+      select id, event_id, event_type, payload, attempts, trace_context from webhook_deliveries
       where endpoint_id = ${endpointId} and status = 'pending' and next_attempt_at <= ${now}
         ${onlyTests ? sql`and event_type = ${TEST_EVENT_TYPE}` : sql``}
         ${leased.length === 0 ? sql`` : sql`and id not in (${sql.join(leased)})`}
@@ -409,10 +410,11 @@ interface DueRow {
   event_type: string
   payload: string
   attempts: number
+  trace_context: string | null
 }
 
 function pendingRow(delivery: NewDelivery) {
-  return { ...delivery, status: 'pending' as const, attempts: 0, lease_id: null, lease_until: null, finished_at: null }
+  return { ...delivery, trace_context: delivery.trace_context ?? null, status: 'pending' as const, attempts: 0, lease_id: null, lease_until: null, finished_at: null }
 }
 
 function toRow(endpoint: EndpointRecord) {

@@ -24,7 +24,7 @@ const EventTypes = Type.Array(EventTypeSchema, {
   minItems: 1,
   maxItems: EVENT_TYPES.length,
   uniqueItems: true,
-  description: 'The event types delivered; default all',
+  description: 'The event types delivered; default the three vipps_org.* types (change_request.* only when named)',
   ...withMessages({ minItems: 'must name at least one event type', uniqueItems: 'must not repeat an event type' })
 })
 const Enabled = Type.Boolean({ description: 'Deliveries are made while enabled', ...withMessages({ type: 'must be true or false' }) })

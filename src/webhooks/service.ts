@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { type Clock, isoSeconds } from '../clock.js'
 import { encodeCursor, type Position } from '../events/cursor.js'
-import { EVENT_TYPES } from '../events/schemas.js'
+import { ORG_EVENT_TYPES } from '../events/schemas.js'
 import { problems } from '../http/problems.js'
 import type { CreateWebhookBody, UpdateWebhookBody, Webhook } from './schemas.js'
 import { newSecret, type SecretBox } from './secrets.js'
@@ -19,6 +19,8 @@ export interface WebhookServiceOptions {
   onQueued: () => void
   /** An endpoint was created or changed (it may now want deliveries). */
   onEndpointsChanged: () => void
+  /** Tracing on: the trace context a test event keeps (the request's that sent it), as a change's event does. */
+  traceContext?: () => string | null
 }
 
 /** The rules of webhook management: secrets shown once, rotation, re-enabling, test events. */
@@ -38,7 +40,7 @@ export class WebhookService {
       id: `wh_${randomBytes(12).toString('base64url')}`,
       url: body.url,
       description: body.description ?? '',
-      event_types: body.event_types ?? [...EVENT_TYPES],
+      event_types: body.event_types ?? [...ORG_EVENT_TYPES],
       enabled: body.enabled ?? true,
       secret: this.box.seal(secret),
       previous_secret: null,
@@ -97,7 +99,8 @@ export class WebhookService {
     const at = this.now()
     const eventId = `test_${randomBytes(12).toString('base64url')}`
     const payload = JSON.stringify({ type: TEST_EVENT_TYPE, timestamp: at, data: { webhook_id: id, message: 'A test event from vipps-orgs' } })
-    await this.store.queue({ endpoint_id: id, event_id: eventId, event_type: TEST_EVENT_TYPE, payload, next_attempt_at: Date.now(), created_at: at })
+    const trace_context = this.options.traceContext?.() ?? null
+    await this.store.queue({ endpoint_id: id, event_id: eventId, event_type: TEST_EVENT_TYPE, payload, next_attempt_at: Date.now(), created_at: at, trace_context })
     this.options.onQueued()
     return { event_id: eventId, type: TEST_EVENT_TYPE }
   }

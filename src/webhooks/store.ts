@@ -34,6 +34,8 @@ export interface NewDelivery {
   /** Epoch ms of the first attempt. */
   next_attempt_at: number
   created_at: string
+  /** The `traceparent` its event keeps (tracing on): each attempt's span continues that trace. */
+  trace_context?: string | null
 }
 
 export interface FanOut {
@@ -56,6 +58,8 @@ export interface ClaimedDelivery {
   url: string
   /** Sealed secrets that sign: the current one, and the previous one while it still does. */
   secrets: string[]
+  /** The `traceparent` of the request that made the change (migration 008); null without one. */
+  trace_context: string | null
 }
 
 /** What an attempt came to, as recorded. */

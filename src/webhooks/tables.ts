@@ -27,6 +27,8 @@ export interface WebhookDeliveryTable {
   lease_until: number | string | null
   created_at: string
   finished_at: string | null
+  /** Migration 008: its event's trace context (null with tracing off, and on an older release's rows). */
+  trace_context: string | null
 }
 
 export interface WebhookAttemptTable {

@@ -1,5 +1,7 @@
 import { isoSeconds } from '../clock.js'
+import type { Tracing } from '../http/tracing/tracing.js'
 import { type ApiLoad, BUSY_BATCH_MS } from './backpressure.js'
+import { sendInSpan } from './delivery-span.js'
 import { nextAttemptDelay } from './retry-schedule.js'
 import type { SecretBox } from './secrets.js'
 import type { WebhookSender } from './sender.js'
@@ -16,6 +18,8 @@ export interface WorkerOptions {
   maxInFlightWhenBusy: number
   /** An endpoint failing this long straight is disabled. */
   failingLimitMs: number
+  /** Tracing on: each attempt is a client span in its change's trace, and sends a `traceparent`. */
+  tracing?: Tracing | null
 }
 
 type Log = { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
@@ -106,16 +110,16 @@ export class DeliveryWorker {
     try {
       const secrets = delivery.secrets.map((sealed) => this.box.open(sealed))
       const timestamp = Math.floor(attemptedAt / 1000)
-      result = await this.sender.send(
-        delivery.url,
-        {
-          'user-agent': 'vipps-orgs-webhooks/1',
-          'webhook-id': delivery.event_id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, delivery.payload)
-        },
-        delivery.payload
-      )
+      const headers: Record<string, string> = {
+        'user-agent': 'vipps-orgs-webhooks/1',
+        'webhook-id': delivery.event_id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, delivery.payload)
+      }
+      const { tracing } = this.options
+      result = tracing
+        ? await sendInSpan(tracing, delivery, number, (traceparent) => this.sender.send(delivery.url, { ...headers, traceparent }, delivery.payload))
+        : await this.sender.send(delivery.url, headers, delivery.payload)
     } catch (err) {
       result = { ok: false, error: err instanceof Error ? err.message : 'the attempt failed', durationMs: 0 }
     }

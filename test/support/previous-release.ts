@@ -60,6 +60,7 @@ interface LockEntry {
   dependencies?: Record<string, string>
   optionalDependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>
   devDependencies?: Record<string, string>
 }
 type Lock = Record<string, LockEntry>
@@ -95,6 +96,8 @@ function sameDependencies(theirs: Lock, ours: Lock): boolean {
     // The root's dev dependencies too: the release is built with its own TypeScript.
     const names = { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies, ...(path === '' ? entry.devDependencies : {}) }
     for (const name of Object.keys(names)) {
+      // An optional peer (vitest's @opentelemetry/api, say) is what the host brings: a server release never loads it through them.
+      if (entry.peerDependenciesMeta?.[name]?.optional && !entry.dependencies?.[name]) continue
       const wanted = resolveIn(theirs, path, name)
       if (!wanted || wanted.link) continue
       if (resolveIn(ours, path, name)?.version !== wanted.version) return false

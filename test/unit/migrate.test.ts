@@ -24,7 +24,7 @@ describe('migrateToLatest', () => {
       expect(error).toBeUndefined()
       await migrateToLatest(db)
       const applied = await db.selectFrom('kysely_migration').select('name').orderBy('name').execute()
-      expect(applied.map((m) => m.name)).toEqual(['001_initial', '002_lists_and_notify', '003_change_feed', '004_webhooks', '005_access', '006_webhook_due_index', '007_sessions'])
+      expect(applied.map((m) => m.name)).toEqual(['001_initial', '002_lists_and_notify', '003_change_feed', '004_webhooks', '005_access', '006_webhook_due_index', '007_sessions', '008_trace_context', '009_change_requests'])
       const indexes = await db.selectFrom('sqlite_master' as any).select('name').where('type', '=', 'index').execute()
       expect(indexes.map((i) => i.name)).toContain('vipps_org_configs_live_client_key')
     } finally {

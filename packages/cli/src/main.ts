@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline/promises'
-import { type Actor, createClient, type CreateApiKeyRequest, type CreateOrgRequest, type FeedEvent, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
+import { type Actor, type ChangeRequest, type ChangeRequestState, createClient, type CreateApiKeyRequest, type CreateOrgRequest, type FeedEvent, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
 import cliProgress from 'cli-progress'
 import { Command, CommanderError, Option } from 'commander'
 import { EXIT, type Io, printJson, processIo, record, reportError, table, UsageError } from './output.js'
-import { exportLine, exportOrgs, failureLine, importOrgs, PruneRefused, summaryLine } from './sync.js'
+import { exportLine, exportOrgs, failureLine, importOrgs, PruneRefused, requestedLine, summaryLine } from './sync.js'
 
 const DEFAULT_URL = 'http://127.0.0.1:3000'
 const SCOPES = ['openid', 'name', 'email', 'address', 'phoneNumber', 'birthDate', 'nin', 'delegatedConsents']
@@ -42,10 +42,31 @@ async function confirmed(yes: boolean | undefined, question: string): Promise<bo
 }
 
 function describeEvent(e: FeedEvent): string {
-  const changes = Object.entries(e.changes)
-    .map(([field, c]) => `${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
-    .join('; ')
+  // change_request.* events carry the request (its state and changes) instead of a version of the org.
+  const request = e.change_request
+  if (request) {
+    return `${e.occurred_at}  ${e.type}  ${e.org_id}  request ${request.id} (${request.operation}, ${request.state})  by ${describeActor(e.actor)}  ${diffLines(request.changes).join('; ')}`
+  }
+  const changes = diffLines(e.changes).join('; ')
   return `${e.occurred_at}  ${e.type.padEnd(17)}  ${e.org_id}  v${e.version}  by ${describeActor(e.actor)}${changes ? `  ${changes}` : ''}`
+}
+
+/** A change's fields, one a line: `field: "from" → "to"`. */
+function diffLines(changes: Record<string, { from: unknown; to: unknown }>): string[] {
+  return Object.entries(changes).map(([field, c]) => `${field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
+}
+
+const REQUEST_STATES = ['pending', 'approved', 'rejected', 'withdrawn', 'stale', 'expired', 'all'] as const
+
+/** A change request for people: its record, then its diff. */
+function describeRequest(request: ChangeRequest): string {
+  const { changes, requested_by, decided_by, ...rest } = request
+  const fields = {
+    ...rest,
+    requested_by: describeActor(requested_by),
+    ...(decided_by ? { decided_by: describeActor(decided_by) } : {})
+  }
+  return `${record(fields)}\nchanges:\n${diffLines(changes).map((line) => `  ${line}`).join('\n') || '  -'}`
 }
 
 /** Who made a change, for people: the name, and what kind of credential it was. */
@@ -99,7 +120,7 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 the service refused (or an import line failed), 2 bad usage or not confirmed, 3 service unreachable, 4 not found.'
+      '\nExit codes: 0 ok, 1 the service refused (or an import line failed), 2 bad usage or not confirmed, 3 service unreachable, 4 not found,\n5 held for approval (a change request waits for a second person; nothing changed yet).'
     )
     .exitOverride()
 
@@ -235,11 +256,12 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
         const rows = history.data.map((e) => ({
           ...e,
           actor: describeActor(e.actor),
-          changes: Object.entries(e.changes)
-            .map(([f, c]) => `${f}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
-            .join('; ')
+          approved_by: e.approved_by ? describeActor(e.approved_by) : undefined,
+          changes: diffLines(e.changes).join('; ')
         }))
-        io.out(table(rows, ['version', 'action', 'at', 'actor', 'changes']))
+        // Who approved: a column only when some change here was approved (four eyes).
+        const approved = rows.some((r) => r.approved_by !== undefined)
+        io.out(table(rows, ['version', 'action', 'at', 'actor', ...(approved ? ['approved_by'] : []), 'changes']))
       })
     )
 
@@ -304,7 +326,10 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
   const hookOptions = (cmd: Command) =>
     cmd
       .option('--description <text>', 'what the endpoint is for')
-      .option('--event-types <list>', 'comma-separated: vipps_org.created, vipps_org.updated, vipps_org.deleted (default all)')
+      .option(
+        '--event-types <list>',
+        'comma-separated: vipps_org.created, vipps_org.updated, vipps_org.deleted (the default), change_request.created, change_request.approved, change_request.rejected, change_request.withdrawn'
+      )
   const hookFields = (opts: Record<string, unknown>) => {
     const fields: Record<string, unknown> = {}
     if (opts.endpoint !== undefined) fields.url = opts.endpoint
@@ -433,6 +458,72 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
       })
     )
 
+  const requests = program
+    .command('requests')
+    .description('change requests (four eyes, APPROVALS=production): production login changes waiting for a second person')
+  requests
+    .command('list')
+    .description('change requests, newest first (pending ones unless --state)')
+    .addOption(new Option('--state <state>', 'only requests in this state').choices(REQUEST_STATES).default('pending'))
+    .option('--org <org_id>', 'only this org’s requests')
+    .action(
+      run(async (client, io, _g, ...rest) => {
+        const opts = rest[0] as { state: ChangeRequestState | 'all'; org?: string }
+        const list = await client.listChangeRequests({ state: opts.state, ...(opts.org ? { org_id: opts.org } : {}) })
+        if (io.json) return printJson(io, list)
+        const rows = list.map((r) => ({ ...r, fields: Object.keys(r.changes).join(','), requested_by: describeActor(r.requested_by) }))
+        io.out(`${table(rows, ['id', 'org_id', 'operation', 'fields', 'state', 'requested_by', 'requested_at', 'expires_at'])}\n${list.length} request(s)`)
+      })
+    )
+  requests
+    .command('show')
+    .argument('<id>')
+    .description('one change request with its changes (from → to)')
+    .action(
+      run(async (client, io, _g, id) => {
+        const request = await client.getChangeRequest(id as string)
+        if (io.json) printJson(io, request)
+        else io.out(describeRequest(request))
+      })
+    )
+  requests
+    .command('approve')
+    .argument('<id>')
+    .option('--comment <text>', 'a note kept with the approval')
+    .description('approve someone else’s request: the change is applied now (409 change_request_stale if the org changed since)')
+    .action(
+      run(async (client, io, _g, id, ...rest) => {
+        const { comment } = rest[0] as { comment?: string }
+        const request = await client.approveChangeRequest(id as string, comment !== undefined ? { comment } : {})
+        if (io.json) printJson(io, request)
+        else io.out(`approved ${request.id}: ${request.operation} ${request.org_id} applied\n${describeRequest(request)}`)
+      })
+    )
+  requests
+    .command('reject')
+    .argument('<id>')
+    .requiredOption('--reason <text>', 'why (1-500 characters; the requester sees it)')
+    .description('reject someone else’s request: nothing is applied')
+    .action(
+      run(async (client, io, _g, id, ...rest) => {
+        const { reason } = rest[0] as { reason: string }
+        const request = await client.rejectChangeRequest(id as string, reason)
+        if (io.json) printJson(io, request)
+        else io.out(`rejected ${request.id}: ${request.operation} ${request.org_id} not applied\n${describeRequest(request)}`)
+      })
+    )
+  requests
+    .command('withdraw')
+    .argument('<id>')
+    .description('take back your own pending request')
+    .action(
+      run(async (client, io, _g, id) => {
+        const request = await client.withdrawChangeRequest(id as string)
+        if (io.json) printJson(io, request)
+        else io.out(`withdrew ${request.id}: ${request.operation} ${request.org_id} not applied`)
+      })
+    )
+
   program
     .command('export')
     .description('every live org as NDJSON on stdout: one config a line, sorted by org_id (timestamps left out)')
@@ -484,11 +575,12 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
               io.out(c.action === 'update' ? `update ${c.org_id}: ${c.fields.join(', ')}` : `${c.action} ${c.org_id}`)
             }
           }
+          for (const c of report.changes) if (c.change_request_id) io.out(requestedLine(c))
           for (const f of report.failures) io.err(failureLine(f))
-          const lines = report.created + report.updated + report.unchanged + report.failed
+          const lines = report.created + report.updated + report.unchanged + report.requested + report.failed
           io.out(`${summaryLine(report)} (${lines} line(s) in ${seconds.toFixed(1)} s, ${Math.round(lines / Math.max(seconds, 0.001))}/s)`)
         }
-        return report.failed > 0 ? EXIT.failed : EXIT.ok
+        return report.failed > 0 ? EXIT.failed : report.requested > 0 ? EXIT.held : EXIT.ok
       })
     )
 
@@ -499,12 +591,14 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok
   let baseUrl = DEFAULT_URL
+  let json = false
   const program = buildProgram(
     (task) =>
       async (...args: unknown[]) => {
         const cmd = args[args.length - 1] as Command
         const globals = cmd.optsWithGlobals<GlobalOptions & Record<string, unknown>>()
         baseUrl = globals.url
+        json = Boolean(globals.json)
         const io = processIo(Boolean(globals.json))
         const client = createClient({ baseUrl: globals.url, ...(globals.token ? { token: globals.token } : {}), statusMaxAgeMs: 0 })
         // Commander passes the arguments, then the command's options, then the command.
@@ -517,6 +611,6 @@ export async function main(argv: string[]): Promise<number> {
     return code
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage
-    return reportError(processIo(false), err, baseUrl)
+    return reportError(processIo(json), err, baseUrl)
   }
 }

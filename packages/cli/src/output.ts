@@ -1,4 +1,4 @@
-import { ProblemError } from '@vipps-orgs/client'
+import { HeldForApproval, ProblemError } from '@vipps-orgs/client'
 
 /** Exit codes, documented in the README. */
 export const EXIT = {
@@ -10,7 +10,9 @@ export const EXIT = {
   /** The service could not be reached. */
   unreachable: 3,
   /** The org (or webhook) does not exist. */
-  notFound: 4
+  notFound: 4,
+  /** Nothing changed yet: the change waits for a second person's approval (a change request, four eyes). */
+  held: 5
 } as const
 
 export interface Io {
@@ -56,8 +58,16 @@ function cell(value: unknown): string {
 
 export class UsageError extends Error {}
 
+/** A write held for approval: the request's id and how to follow it, on stdout (the request itself with --json). */
+export function reportHeld(io: Io, held: HeldForApproval): number {
+  if (io.json) printJson(io, held.changeRequest)
+  else io.out(`${held.message}\n  see it: vipps-orgs requests show ${held.changeRequest.id}`)
+  return EXIT.held
+}
+
 /** Prints an error as one clear line (then the field errors under it) and picks the exit code. */
 export function reportError(io: Io, err: unknown, baseUrl: string): number {
+  if (err instanceof HeldForApproval) return reportHeld(io, err)
   if (err instanceof ProblemError) {
     io.err(`error: ${err.describe()}`)
     return err.status === 404 ? EXIT.notFound : EXIT.failed

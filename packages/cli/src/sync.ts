@@ -1,4 +1,4 @@
-import { type OrgConfig, ProblemError, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
+import { type ChangeRequest, HeldForApproval, type OrgConfig, ProblemError, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
 
 /** The fields of an org a file sets, in the order `export` writes them. Timestamps are the server's. */
 export const CONFIG_FIELDS = ['org_id', 'client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'environment', 'vipps_enabled'] as const
@@ -61,19 +61,28 @@ export interface LineFailure {
   message: string
 }
 
+/** A write the service held for approval: the change request it became (or one already pending for the same change). */
+export interface Requested {
+  change_request_id: string
+  /** An identical request was already pending (from an earlier import, say): no second one was made. */
+  already_pending?: true
+}
+
 export type Planned =
-  | { action: 'create'; line: number; org_id: string }
-  | { action: 'update'; line: number; org_id: string; fields: string[] }
-  | { action: 'delete'; org_id: string }
+  | ({ action: 'create'; line: number; org_id: string } & Partial<Requested>)
+  | ({ action: 'update'; line: number; org_id: string; fields: string[] } & Partial<Requested>)
+  | ({ action: 'delete'; org_id: string } & Partial<Requested>)
 
 export interface ImportReport {
   created: number
   updated: number
   unchanged: number
   deleted: number
+  /** Writes held for approval (four eyes): each is a change request, not a change yet. */
+  requested: number
   failed: number
   failures: LineFailure[]
-  /** What was (or, with dryRun, would be) changed. */
+  /** What was (or, with dryRun, would be) changed; a held one carries its change_request_id. */
   changes: Planned[]
   dryRun: boolean
 }
@@ -154,7 +163,7 @@ function failuresOf(err: unknown, line: number, orgId: string): LineFailure[] {
  * others still applied.
  */
 export async function importOrgs(client: VippsOrgsClient, text: string, options: ImportOptions): Promise<ImportReport> {
-  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, failures: [], changes: [], dryRun: options.dryRun }
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, deleted: 0, requested: 0, failed: 0, failures: [], changes: [], dryRun: options.dryRun }
   const parsed: Parsed[] = []
   const firstLineOf = new Map<string, number>()
   text.split(/\r?\n/).forEach((raw, i) => {
@@ -173,6 +182,12 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
   })
 
   const live = new Set(await listOrgIds(client, 'any'))
+  const pending = options.dryRun ? [] : await pendingRequests(client)
+  /** Counts a write the service held: the change request it became is the line's result. */
+  const held = (planned: Planned, request: ChangeRequest, alreadyPending = false) => {
+    report.changes.push({ ...planned, change_request_id: request.id, ...(alreadyPending ? { already_pending: true as const } : {}) })
+    report.requested += 1
+  }
   // Orgs the file names, even on a bad line: a typo must never get an org deleted.
   const named = new Set(parsed.map((p) => p.org_id).filter((id): id is string => id !== undefined))
   // A line too broken to say which org it is (bad JSON, no org_id) could be any org: prune nothing.
@@ -199,12 +214,16 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
           report.created += 1
           return
         }
+        const planned = { action: 'create' as const, line: entry.line, org_id: wanted.org_id }
+        const waiting = samePending(pending, 'create', wanted.org_id, wanted)
+        if (waiting) return held(planned, waiting, true)
         try {
           await client.createOrg(wanted)
-          report.changes.push({ action: 'create', line: entry.line, org_id: wanted.org_id })
+          report.changes.push(planned)
           report.created += 1
           return
         } catch (err) {
+          if (err instanceof HeldForApproval) return held(planned, err.changeRequest)
           // Created by someone else since the listing: compare and update it like any other.
           if (!(err instanceof ProblemError && err.code === 'already_exists')) throw err
         }
@@ -217,16 +236,20 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
           report.unchanged += 1
           return
         }
+        const planned = { action: 'update' as const, line: entry.line, org_id: wanted.org_id, fields }
         if (!options.dryRun) {
+          const waiting = samePending(pending, 'update', wanted.org_id, changes)
+          if (waiting) return held(planned, waiting, true)
           try {
             await client.updateOrg(wanted.org_id, changes, { ifMatch: etag })
           } catch (err) {
+            if (err instanceof HeldForApproval) return held(planned, err.changeRequest)
             // Changed by someone else between our read and our write: read again.
             if (err instanceof ProblemError && err.code === 'precondition_failed' && attempt < 3) continue
             throw err
           }
         }
-        report.changes.push({ action: 'update', line: entry.line, org_id: wanted.org_id, fields })
+        report.changes.push(planned)
         report.updated += 1
         return
       }
@@ -240,9 +263,12 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
   await pool(toPrune, options.concurrency, async (orgId) => {
     try {
       if (!options.dryRun) {
+        const waiting = samePending(pending, 'delete', orgId, {})
+        if (waiting) return held({ action: 'delete', org_id: orgId }, waiting, true)
         try {
           await client.deleteOrg(orgId)
         } catch (err) {
+          if (err instanceof HeldForApproval) return held({ action: 'delete', org_id: orgId }, err.changeRequest)
           if (!(err instanceof ProblemError && err.status === 404)) throw err
           return
         }
@@ -263,6 +289,32 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
   return report
 }
 
+/**
+ * The pending change requests (four eyes), to find a line's change already waiting for approval
+ * (an import run again): none when this service has no change requests or this credential may not read them.
+ */
+async function pendingRequests(client: VippsOrgsClient): Promise<ChangeRequest[]> {
+  try {
+    return await client.listChangeRequests({ state: 'pending' })
+  } catch (err) {
+    if (err instanceof ProblemError && (err.status === 403 || err.status === 404)) return []
+    throw err
+  }
+}
+
+/** A pending request making exactly this change: same org and operation, the same fields to the same values. */
+function samePending(pending: ChangeRequest[], operation: ChangeRequest['operation'], orgId: string, wanted: Record<string, unknown>): ChangeRequest | undefined {
+  const fields = operation === 'delete' ? [] : Object.keys(wanted).filter((f) => f !== 'org_id')
+  return pending.find((request) => {
+    if (request.org_id !== orgId || request.operation !== operation) return false
+    if (operation === 'delete') return true
+    const to = Object.fromEntries(Object.entries(request.changes).map(([field, change]) => [field, change.to]))
+    // A create's request lists only the fields it sets; defaults left out compare as the line's.
+    const same = (f: string) => (f in to ? JSON.stringify(to[f]) === JSON.stringify(wanted[f]) : operation === 'create')
+    return fields.every(same) && Object.keys(to).every((f) => f === 'org_id' || fields.includes(f))
+  })
+}
+
 /** --prune with lines that name no org: which orgs the file means is unknown, so nothing is done. */
 export class PruneUnsafe extends Error {
   constructor(readonly lines: number[]) {
@@ -278,9 +330,18 @@ export class PruneRefused extends Error {
 
 export function summaryLine(report: ImportReport): string {
   const parts = [`created ${report.created}`, `updated ${report.updated}`, `unchanged ${report.unchanged}`]
-  if (report.deleted > 0 || report.changes.some((c) => c.action === 'delete')) parts.push(`deleted ${report.deleted}`)
+  if (report.deleted > 0 || report.changes.some((c) => c.action === 'delete' && !c.change_request_id)) parts.push(`deleted ${report.deleted}`)
+  if (report.requested > 0) parts.push(`held for approval ${report.requested}`)
   parts.push(`failed ${report.failed}`)
   return `${report.dryRun ? 'dry run: would have ' : ''}${parts.join(', ')}`
+}
+
+/** A line that became a change request: what it asks, and the request to approve. */
+export function requestedLine(c: Planned): string {
+  const where = 'line' in c ? `line ${c.line}` : 'prune'
+  const what = c.action === 'update' ? `update ${c.fields.join(', ')}` : c.action
+  const how = c.already_pending ? 'already waiting for approval as change request' : 'held for approval: change request'
+  return `${where}: ${c.org_id}: ${what}: ${how} ${c.change_request_id}`
 }
 
 export function failureLine(f: LineFailure): string {

@@ -1,5 +1,6 @@
 import createFetchClient from 'openapi-fetch'
 import type { components, paths } from './openapi.js'
+import { type ChangeRequest, HeldForApproval } from './held.js'
 import { ProblemError } from './problem.js'
 import { type RetryOptions, sleep, withRetries } from './retry.js'
 import { StatusCache, type StatusFetch } from './status-cache.js'
@@ -32,6 +33,10 @@ export type CreatedApiKey = Schemas['CreatedApiKey']
 export type CreateApiKeyRequest = Schemas['CreateApiKeyRequest']
 export type Scope = Schemas['Scope']
 export type SignedOut = Schemas['SignedOut']
+export type { ChangeRequest } from './held.js'
+export type ChangeRequestState = Schemas['ChangeRequestState']
+export type ChangeRequestList = Schemas['ChangeRequestList']
+export type ListChangeRequestsQuery = NonNullable<paths['/api/v1/change-requests']['get']['parameters']['query']>
 export type ListOrgsQuery = NonNullable<paths['/api/v1/vipps-orgs']['get']['parameters']['query']>
 export type ListEventsQuery = NonNullable<paths['/api/v1/events']['get']['parameters']['query']>
 export type HistoryQuery = NonNullable<paths['/api/v1/vipps-orgs/{org_id}/history']['get']['parameters']['query']>
@@ -154,6 +159,18 @@ export function createClient(options: ClientOptions) {
     return result.data
   }
 
+  /**
+   * Body of a write that was made: a `202 Accepted` (the change waits for approval) is thrown as
+   * HeldForApproval, never returned as if the write were done.
+   */
+  function applied<T>(result: { data?: T | ChangeRequest; error?: unknown; response: Response }): T {
+    const body = ok(result)
+    if (result.response.status === 202) {
+      throw new HeldForApproval(body as ChangeRequest, result.response.headers.get('location'), result.response.headers.get('x-request-id') ?? undefined)
+    }
+    return body as T
+  }
+
   function etagOf(response: Response): string {
     const etag = response.headers.get('etag')
     if (!etag) throw new ProblemError(response.status, undefined, response.headers.get('x-request-id') ?? undefined)
@@ -176,10 +193,11 @@ export function createClient(options: ClientOptions) {
   /**
    * Partial update; with `ifMatch` it only applies if nobody changed the org since that ETag (else
    * 412). Every attempt carries one Idempotency-Key: a retry after a lost answer gets the first answer.
+   * A change held for approval throws HeldForApproval (the org is unchanged).
    */
   async function updateOrg(orgId: string, changes: UpdateOrgRequest, opts: { ifMatch?: string; idempotencyKey?: string } = {}): Promise<UpdatedOrg> {
     const header = writeHeaders(opts)
-    return ok(await send(() => api.PUT('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId }, header }, body: changes })))
+    return applied<UpdatedOrg>(await send(() => api.PUT('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId }, header }, body: changes })))
   }
 
   async function listEvents(query: ListEventsQuery = {}, signal?: AbortSignal): Promise<EventList> {
@@ -261,18 +279,22 @@ export function createClient(options: ClientOptions) {
     /** The org with its ETag, to send back as `If-Match` with `updateOrg`/`deleteOrg`. */
     getOrgForUpdate,
 
-    /** Creates an org; the `Idempotency-Key` (generated unless given) makes retries safe. */
+    /**
+     * Creates an org; the `Idempotency-Key` (generated unless given) makes retries safe. A create
+     * held for approval (a production org) throws HeldForApproval.
+     */
     async createOrg(body: CreateOrgRequest, opts: { idempotencyKey?: string } = {}): Promise<OrgSummary> {
       // One key for every attempt: a retry after a lost answer replays the first create.
       const { 'idempotency-key': key } = writeHeaders(opts)
-      return ok(await send(() => api.POST('/api/v1/vipps-orgs', { params: { header: { 'idempotency-key': key } }, body })))
+      return applied<OrgSummary>(await send(() => api.POST('/api/v1/vipps-orgs', { params: { header: { 'idempotency-key': key } }, body })))
     },
 
     updateOrg,
 
     /**
      * Read, change, write with `If-Match`: `change` gets the current config and returns the fields
-     * to change (or nothing to leave it as is). A concurrent write (412) makes it read and try again.
+     * to change (or nothing to leave it as is). A concurrent write (412) makes it read and try again;
+     * a change held for approval throws HeldForApproval.
      */
     async modifyOrg(
       orgId: string,
@@ -292,10 +314,10 @@ export function createClient(options: ClientOptions) {
       }
     },
 
-    /** Soft delete; `ifMatch` and the Idempotency-Key as for `updateOrg`. */
+    /** Soft delete; `ifMatch`, the Idempotency-Key and HeldForApproval as for `updateOrg`. */
     async deleteOrg(orgId: string, opts: { ifMatch?: string; idempotencyKey?: string } = {}): Promise<DeletedOrg> {
       const header = writeHeaders(opts)
-      return ok(await send(() => api.DELETE('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId }, header } })))
+      return applied<DeletedOrg>(await send(() => api.DELETE('/api/v1/vipps-orgs/{org_id}', { params: { path: { org_id: orgId }, header } })))
     },
 
     /**
@@ -413,6 +435,32 @@ export function createClient(options: ClientOptions) {
           await done.catch(() => undefined)
         }
       }
+    },
+
+    // --- change requests (four eyes) -----------------------------------------------------------
+    /** Change requests, newest first: pending ones unless `state` says otherwise (`all` for every state). */
+    async listChangeRequests(query: ListChangeRequestsQuery = {}): Promise<ChangeRequest[]> {
+      return ok(await send(() => api.GET('/api/v1/change-requests', { params: { query } }))).data
+    },
+    async getChangeRequest(id: string): Promise<ChangeRequest> {
+      return ok(await send(() => api.GET('/api/v1/change-requests/{id}', { params: { path: { id } } })))
+    },
+    /**
+     * Approves someone else's request: the change is applied, in one transaction, if the org is
+     * still at the request's `base_version` (else `409 change_request_stale`, nothing applied).
+     * The requester cannot approve their own (`403 self_approval`). Not retried after a lost
+     * answer: read the request to learn how it stands.
+     */
+    async approveChangeRequest(id: string, body: { comment?: string } = {}): Promise<ChangeRequest> {
+      return ok(await send(() => api.POST('/api/v1/change-requests/{id}/approve', { params: { path: { id } }, body }), false))
+    },
+    /** Rejects someone else's request with a reason (1–500 characters); nothing is applied. */
+    async rejectChangeRequest(id: string, reason: string): Promise<ChangeRequest> {
+      return ok(await send(() => api.POST('/api/v1/change-requests/{id}/reject', { params: { path: { id } }, body: { reason } }), false))
+    },
+    /** The requester takes their own pending request back (state `withdrawn`). */
+    async withdrawChangeRequest(id: string): Promise<ChangeRequest> {
+      return ok(await send(() => api.DELETE('/api/v1/change-requests/{id}', { params: { path: { id } } })))
     },
 
     // --- access ---------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 export * from './client.js'
+export { HeldForApproval } from './held.js'
 export { type FieldError, type Problem, type ProblemCode, ProblemError } from './problem.js'
 export { type RetryOptions, retryAfterMs } from './retry.js'
 export {

@@ -135,6 +135,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Change requests, newest first (default: the pending ones)
+         * @description A grant limited to some orgs sees only theirs. state=pending never lists a stale or expired request.
+         */
+        get: operations["listChangeRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One change request */
+        get: operations["getChangeRequest"];
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw your own pending change request
+         * @description Only the requester (403 for anyone else); a request no longer pending: 409 change_request_closed.
+         */
+        delete: operations["withdrawChangeRequest"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a pending change request: its change is applied now
+         * @description Applied in one transaction only if the org is still at base_version (a create: no live org); otherwise 409 change_request_stale and nothing changes. The requester cannot approve (403 self_approval); a request no longer pending: 409 change_request_closed.
+         */
+        post: operations["approveChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a pending change request, with a reason
+         * @description The requester cannot reject (403 self_approval: withdraw instead); a request no longer pending: 409 change_request_closed.
+         */
+        post: operations["rejectChangeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -346,7 +427,7 @@ export interface components {
          * @description A stable machine word for the problem
          * @enum {string}
          */
-        ProblemCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "already_exists" | "precondition_failed" | "idempotency_key_reused" | "unauthorized" | "forbidden" | "csrf_failed" | "sign_in_failed" | "rate_limited" | "service_unavailable" | "bad_request" | "uri_too_long" | "invalid_cursor" | "secrets_key_required" | "internal_error";
+        ProblemCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "payload_too_large" | "not_found" | "method_not_allowed" | "already_exists" | "precondition_failed" | "idempotency_key_reused" | "unauthorized" | "forbidden" | "csrf_failed" | "sign_in_failed" | "rate_limited" | "service_unavailable" | "bad_request" | "uri_too_long" | "invalid_cursor" | "secrets_key_required" | "self_approval" | "change_request_closed" | "change_request_stale" | "internal_error";
         /** FieldError */
         FieldError: {
             /** @description The field, query parameter or header (as `Idempotency-Key`) */
@@ -467,6 +548,69 @@ export interface components {
             vipps_enabled?: boolean;
             /** @default test */
             environment?: components["schemas"]["Environment"];
+        };
+        /** FieldChange */
+        FieldChange: {
+            from: unknown;
+            to: unknown;
+        };
+        /**
+         * ChangeRequestState
+         * @description pending until approved, rejected, withdrawn, stale (the org changed) or expired
+         * @enum {string}
+         */
+        ChangeRequestState: "pending" | "approved" | "rejected" | "withdrawn" | "stale" | "expired";
+        /**
+         * ChangeRequest
+         * @description change_request.* events: the request after the event
+         */
+        ChangeRequest: {
+            /**
+             * @description The change request’s id
+             * @example cr_3kq9m2x7b4tz8w1n
+             */
+            id: string;
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /**
+             * @description What the held write does
+             * @enum {string}
+             */
+            operation: "create" | "update" | "delete";
+            /** @description Each field the write changes, with its value before (null on create) and after (null on delete) */
+            changes: {
+                [key: string]: components["schemas"]["FieldChange"];
+            };
+            /** @description The org’s version the change was asked on (0 for a create): approval applies it only at this version */
+            base_version: number;
+            state: components["schemas"]["ChangeRequestState"];
+            requested_by: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             * @example 2026-03-26T10:00:00Z
+             */
+            requested_at: string;
+            /**
+             * Format: date-time
+             * @description A pending request expires then (APPROVAL_TTL_HOURS after it was asked)
+             * @example 2026-03-26T10:00:00Z
+             */
+            expires_at: string;
+            decided_by?: components["schemas"]["Actor"];
+            /**
+             * Format: date-time
+             * @description When it left pending
+             * @example 2026-03-26T10:00:00Z
+             */
+            decided_at?: string;
+            /** @description Why it was rejected */
+            reason?: string;
+            /** @description The approver’s comment, if any */
+            comment?: string;
         };
         /**
          * OrgConfig
@@ -629,11 +773,6 @@ export interface components {
             client_id: string;
             environment: components["schemas"]["Environment"];
         };
-        /** FieldChange */
-        FieldChange: {
-            from: unknown;
-            to: unknown;
-        };
         /** OrgEvent */
         OrgEvent: {
             /** @description The version this change made (the ETag after it) */
@@ -647,6 +786,7 @@ export interface components {
              */
             at: string;
             actor: components["schemas"]["Actor"];
+            approved_by?: components["schemas"]["Actor"];
             /** @description Each changed field with its old and new value */
             changes: {
                 [key: string]: components["schemas"]["FieldChange"];
@@ -657,12 +797,27 @@ export interface components {
             data: components["schemas"]["OrgEvent"][];
             pagination: components["schemas"]["Pagination"];
         };
+        /** ChangeRequestList */
+        ChangeRequestList: {
+            /** @description Newest first */
+            data: components["schemas"]["ChangeRequest"][];
+        };
+        /** ApproveChangeRequest */
+        ApproveChangeRequest: {
+            /** @description Why it is approved, for the record (at most 500 characters) */
+            comment?: string;
+        };
+        /** RejectChangeRequest */
+        RejectChangeRequest: {
+            /** @description Why it is rejected (1–500 characters), shown to the requester */
+            reason: string;
+        };
         /**
          * EventType
-         * @description What happened to an organization’s configuration
+         * @description What happened to an organization’s configuration (vipps_org.*) or to a change request of it (change_request.*)
          * @enum {string}
          */
-        EventType: "vipps_org.created" | "vipps_org.updated" | "vipps_org.deleted";
+        EventType: "vipps_org.created" | "vipps_org.updated" | "vipps_org.deleted" | "change_request.created" | "change_request.approved" | "change_request.rejected" | "change_request.withdrawn";
         /** FeedEvent */
         FeedEvent: {
             /** @description The cursor of this event: pass it as `after` to read what follows */
@@ -673,8 +828,8 @@ export interface components {
              * @example org_helseapp
              */
             org_id: string;
-            /** @description The version this change made (the ETag after it) */
-            version: number;
+            /** @description vipps_org.* events: the version this change made (the ETag after it) */
+            version?: number;
             /**
              * Format: date-time
              * @description RFC 3339 UTC
@@ -682,10 +837,11 @@ export interface components {
              */
             occurred_at: string;
             actor: components["schemas"]["Actor"];
-            /** @description Each changed field with its old and new value */
+            /** @description Each changed field with its old and new value (change_request.*: the changes asked for) */
             changes: {
                 [key: string]: components["schemas"]["FieldChange"];
             };
+            change_request?: components["schemas"]["ChangeRequest"];
         };
         /** EventList */
         EventList: {
@@ -703,7 +859,7 @@ export interface components {
             url: string;
             /** @description What this endpoint is for, for people */
             description?: string;
-            /** @description The event types delivered; default all */
+            /** @description The event types delivered; default the three vipps_org.* types (change_request.* only when named) */
             event_types?: components["schemas"]["EventType"][];
             /** @description Deliveries are made while enabled */
             enabled?: boolean;
@@ -767,7 +923,7 @@ export interface components {
             url?: string;
             /** @description What this endpoint is for, for people */
             description?: string;
-            /** @description The event types delivered; default all */
+            /** @description The event types delivered; default the three vipps_org.* types (change_request.* only when named) */
             event_types?: components["schemas"]["EventType"][];
             /** @description Deliveries are made while enabled */
             enabled?: boolean;
@@ -1221,6 +1377,21 @@ export interface operations {
                     "application/json": components["schemas"]["OrgSummary"];
                 };
             };
+            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it (with Idempotent-Replayed: the first answer again) */
+            202: {
+                headers: {
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
             /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
             401: {
                 headers: {
@@ -1430,6 +1601,21 @@ export interface operations {
                     "application/json": components["schemas"]["UpdatedOrg"];
                 };
             };
+            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it (with Idempotent-Replayed: the first answer again) */
+            202: {
+                headers: {
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
             /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
             401: {
                 headers: {
@@ -1525,6 +1711,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletedOrg"];
+                };
+            };
+            /** @description Held for approval (APPROVALS=production): the change request; the org is unchanged until a second person approves it (with Idempotent-Replayed: the first answer again) */
+            202: {
+                headers: {
+                    /** @description Where the created resource lives */
+                    Location?: string;
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
                 };
             };
             /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
@@ -1726,6 +1927,469 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgHistory"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChangeRequests: {
+        parameters: {
+            query?: {
+                /** @description Only requests in this state (default pending; all: every state) */
+                state?: "pending" | "approved" | "rejected" | "withdrawn" | "stale" | "expired" | "all";
+                /**
+                 * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+                 * @example org_helseapp
+                 */
+                org_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The requests, newest first (at most 500) */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestList"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change request’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request as it now stands */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change request’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn: nothing is applied */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change request’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Approved and applied */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rejectChangeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The change request’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Rejected: nothing is applied */
+            200: {
+                headers: {
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequest"];
                 };
             };
             /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */

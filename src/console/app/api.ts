@@ -5,6 +5,7 @@
  * except reading the public /openapi.json to learn which operations need a token.
  */
 import {
+  type ChangeRequestState,
   createClient as createTypedClient,
   type CreateOrgRequest,
   type CreateWebhookRequest,
@@ -18,9 +19,11 @@ import {
   type UpdateWebhookRequest
 } from '@vipps-orgs/client'
 
-export { buildVippsAuthorizeUrl, createPkcePair, ProblemError } from '@vipps-orgs/client'
+export { buildVippsAuthorizeUrl, createPkcePair, HeldForApproval, ProblemError } from '@vipps-orgs/client'
 export type {
   Actor,
+  ChangeRequest,
+  ChangeRequestState,
   CreatedWebhook,
   Me,
   Environment,
@@ -35,8 +38,22 @@ export type OrgEvent = OrgHistory['data'][number]
 export type OrgFields = Required<UpdateOrgRequest>
 export type CreateOrgBody = OrgFields & { org_id: string }
 export type Delivery = Awaited<ReturnType<ReturnType<typeof createTypedClient>['listWebhookDeliveries']>>['data'][number]
-export type EventType = 'vipps_org.created' | 'vipps_org.updated' | 'vipps_org.deleted'
-export const EVENT_TYPES: EventType[] = ['vipps_org.created', 'vipps_org.updated', 'vipps_org.deleted']
+export type EventType = NonNullable<CreateWebhookRequest['event_types']>[number]
+/** Every event type a webhook endpoint may name, in the form's order. */
+export const EVENT_TYPES = [
+  'vipps_org.created',
+  'vipps_org.updated',
+  'vipps_org.deleted',
+  'change_request.created',
+  'change_request.approved',
+  'change_request.rejected',
+  'change_request.withdrawn'
+] as const satisfies readonly EventType[]
+// A type the service adds and the form lacks fails the build here.
+const everyType: Exclude<EventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true
+void everyType
+/** What a new endpoint gets unless told otherwise (the service's default): the org changes. */
+export const DEFAULT_EVENT_TYPES: EventType[] = ['vipps_org.created', 'vipps_org.updated', 'vipps_org.deleted']
 export const SCOPES: Scope[] = ['openid', 'name', 'email', 'address', 'phoneNumber', 'birthDate', 'nin', 'delegatedConsents']
 
 /** The service did not answer at all (down, or the network is), or a proxy answered for it. */
@@ -93,6 +110,11 @@ export function createClient({ baseUrl, token, csrfToken }: ClientOptions) {
     deleteWebhook: (id: string) => call(() => client.deleteWebhook(id)),
     sendWebhookTest: (id: string) => call(() => client.sendWebhookTest(id)),
     webhookDeliveries: async (id: string, limit = 20) => (await call(() => client.listWebhookDeliveries(id, { limit }))).data,
+    listChangeRequests: (query: { state?: ChangeRequestState | 'all'; org_id?: string } = {}) => call(() => client.listChangeRequests(query)),
+    getChangeRequest: (id: string) => call(() => client.getChangeRequest(id)),
+    approveChangeRequest: (id: string) => call(() => client.approveChangeRequest(id)),
+    rejectChangeRequest: (id: string, reason: string) => call(() => client.rejectChangeRequest(id, reason)),
+    withdrawChangeRequest: (id: string) => call(() => client.withdrawChangeRequest(id)),
     /** Who this console acts as (a person's session, a pasted key or token, or the open mode). */
     getMe: () => call(() => client.getMe()),
     /** Ends the person's session; `end_session_url` signs them out at the issuer too. */

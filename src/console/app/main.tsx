@@ -2,6 +2,8 @@ import { render } from 'preact'
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { type Client, createClient, type Me, ProblemError } from './api'
 import { NewOrgPage, OrgListPage, OrgPage } from './orgs'
+import { PendingCount } from './pending-count'
+import { RequestPage, REQUESTS, RequestsPage } from './requests'
 import { ActorName, ErrorBox, Link, Loading, navigate, Page, PREFIX, type Session, SessionContext, useLocation } from './ui'
 import { WebhookEditPage, WebhookRotatePage } from './webhook-edit'
 import { WebhookPage, WebhooksPage } from './webhooks'
@@ -129,6 +131,8 @@ function Routes({ url }: { url: URL }) {
   if (path === PREFIX) return <OrgListPage url={url} />
   if (path === `${PREFIX}/orgs/new`) return <NewOrgPage />
   if ((match = /^\/console\/orgs\/([^/]+)$/.exec(path))) return <OrgPage key={match[1]} orgId={decodeURIComponent(match[1]!)} />
+  if (path === REQUESTS) return <RequestsPage url={url} />
+  if ((match = /^\/console\/requests\/([^/]+)$/.exec(path))) return <RequestPage key={match[1]} id={decodeURIComponent(match[1]!)} />
   if (path === `${PREFIX}/webhooks`) return <WebhooksPage />
   if ((match = /^\/console\/webhooks\/([^/]+)$/.exec(path))) return <WebhookPage key={match[1]} id={decodeURIComponent(match[1]!)} />
   if ((match = /^\/console\/webhooks\/([^/]+)\/edit$/.exec(path))) return <WebhookEditPage key={match[1]} id={decodeURIComponent(match[1]!)} />
@@ -205,6 +209,7 @@ function App() {
     () => ({
       client,
       writesOpen: access?.writesOpen ?? false,
+      me: person ?? (token ? me : null),
       signOut(message?: string) {
         sessionStorage.removeItem(TOKEN_KEY)
         setToken(null)
@@ -212,7 +217,7 @@ function App() {
         setNotice(message ?? 'Signed out.')
       }
     }),
-    [client, access]
+    [client, access, person, me, token]
   )
 
   const signOutPerson = async () => {
@@ -272,6 +277,12 @@ function App() {
               <li>
                 <Link href={`${PREFIX}/`} aria-current={current(here === `${PREFIX}/` || here.startsWith(`${PREFIX}/orgs`))}>
                   Organizations
+                </Link>
+              </li>
+              <li>
+                <Link href={REQUESTS} aria-current={current(here.startsWith(REQUESTS))}>
+                  Pending changes
+                  <PendingCount client={client} here={url.href} />
                 </Link>
               </li>
               <li>

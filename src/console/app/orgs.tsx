@@ -6,6 +6,8 @@ import {
   type Environment,
   type OrgConfig,
   type OrgEvent,
+  type ChangeRequest,
+  HeldForApproval,
   type OrgFields,
   ProblemError,
   SCOPES,
@@ -23,13 +25,15 @@ import {
   Loading,
   navigate,
   Page,
+  pendingChanged,
   PREFIX,
-  show,
   takeFlash,
   setFlash,
   useLoad,
   useSession
 } from './ui'
+import { ChangeList } from './changes'
+import { requestHref, REQUESTS } from './requests'
 
 const PAGE_SIZE = 20
 
@@ -368,6 +372,13 @@ export function NewOrgPage() {
       setFlash(`Created ${created.org_id}.`)
       navigate(`${PREFIX}/orgs/${encodeURIComponent(created.org_id)}`)
     } catch (error) {
+      if (error instanceof HeldForApproval) {
+        // A production org is created only when a second person approves.
+        pendingChanged()
+        setFlash(`Waiting for approval: ${values.org_id} is created in production when another person approves this request.`)
+        navigate(requestHref(error.changeRequest.id))
+        return
+      }
       const byField = fieldErrors(error)
       if (error instanceof ProblemError && error.code === 'already_exists') byField.org_id = 'An organization with this org id already exists'
       setErrors(byField)
@@ -412,15 +423,22 @@ function versionOf(etag: string): number {
   return Number(/"(\d+)"/.exec(etag)?.[1] ?? 0)
 }
 
-function ChangeList({ changes }: { changes: Record<string, { from: unknown; to: unknown }> }) {
+
+/** A change the service held for a second person's approval: said, with the way to the request. */
+function HeldNotice({ request, onDismiss }: { request: ChangeRequest; onDismiss: () => void }) {
+  const fields = Object.keys(request.changes)
   return (
-    <ul class="changes">
-      {Object.entries(changes).map(([field, change]) => (
-        <li key={field}>
-          <code>{field}</code>: <span class="from">{show(change.from)}</span> → <span class="to">{show(change.to)}</span>
-        </li>
-      ))}
-    </ul>
+    <div class="held" role="status">
+      <p>
+        <strong>Waiting for approval.</strong>{' '}
+        {request.operation === 'delete' ? 'Deleting this organization' : `Your change${fields.length ? ` of ${fields.join(', ')}` : ''}`} is{' '}
+        <Link href={requestHref(request.id)}>change request {request.id}</Link>: it applies when another person approves it. Until then the
+        organization stays as shown here.
+      </p>
+      <button type="button" class="link" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </div>
   )
 }
 
@@ -469,6 +487,8 @@ export function OrgPage({ orgId }: { orgId: string }) {
   const [confirmDelete, setConfirmDelete] = useState(false)
   const [typedId, setTypedId] = useState('')
   const [loginUrl, setLoginUrl] = useState<string | null>(null)
+  const [held, setHeld] = useState<ChangeRequest | null>(null)
+  const [pendingHere, reloadPending] = useLoad(`pending:${orgId}`, () => client.listChangeRequests({ state: 'pending', org_id: orgId }).catch(() => []))
   const box = useRef<HTMLDivElement>(null)
   const conflictRef = useRef<HTMLDivElement>(null)
 
@@ -496,9 +516,18 @@ export function OrgPage({ orgId }: { orgId: string }) {
     setEditing(true)
   }
 
+  /** The service held the write for approval: the org is unchanged; say so and where the request is. */
+  const heldForApproval = (error: HeldForApproval) => {
+    setHeld(error.changeRequest)
+    setFlashHere(null)
+    pendingChanged()
+    reloadPending()
+  }
+
   const save = async (changes: Partial<OrgFields>, etag: string) => {
     setBusy(true)
     setFailure(null)
+    setHeld(null)
     try {
       await client.updateOrg(orgId, changes, etag)
       setEditing(false)
@@ -507,7 +536,12 @@ export function OrgPage({ orgId }: { orgId: string }) {
       setFlashHere(`Saved: ${Object.keys(changes).join(', ')}.`)
       reload()
     } catch (error) {
-      if (error instanceof ProblemError && error.status === 412) {
+      if (error instanceof HeldForApproval) {
+        setEditing(false)
+        setConflict(null)
+        setErrors({})
+        heldForApproval(error)
+      } else if (error instanceof ProblemError && error.status === 412) {
         try {
           const latest = await client.getOrg(orgId)
           setConflict({ theirs: await eventsSince(client, orgId, versionOf(etag)), latest: latest.org, etag: latest.etag, mine: changes })
@@ -544,11 +578,13 @@ export function OrgPage({ orgId }: { orgId: string }) {
     if (!loaded) return
     setConfirmToggle(false)
     setBusy(true)
+    setHeld(null)
     try {
       await client.updateOrg(orgId, { vipps_enabled: !loaded.org.vipps_enabled }, loaded.etag)
       setFlashHere(`Vipps login ${loaded.org.vipps_enabled ? 'disabled' : 'enabled'} for ${orgId}.`)
     } catch (error) {
-      if (error instanceof ProblemError && error.status === 412) {
+      if (error instanceof HeldForApproval) heldForApproval(error)
+      else if (error instanceof ProblemError && error.status === 412) {
         setFlashHere('Someone else changed this organization just now: here is its current state. Nothing was switched.')
       } else setFailure(error)
     } finally {
@@ -567,7 +603,8 @@ export function OrgPage({ orgId }: { orgId: string }) {
       navigate(`${PREFIX}/`)
     } catch (error) {
       setConfirmDelete(false)
-      setFailure(error)
+      if (error instanceof HeldForApproval) heldForApproval(error)
+      else setFailure(error)
       reload()
     } finally {
       setBusy(false)
@@ -607,6 +644,25 @@ export function OrgPage({ orgId }: { orgId: string }) {
         </p>
       ) : null}
       {failure ? <ErrorBox error={failure} title="Not saved" /> : null}
+      {held ? <HeldNotice request={held} onDismiss={() => setHeld(null)} /> : null}
+      {pendingHere.state === 'done' && pendingHere.value.length > 0 ? (
+        <section aria-labelledby="pending-heading" class="card">
+          <h2 id="pending-heading">Waiting for approval</h2>
+          <ul>
+            {pendingHere.value.map((request) => (
+              <li key={request.id}>
+                <Link href={requestHref(request.id)}>
+                  {request.operation === 'delete' ? 'Delete' : Object.keys(request.changes).join(', ')}
+                </Link>{' '}
+                asked by <ActorName actor={request.requested_by} /> at <time dateTime={request.requested_at}>{formatTime(request.requested_at)}</time>
+              </li>
+            ))}
+          </ul>
+          <p class="help">
+            These apply only when another person approves them. <Link href={`${REQUESTS}?org_id=${encodeURIComponent(orgId)}`}>All of this organization’s requests</Link>
+          </p>
+        </section>
+      ) : null}
 
       <section aria-labelledby="status-heading" class="card">
         <h2 id="status-heading">Status</h2>
@@ -621,7 +677,15 @@ export function OrgPage({ orgId }: { orgId: string }) {
               version {last.version}, {last.action} by{' '}
               <strong>
                 <ActorName actor={last.actor} />
-              </strong>{' '}
+              </strong>
+              {last.approved_by ? (
+                <>
+                  , approved by{' '}
+                  <strong>
+                    <ActorName actor={last.approved_by} />
+                  </strong>
+                </>
+              ) : null}{' '}
               at <time dateTime={last.at}>{formatTime(last.at)}</time>
             </>
           ) : (
@@ -762,7 +826,13 @@ export function OrgPage({ orgId }: { orgId: string }) {
                 <strong>
                   Version {event.version}: {event.action}
                 </strong>{' '}
-                by <ActorName actor={event.actor} /> at <time dateTime={event.at}>{formatTime(event.at)}</time>
+                by <ActorName actor={event.actor} />
+                {event.approved_by ? (
+                  <>
+                    , approved by <ActorName actor={event.approved_by} />
+                  </>
+                ) : null}{' '}
+                at <time dateTime={event.at}>{formatTime(event.at)}</time>
               </p>
               <ChangeList changes={event.changes} />
             </li>

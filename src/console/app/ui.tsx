@@ -1,7 +1,7 @@
 import type { AnchorHTMLAttributes, ComponentChildren } from 'preact'
 import { createContext } from 'preact'
 import { useContext, useEffect, useRef, useState } from 'preact/hooks'
-import { type Actor, type Client, ProblemError, UnreachableError } from './api'
+import { type Actor, type Client, type Me, ProblemError, UnreachableError } from './api'
 
 /** Routing inside /console/: the History API, so the back button and reload work. */
 export const PREFIX = '/console'
@@ -39,7 +39,28 @@ export interface Session {
   client: Client
   /** Writes (POST, PUT, DELETE) need no token on this server. */
   writesOpen: boolean
+  /** Who the console acts as (a person, a key, a token) and with what role; null in the open mode or while unknown. */
+  me: Me | null
   signOut(message?: string): void
+}
+
+/** Something changed the pending change requests (asked, approved, rejected, withdrawn): the navigation's count reads them again. */
+export function pendingChanged(): void {
+  dispatchEvent(new Event('console:pending-changed'))
+}
+
+/**
+ * Whether this credential may approve or reject an org's change requests (editor or admin, with a
+ * grant on the org); unknown (the open mode) counts as yes: the service decides either way.
+ */
+export function mayDecide(me: Me | null, orgId: string): boolean {
+  if (!me) return true
+  return (me.role === 'editor' || me.role === 'admin') && (!me.org_ids || me.org_ids.includes(orgId))
+}
+
+/** Whether two actors are the same one, by id whatever the credential (as the service refuses self-approval). */
+export function sameActor(a: Actor | null | undefined, b: Actor | null | undefined): boolean {
+  return !!a && !!b && a.id === b.id
 }
 
 export const SessionContext = createContext<Session | null>(null)

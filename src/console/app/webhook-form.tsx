@@ -48,7 +48,8 @@ export function EndpointFields({
           ))}
         </div>
         <p class="help" id="event-types-help">
-          Which changes are delivered.
+          Which changes are delivered: of organizations (vipps_org.*), and of their change requests (change_request.*: asked, approved,
+          rejected, withdrawn; four eyes).
         </p>
         {errors.event_types ? <p class="field-error">{errors.event_types}</p> : null}
       </fieldset>

@@ -1,9 +1,9 @@
 import { useRef, useState } from 'preact/hooks'
-import { type CreatedWebhook, EVENT_TYPES, ProblemError } from './api'
+import { type CreatedWebhook, DEFAULT_EVENT_TYPES, ProblemError } from './api'
 import { ConfirmDialog, ErrorBox, fieldErrors, formatTime, Link, Loading, navigate, Page, PREFIX, setFlash, takeFlash, useLoad, useSession } from './ui'
 import { EndpointFields, type EndpointValues, focusFirstInvalid } from './webhook-form'
 
-const NEW_ENDPOINT: EndpointValues = { url: '', description: '', event_types: [...EVENT_TYPES], enabled: true }
+const NEW_ENDPOINT: EndpointValues = { url: '', description: '', event_types: [...DEFAULT_EVENT_TYPES], enabled: true }
 
 /** Shows a new signing secret once, with a copy button (after a create, and after a rotation). */
 export function SecretOnce({ secret, url }: { secret: string; url: string }) {

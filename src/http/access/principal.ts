@@ -35,6 +35,12 @@ export interface Principal {
   via: 'bearer' | 'cookie' | 'open'
   /** Sessions only: the token cookie writes must carry in X-CSRF-Token. */
   csrfToken?: string
+  /**
+   * API keys only: who made the key (a person, a token, another key), who answers for what it
+   * does. Four eyes counts the key and its maker as one: a person cannot approve with their own
+   * key what they asked, nor the other way round.
+   */
+  madeBy?: Actor
 }
 
 export const ANONYMOUS: Actor = Object.freeze({ type: 'anonymous', id: 'anonymous', name: 'anonymous' })
