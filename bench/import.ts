@@ -205,7 +205,7 @@ try {
     concurrency: CONCURRENCY,
     store: 'sqlite (file, WAL, synchronous=FULL)',
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average: loadavg().map((l) => Number(l.toFixed(2))) },
-    target_orgs_per_second: 1000,
+    target_orgs_per_second: 3000,
     runs
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true })

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { BASE, createOrg, describeEachStore, problemOf } from './support/app.js'
+import { BASE, createOrg, describeEachStore, problemOf, validBody } from './support/app.js'
 
 /** The value of one series in Prometheus text, by its name and labels as written. */
 function valueOf(text: string, series: string): number | undefined {
@@ -46,6 +46,28 @@ describeEachStore('GET /metrics', (ctx, store) => {
     expect(after).toContain('nodejs_eventloop_lag_seconds')
     expect(valueOf(after, 'vipps_orgs_webhook_queue_depth')).toBe(0)
     expect(after).toContain('# TYPE vipps_orgs_webhook_attempts_total counter')
+  })
+
+  it('counts commits and the writes they carried: concurrent writes share a commit on SQLite, one each on PostgreSQL', async () => {
+    const before = await scrape()
+    const created = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        ctx().request({ method: 'POST', url: BASE, payload: validBody(`org_commits_${i}`) })
+      )
+    )
+    expect(created.map((res) => res.statusCode)).toEqual(Array(20).fill(201))
+    const after = await scrape()
+    const delta = (name: string) => valueOf(after, name)! - valueOf(before, name)!
+    expect(delta('vipps_orgs_db_writes_total')).toBe(20)
+    const commits = delta('vipps_orgs_db_commits_total')
+    if (store === 'sqlite') {
+      expect(commits).toBeGreaterThanOrEqual(1)
+      expect(commits).toBeLessThan(20)
+      expect(valueOf(after, 'vipps_orgs_db_largest_commit_writes')).toBeGreaterThan(1)
+    } else {
+      expect(commits).toBe(20)
+      expect(valueOf(after, 'vipps_orgs_db_largest_commit_writes')).toBe(1)
+    }
   })
 
   it('shows the database pool and the change listener on PostgreSQL only', async () => {

@@ -5,6 +5,7 @@ import type { Tracer } from '@opentelemetry/api'
 import { type Dialect as KyselyDialect, Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely'
 import pg from 'pg'
 import type { Config } from '../config.js'
+import { GroupCommitWriter, TransactionPerWrite, type Writer } from './group-commit.js'
 import { tracedDialect } from './traced-dialect.js'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -18,6 +19,12 @@ export type Database = {}
 export interface DatabaseHandle {
   db: Kysely<Database>
   dialect: Dialect
+  /**
+   * Where features make their writes: on SQLite the writes that arrive together share one
+   * transaction and one fsync (group commit), each in its own savepoint; on PostgreSQL each is
+   * its own transaction.
+   */
+  writer: Writer<Database>
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   /** The connection pool now (PostgreSQL); SQLite has one connection and no pool. */
@@ -67,7 +74,12 @@ function openSqlite(file: string, busyTimeoutMs: number, wrap: Wrap = (d) => d):
   // driver's default (16 MiB) filled up during 100,000 creates and stayed in the process's RSS.
   sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`)
   const db = new Kysely<Database>({ dialect: wrap(new SqliteDialect({ database: withStatementCache(sqlite) })) })
-  return { db, dialect: 'sqlite', ping: () => ping(db), poolStats: () => undefined, close: () => db.destroy() }
+  const writer = new GroupCommitWriter(db)
+  const close = async () => {
+    await writer.drain()
+    await db.destroy()
+  }
+  return { db, dialect: 'sqlite', writer, ping: () => ping(db), poolStats: () => undefined, close }
 }
 
 /**
@@ -107,7 +119,7 @@ function openPostgres(url: string, pgConfig: Config['pg'], log: Logger, wrap: Wr
   pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'PostgreSQL connection lost while in use')))
   const db = new Kysely<Database>({ dialect: wrap(new PostgresDialect({ pool })) })
   const poolStats = () => ({ max: pgConfig.poolMax, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
-  return { db, dialect: 'postgres', ping: () => ping(db), poolStats, close: () => db.destroy() }
+  return { db, dialect: 'postgres', writer: new TransactionPerWrite(db), ping: () => ping(db), poolStats, close: () => db.destroy() }
 }
 
 async function ping(db: Kysely<Database>): Promise<void> {

@@ -103,6 +103,15 @@ export default fp(
       if (pool) g.set(pool.waiting)
     })
 
+    // Group commit (SQLite): writes over commits is how many writes share an fsync; 1 on PostgreSQL.
+    counter('vipps_orgs_db_commits_total', 'Write transactions committed (on SQLite each carries the writes that arrived together)', [], (c) =>
+      c.inc(app.database.writer.stats().commits)
+    )
+    counter('vipps_orgs_db_writes_total', 'Writes made in those transactions, each in its own savepoint (succeeded or failed alone)', [], (c) =>
+      c.inc(app.database.writer.stats().writes)
+    )
+    gauge('vipps_orgs_db_largest_commit_writes', 'The most writes one commit has carried since the start', [], (g) => g.set(app.database.writer.stats().largestCommit))
+
     counter('vipps_orgs_webhook_attempts_total', 'Webhook delivery attempts made by this instance, by outcome', ['outcome'], (c) => {
       for (const [outcome, n] of Object.entries(webhooks().attempts)) c.inc({ outcome }, n)
     })

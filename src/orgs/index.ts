@@ -63,7 +63,10 @@ export default fp(
     const { database } = app
     const { tracing } = app
     // With tracing on, a change's event keeps the trace context of the request that made it.
-    const store = new KyselyOrgStore(database.db, tracing ? { traceContext: () => tracing.activeTraceparent() } : {})
+    const store = new KyselyOrgStore(database.db, {
+      ...(tracing ? { traceContext: () => tracing.activeTraceparent() } : {}),
+      writer: database.writer
+    })
     const listIndex = new LiveOrgIndex(store)
     // The cache keys a config with the index's string of its org_id: one string per org for both.
     const cache = new OrgReadCache({ ...config.cache, sharedKey: (orgId) => listIndex.orgIdOf(orgId) })

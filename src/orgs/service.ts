@@ -9,7 +9,7 @@ import { OrgChanges } from './changes.js'
 import type { LiveOrgIndex } from './live-index.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
-import type { Changes, CreateOrgBody, DeletedOrg, OrgSummary, UpdatedOrg, UpdateOrgBody } from './schemas.js'
+import type { Changes, CreateOrgBody, DeletedOrg, OrgConfig, OrgSummary, UpdatedOrg, UpdateOrgBody } from './schemas.js'
 import {
   AlreadyExistsError,
   type FieldChanges,
@@ -192,12 +192,22 @@ export class OrgService {
   ): Promise<WriteResult<UpdatedOrg>> {
     const keyed = this.keyed(by, idempotencyKey, { operation: 'update', org_id: orgId, body: patch })
     return this.once(keyed, async () => {
-      const result = await this.retryOnConflict(orgId, async () => {
-        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition)
-        checkCrossFieldRules({ ...current, ...patch })
+      const result = await this.retryOnConflict(orgId, async (first) => {
+        // With approvals on, a held write records the config it started from: only the live one.
+        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition, first && !this.gate)
+        const cached = fromCache.has(current)
+        try {
+          checkCrossFieldRules({ ...current, ...patch })
+        } catch (err) {
+          // A refusal is answered from the live config only: read it from the database.
+          if (cached) return undefined
+          throw err
+        }
         const changes = changesOf(current, patch)
         const ctx = this.context(by, orgId)
         const noChange = Object.keys(changes).length === 0
+        // "Nothing changed" is answered from the live config only (nothing checks it on the way).
+        if (noChange && cached) return undefined
         if (this.gate && !noChange) {
           const { version: _, created_at: _c, updated_at: _u, org_id: _o, ...fields } = current
           const write: ProposedWrite = { operation: 'update', orgId, before: current, after: { ...fields, ...patch }, changes: changes as Changes }
@@ -219,8 +229,9 @@ export class OrgService {
   async softDelete(orgId: string, by: Principal, precondition?: Precondition, idempotencyKey?: string): Promise<WriteResult<DeletedOrg>> {
     const keyed = this.keyed(by, idempotencyKey, { operation: 'delete', org_id: orgId })
     return this.once(keyed, async () => {
-      const response = await this.retryOnConflict(orgId, async () => {
-        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition)
+      const response = await this.retryOnConflict(orgId, async (first) => {
+        // With approvals on, a held write records the config it started from: only the live one.
+        const current = await this.findForWrite(orgId, orgScopeOf(by), precondition, first && !this.gate)
         if (this.gate) {
           const write: ProposedWrite = { operation: 'delete', orgId, before: current, changes: deleteChanges(current) }
           if (this.gate.holds(write)) return this.held(write, by, keyed)
@@ -291,9 +302,9 @@ export class OrgService {
    * Runs a read-check-write against the live version; when the version moved between read and
    * write (another writer won), reads again (re-checking If-Match). The cache learns of the write.
    */
-  private async retryOnConflict<T>(orgId: string, attempt: () => Promise<T | undefined>): Promise<T> {
+  private async retryOnConflict<T>(orgId: string, attempt: (first: boolean) => Promise<T | undefined>): Promise<T> {
     for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
-      const result = await attempt()
+      const result = await attempt(i === 0)
       if (result !== undefined) {
         this.changed(orgId)
         return result
@@ -343,9 +354,25 @@ export class OrgService {
     this.changes.emit(orgId)
   }
 
-  private async findForWrite(orgId: string, scope: OrgScope, precondition?: Precondition): Promise<OrgRecord> {
-    // Writes read the database, not the cache: the version must be the live one. Outside the
-    // scope nothing is read: the 404 cannot depend on whether the org exists.
+  /**
+   * The config a write starts from. A first attempt may start from the read cache: the write is
+   * made only if the version it read is still the live one (the store checks it in the same
+   * statement), and a version fixes every field, so a cached config that is still live is the
+   * live config; one that is stale loses like any raced write and the retry reads the database.
+   * A 404 or a 412 is only ever answered from the database. Outside the scope nothing is read:
+   * the 404 cannot depend on whether the org exists.
+   */
+  private async findForWrite(orgId: string, scope: OrgScope, precondition?: Precondition, mayUseCache = false): Promise<OrgRecord> {
+    if (mayUseCache && isOrgId(orgId) && inOrgScope(scope, orgId)) {
+      const cached = this.cache.peekView(orgId)
+      if (cached) {
+        const record = recordOf(cached)
+        if (!precondition || precondition(record.version)) {
+          fromCache.add(record)
+          return record
+        }
+      }
+    }
     const current = isOrgId(orgId) && inOrgScope(scope, orgId) ? await this.store.findLive(orgId) : undefined
     if (!current) throw notFound(orgId)
     if (precondition && !precondition(current.version)) {
@@ -384,6 +411,14 @@ export class OrgService {
     const at = this.now()
     return this.gate ? { at, actor: by.actor, inTransaction: this.gate.whileWriting(orgId, at) } : { at, actor: by.actor }
   }
+}
+
+/** Configs a write started from the read cache (see findForWrite). */
+const fromCache = new WeakSet<OrgRecord>()
+
+/** The config a cached view holds: its JSON (every field, as served) and the version of its ETag. */
+function recordOf(view: OrgView): OrgRecord {
+  return { ...(JSON.parse(view.full) as OrgConfig), version: Number(view.etag.slice(1, -1)) }
 }
 
 function matches(row: OrgSummary, filter: ListFilter): boolean {

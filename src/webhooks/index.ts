@@ -45,7 +45,7 @@ declare module 'fastify' {
 export default fp(
   async (app: FastifyInstance, { config }: { config: Config }) => {
     const { webhooks } = config
-    const store = new KyselyWebhookStore(app.database.db, app.database.dialect)
+    const store = new KyselyWebhookStore(app.database.db, app.database.dialect, app.database.writer)
     const box = new SecretBox(webhooks.secretsKey)
     const sender = new WebhookSender(webhooks.timeoutMs, webhooks.allowPrivateUrls)
     const load = new ApiLoad(() => app.fastPaths.received, () => app.database.poolStats())

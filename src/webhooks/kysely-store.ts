@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import { isoMinus, isoSeconds } from '../clock.js'
 import type { Database, Dialect } from '../db/connect.js'
+import { TransactionPerWrite, type Writer } from '../db/group-commit.js'
 import type { EventType } from '../events/schemas.js'
 import {
   type AttemptOutcome,
@@ -25,11 +26,23 @@ export class KyselyWebhookStore implements WebhookStore {
   private readonly leases = new Map<number, { id: string; until: number; endpointId: string }>()
   private turn = 0
 
+  private readonly writer: Writer<Database>
+
+  /**
+   * `writer`: where the bookkeeping's transactions (fan-out, records) are made: on SQLite they
+   * share commits (and fsyncs) with the API's writes instead of paying one each.
+   */
   constructor(
     db: Kysely<Database>,
-    private readonly dialect: Dialect
+    private readonly dialect: Dialect,
+    writer: Writer<Database> = new TransactionPerWrite(db)
   ) {
     this.db = db.withTables<WebhookTables>()
+    this.writer = writer
+  }
+
+  private write<T>(work: (trx: Transaction<WebhookTables>) => Promise<T>): Promise<T> {
+    return this.writer.write((trx) => work(trx.withTables<WebhookTables>()))
   }
 
   async createEndpoint(endpoint: EndpointRecord): Promise<void> {
@@ -63,7 +76,7 @@ export class KyselyWebhookStore implements WebhookStore {
   }
 
   async deleteEndpoint(id: string, at: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const result = await trx.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst()
       if (Number(result.numDeletedRows) === 0) return false
       await trx
@@ -87,7 +100,7 @@ export class KyselyWebhookStore implements WebhookStore {
 
   async fanOut(moves: FanOut[]): Promise<string[]> {
     if (moves.length === 0) return []
-    return this.db.transaction().execute(async (trx) => {
+    return this.write(async (trx) => {
       const moved: string[] = []
       for (const { endpointId, from, to, deliveries } of moves) {
         const result = await trx
@@ -201,7 +214,7 @@ export class KyselyWebhookStore implements WebhookStore {
   async record(outcomes: AttemptOutcome[], failingLimitMs: number): Promise<void> {
     const held = outcomes.filter((outcome) => this.holdsLease(outcome.delivery))
     if (held.length === 0) return
-    await this.db.transaction().execute(async (trx) => {
+    await this.write(async (trx) => {
       const recorded: AttemptOutcome[] = []
       // Successes (nearly all attempts) in one statement; a retry or a final failure each in its own.
       const succeeded = held.filter((outcome) => outcome.succeeded)

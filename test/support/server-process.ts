@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { request as httpRequest } from 'node:http'
+import { type Agent, request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { freePort } from './postgres.js'
 
@@ -59,14 +59,15 @@ export interface RawResponse {
 }
 
 /** One request on its own connection (no keep-alive), so a refused connection means "not accepted". */
-export function rawRequest(base: string, method: string, path: string, body?: unknown): Promise<RawResponse> {
+/** One request on a connection of its own (or of `agent`, a keep-alive pool, when given). */
+export function rawRequest(base: string, method: string, path: string, body?: unknown, agent?: Agent): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body)
     const req = httpRequest(
       `${base}${path}`,
       {
         method,
-        agent: false,
+        agent: agent ?? false,
         headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}
       },
       (res) => {
