@@ -7,6 +7,7 @@ import { Problem, problems } from '../http/problems.js'
 import { CONFIG_FIELDS, type ConfigFields, type Environment, FIELD_DEFAULTS, isOrgId } from './fields.js'
 import { OrgChanges } from './changes.js'
 import type { LiveOrgIndex } from './live-index.js'
+import { OrgWriteQueue } from './org-write-queue.js'
 import type { OrgReadCache } from './read-cache.js'
 import { redirectUriEnvironmentError } from './redirect-uri.js'
 import type { Changes, CreateOrgBody, DeletedOrg, OrgConfig, OrgSummary, UpdatedOrg, UpdateOrgBody } from './schemas.js'
@@ -76,6 +77,8 @@ function scopeKey(scope: OrgScope): string {
 export class OrgService {
   /** Set by a feature that holds some writes back (four eyes); none: every write goes through. */
   private gate: WriteGate | undefined
+  /** Writes to one org, one after the other in this process (org-write-queue.ts). */
+  private readonly orgWrites = new OrgWriteQueue()
 
   constructor(
     private readonly store: OrgStore,
@@ -302,15 +305,17 @@ export class OrgService {
    * Runs a read-check-write against the live version; when the version moved between read and
    * write (another writer won), reads again (re-checking If-Match). The cache learns of the write.
    */
-  private async retryOnConflict<T>(orgId: string, attempt: (first: boolean) => Promise<T | undefined>): Promise<T> {
-    for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
-      const result = await attempt(i === 0)
-      if (result !== undefined) {
-        this.changed(orgId)
-        return result
+  private retryOnConflict<T>(orgId: string, attempt: (first: boolean) => Promise<T | undefined>): Promise<T> {
+    return this.orgWrites.run(orgId, async () => {
+      for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
+        const result = await attempt(i === 0)
+        if (result !== undefined) {
+          this.changed(orgId)
+          return result
+        }
       }
-    }
-    throw problems.unavailable(`Too many concurrent changes to ${orgId}; try again`)
+      throw problems.unavailable(`Too many concurrent changes to ${orgId}; try again`)
+    })
   }
 
   /**
