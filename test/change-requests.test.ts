@@ -160,7 +160,7 @@ describeEachStore(
       expect(json(await get(t, `${BASE}/${orgId}`)).redirect_uri).toBe('myapp://vipps-callback')
     })
 
-    it('an API key counts as the one who made it: a person cannot approve with their key what they asked, nor in person what their key asked', async () => {
+    it('an API key counts as its owner (the root of the keys that made it): nobody approves with their own keys what they asked, nor in person what their key asked', async () => {
       const t = ctx()
       const orgId = await productionOrg(t)
       const keyOf = async (who: keyof typeof TOKENS) => {
@@ -169,9 +169,21 @@ describeEachStore(
         return bearer(json(made).key as string)
       }
       const [aliceKey, bobKey] = [await keyOf('alice'), await keyOf('bob')]
+      // A key made by alice's key answers to alice too (the root of the chain, not the key that made it).
+      const chained = await t.request({ method: 'POST', url: '/api/v1/api-keys', payload: { name: 'alice-key-of-key', role: 'editor' }, headers: aliceKey })
+      expect(chained.statusCode, chained.body).toBe(201)
+      expect(json(chained).created_by).toMatchObject({ type: 'api_key', name: 'alice-key' })
+      const aliceKeyOfKey = bearer(json(chained).key as string)
       // Alice asks in person: her key may not approve it.
       const asked = json(await put(t, orgId, { redirect_uri: 'https://alice.example/cb' }))
       problemOf(await t.request({ method: 'POST', url: `${CR}/${asked.id}/approve`, payload: {}, headers: aliceKey }), 403, 'self_approval')
+      problemOf(await t.request({ method: 'POST', url: `${CR}/${asked.id}/approve`, payload: {}, headers: aliceKeyOfKey }), 403, 'self_approval')
+      // The key of her key asks: neither she nor her first key may approve it.
+      const byKeyOfKey = await t.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { client_id: 'asked-by-a-key-of-a-key' }, headers: aliceKeyOfKey })
+      expect(byKeyOfKey.statusCode, byKeyOfKey.body).toBe(202)
+      problemOf(await approve(t, json(byKeyOfKey).id, 'alice'), 403, 'self_approval')
+      problemOf(await t.request({ method: 'POST', url: `${CR}/${json(byKeyOfKey).id}/approve`, payload: {}, headers: aliceKey }), 403, 'self_approval')
+      expect((await t.request({ method: 'DELETE', url: `${CR}/${json(byKeyOfKey).id}`, headers: aliceKeyOfKey })).statusCode).toBe(200)
       // Her key asks: she may not approve it in person (nor with another of her tokens); bob's key may.
       const byKey = await t.request({ method: 'PUT', url: `${BASE}/${orgId}`, payload: { client_id: 'asked-by-a-key' }, headers: aliceKey })
       expect(byKey.statusCode, byKey.body).toBe(202)
@@ -207,6 +219,13 @@ describeEachStore(
       problemOf(await get(t, `${CR}/cr_00000000000000000000`), 404, 'not_found')
       problemOf(await approve(t, 'cr_00000000000000000000'), 404, 'not_found')
       problemOf(await t.request({ method: 'DELETE', url: `${CR}/nothing`, headers: as('alice') }), 404, 'not_found')
+      // A NUL byte (PostgreSQL refuses it as a parameter) or any text not of an id's form: 404, never a 500.
+      for (const id of ['cr_0000000000%000000000', 'a%00b', 'CR_00000000000000000000']) {
+        problemOf(await get(t, `${CR}/${id}`), 404, 'not_found')
+        problemOf(await approve(t, id), 404, 'not_found')
+        problemOf(await t.request({ method: 'POST', url: `${CR}/${id}/reject`, payload: { reason: 'x' }, headers: as('bob') }), 404, 'not_found')
+        problemOf(await t.request({ method: 'DELETE', url: `${CR}/${id}`, headers: as('alice') }), 404, 'not_found')
+      }
       const orgId = await productionOrg(t)
       const request = json(await put(t, orgId, { client_id: 'too-late' }))
       await queryDatabase(t.databaseUrl, 'update change_requests set expires_at = ? where id = ?', ['2020-01-01T00:00:00Z', request.id])

@@ -115,6 +115,18 @@ for (const store of storeNames()) {
       expect(request.attributes['http.response.status_code']).toBe(201)
     })
 
+    it('keeps what a request carries out of its span: the query (a sign-in callback’s code and state), a malformed body’s text', async () => {
+      const query = await app!.request({ method: 'GET', url: `${BASE}/org_query_kept_out?code=code-must-stay-here&state=state-too` })
+      expect(query.statusCode).toBeLessThan(500)
+      const querySpan = await otlp.waitFor((s) => s.kind === 'server' && s.attributes['url.path'] === `${BASE}/org_query_kept_out`, 'for the read with a query')
+      expect(JSON.stringify(querySpan)).not.toMatch(/code-must-stay-here|state-too/)
+      const body = await app!.request({ method: 'PUT', url: `${BASE}/org_body_kept_out`, payload: '{"client_secret_ref": body-must-stay-here', headers: { 'content-type': 'application/json' } })
+      expect(body.statusCode).toBe(400)
+      expect(body.json().code).toBe('malformed_json')
+      const bodySpan = await otlp.waitFor((s) => s.kind === 'server' && s.attributes['url.path'] === `${BASE}/org_body_kept_out`, 'for the malformed body')
+      expect(JSON.stringify(bodySpan)).not.toContain('body-must-stay-here')
+    })
+
     it('writes trace_id and span_id into the log lines of a request', async () => {
       const res = await app!.request({ method: 'GET', url: `${BASE}/org_nobody_here` })
       expect(res.statusCode).toBe(404)

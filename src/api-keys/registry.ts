@@ -42,7 +42,7 @@ function principalOf(record: ApiKeyRecord): Principal {
     grant: Object.freeze({ role: record.role, orgIds: record.org_ids === null ? null : Object.freeze([...record.org_ids]) }),
     expiresAt: record.expires_at,
     via: 'bearer' as const,
-    madeBy: Object.freeze({ ...record.created_by })
+    ownerId: record.owner_id
   })
 }
 

@@ -29,6 +29,7 @@ export class ApiKeyService {
       prefix,
       created_at: this.now(),
       created_by: { ...by.actor },
+      owner_id: by.ownerId ?? by.actor.id,
       expires_at: body.expires_at ? isoSeconds(Date.parse(body.expires_at)) : null,
       revoked_at: null,
       last_used_at: null
@@ -36,7 +37,7 @@ export class ApiKeyService {
     await this.store.create(record)
     // This instance knows the key before the answer is sent; the others within a poll.
     await this.registry.refresh()
-    const { last_used_at: _used, revoked_at: _revoked, digest: _digest, ...shown } = record
+    const { last_used_at: _used, revoked_at: _revoked, digest: _digest, owner_id: _owner, ...shown } = record
     return { ...shown, key }
   }
 
@@ -59,7 +60,7 @@ export class ApiKeyService {
   }
 
   private view(record: ApiKeyRecord): ApiKey {
-    const { digest: _digest, ...shown } = record
+    const { digest: _digest, owner_id: _owner, ...shown } = record
     const usedHere = this.registry.lastUsedHere(record.id)
     const lastUsed = usedHere !== undefined && (record.last_used_at === null || usedHere > record.last_used_at) ? usedHere : record.last_used_at
     return { ...shown, last_used_at: lastUsed }

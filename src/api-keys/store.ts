@@ -10,6 +10,8 @@ export interface ApiKeyRecord {
   prefix: string
   created_at: string
   created_by: Actor
+  /** Who answers for the key (Principal.ownerId): never shown. */
+  owner_id: string
   expires_at: string | null
   revoked_at: string | null
   last_used_at: string | null

@@ -15,6 +15,8 @@ export interface ApiKeyTable {
   created_by_type: string
   created_by_id: string
   created_by_name: string
+  /** Migration 009: who answers for the key (null for a key made before: its maker). */
+  owner_id: string | null
   expires_at: string | null
   revoked_at: string | null
   /** To the minute; written at most once a minute per key and instance. */
@@ -42,6 +44,7 @@ export function toRecord(row: ApiKeyTable): ApiKeyRecord {
     prefix: row.prefix,
     created_at: row.created_at,
     created_by: { type: row.created_by_type as Actor['type'], id: row.created_by_id, name: row.created_by_name },
+    owner_id: row.owner_id ?? row.created_by_id,
     expires_at: row.expires_at,
     revoked_at: row.revoked_at,
     last_used_at: row.last_used_at
@@ -60,6 +63,7 @@ export function toRow(record: ApiKeyRecord): ApiKeyTable {
     created_by_type: record.created_by.type,
     created_by_id: record.created_by.id,
     created_by_name: record.created_by.name,
+    owner_id: record.owner_id,
     expires_at: record.expires_at,
     revoked_at: record.revoked_at,
     last_used_at: record.last_used_at

@@ -59,7 +59,7 @@ export class ChangeRequestService {
       requested_at: at,
       expires_at: isoSeconds(Date.parse(at) + this.ttlMs)
     }
-    await this.store.insert(request, by.madeBy?.id ?? null)
+    await this.store.insert(request, by.ownerId ?? null)
     this.announce(request.org_id)
     return { location: `${CHANGE_REQUESTS_PATH}/${request.id}`, body: request }
   }
@@ -78,6 +78,9 @@ export class ChangeRequestService {
 
   /** One request; 404 when unknown or of an org outside the caller's grant. */
   async get(id: string, by: Principal): Promise<ChangeRequest> {
+    // Not even asked of the database unless it has the form of an id (newId): a NUL byte, say, is
+    // refused by PostgreSQL as a parameter, and any other text names no request.
+    if (!REQUEST_ID.test(id)) throw notFound(id)
     await this.store.expire(this.now())
     const request = await this.store.find(id)
     if (!request || !inOrgScope(orgScopeOf(by), request.org_id)) throw notFound(id)
@@ -163,15 +166,17 @@ export class ChangeRequestService {
 
 /**
  * The requester, whatever credential they use now: the same actor id (a person's subject, a
- * token's name, a key's id), and an API key counts as the one who made it (a person approving
- * with their own key what they asked, or asking with a key and approving in person, is refused).
+ * token's name, a key's id), and an API key counts as its owner, the person or token at the root
+ * of the keys that made it (approving with one's own keys what one asked, or asking with a key
+ * and approving in person, is refused).
  * Compared across types: a bootstrap token named like a person's subject is refused too, the safe side.
  */
 function isSameActor(requester: readonly string[], by: Principal): boolean {
-  return requester.includes(by.actor.id) || (by.madeBy !== undefined && requester.includes(by.madeBy.id))
+  return requester.includes(by.actor.id) || (by.ownerId !== undefined && requester.includes(by.ownerId))
 }
 
 let lastMs = 0
+const REQUEST_ID = /^cr_[0-9a-f]{20}$/
 
 /**
  * `cr_` + the time in milliseconds (12 hex digits, never going back in this process) + 8 random

@@ -38,10 +38,10 @@ export type Executor = unknown
 export interface ChangeRequestStore {
   /**
    * Keeps a new request and its `change_request.created` event, in one transaction.
-   * `requesterMadeBy`: when an API key asks, the id of who made the key.
+   * `requesterMadeBy`: when an API key asks, the id of its owner (Principal.ownerId).
    */
   insert(request: ChangeRequest, requesterMadeBy: string | null): Promise<void>
-  /** Who asked, as four eyes counts them: the requester's id, and its maker's when a key asked. */
+  /** Who asked, as four eyes counts them: the requester's id, and its owner's when a key asked. */
   requesterIds(id: string): Promise<string[]>
   find(id: string): Promise<ChangeRequest | undefined>
   /** Newest first. */

@@ -31,7 +31,9 @@ export const jsonBody = fp(
       const text = body as string
       if (text === '' && request.method === 'DELETE') return done(null, undefined)
       parseJson(request, text, (err, parsed) => {
-        if (err) return done(err)
+        // Not the parser's error: its message quotes a piece of the body (which may hold anything), and
+        // errors are recorded where the answer is not the only reader (logs, a trace's span).
+        if (err) return done(err instanceof SyntaxError ? problems.malformedJson() : err)
         if (ESCAPED_SURROGATE.test(text) && holdsLoneSurrogate(parsed)) {
           return done(problems.malformedJson('The body holds text that is not Unicode (a lone UTF-16 surrogate)'))
         }

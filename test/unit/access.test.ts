@@ -60,6 +60,7 @@ describe('ApiKeyRegistry', () => {
     prefix,
     created_at: '2026-03-26T10:00:00Z',
     created_by: { type: 'token' as const, id: 'ops', name: 'ops' },
+    owner_id: 'ops',
     expires_at,
     revoked_at: null,
     last_used_at: null

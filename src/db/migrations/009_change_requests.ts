@@ -22,7 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('requested_by_type', 'text', (col) => col.notNull())
     .addColumn('requested_by_id', 'text', (col) => col.notNull())
     .addColumn('requested_by_name', 'text', (col) => col.notNull())
-    // An API key's maker, when a key asked: four eyes counts the key and its maker as one (never answered).
+    // An API key's owner, when a key asked: four eyes counts the key and its owner as one (never answered).
     .addColumn('requested_by_made_by_id', 'text')
     .addColumn('requested_at', 'text', (col) => col.notNull())
     .addColumn('expires_at', 'text', (col) => col.notNull())
@@ -70,9 +70,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('vipps_org_events').addColumn('approved_by', 'text').execute()
   await db.schema.alterTable('vipps_org_events').addColumn('approved_by_type', 'text').execute()
   await db.schema.alterTable('vipps_org_events').addColumn('approved_by_id', 'text').execute()
+  // Who answers for an API key (the root of the keys that made it): four eyes counts a key as its owner.
+  await db.schema.alterTable('api_keys').addColumn('owner_id', 'text').execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('api_keys').dropColumn('owner_id').execute()
   await db.schema.alterTable('vipps_org_events').dropColumn('approved_by_id').execute()
   await db.schema.alterTable('vipps_org_events').dropColumn('approved_by_type').execute()
   await db.schema.alterTable('vipps_org_events').dropColumn('approved_by').execute()

@@ -36,11 +36,12 @@ export interface Principal {
   /** Sessions only: the token cookie writes must carry in X-CSRF-Token. */
   csrfToken?: string
   /**
-   * API keys only: who made the key (a person, a token, another key), who answers for what it
-   * does. Four eyes counts the key and its maker as one: a person cannot approve with their own
-   * key what they asked, nor the other way round.
+   * API keys only: the id of who answers for the key: the person or token at the root of the
+   * keys that made it (a key made by a key answers to the first one's maker). Four eyes counts a
+   * key and its owner as one: nobody approves with their own keys what they asked, nor the
+   * other way round.
    */
-  madeBy?: Actor
+  ownerId?: string
 }
 
 export const ANONYMOUS: Actor = Object.freeze({ type: 'anonymous', id: 'anonymous', name: 'anonymous' })

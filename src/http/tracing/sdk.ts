@@ -91,6 +91,8 @@ export function startTracing(config: TracingConfig, log: FastifyBaseLogger): Sta
     requestHook: (span, request) => {
       const route = request.routeOptions.url
       span.updateName(route ? `${request.method} ${route}` : request.method)
+      // The path only: a query may carry what must not leave the service (the sign-in callback's code and state).
+      span.setAttribute('url.path', request.url.split('?')[0]!)
     }
   })
   requests.setTracerProvider(provider)
