@@ -1,9 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dropDatabase, newDatabaseUrl, storeNames } from './support/app.js'
-import { buildConsole, launchBrowser, type ListeningApp, listenApp, seriousA11yViolations } from './support/browser.js'
+import { buildConsole, freshPage, launchBrowser, type ListeningApp, listenApp, seriousA11yViolations } from './support/browser.js'
 import { startTestIssuer, type TestIssuer } from './support/oidc-issuer.js'
 import { freePort } from './support/postgres.js'
 
@@ -82,17 +82,7 @@ afterAll(async () => {
 })
 
 /** A fresh browser profile (its own cookies): one person. */
-async function personPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  const errors: string[] = []
-  page.on('console', (message) => {
-    if ((message.type() === 'error' || message.type() === 'warning') && message.location().url.startsWith(app.base)) errors.push(`${message.type()}: ${message.text()}`)
-  })
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
-  return { context, page, errors }
-}
+const personPage = () => freshPage(browser, app.base)
 
 /** Through the issuer's development login (any password) and consent, back to the console. */
 async function signIn(page: Page, path: string, login: string) {

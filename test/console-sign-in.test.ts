@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs'
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
+import type { Browser, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dropDatabase, newDatabaseUrl, storeNames, within } from './support/app.js'
-import { buildConsole, launchBrowser, type ListeningApp, listenApp, seriousA11yViolations } from './support/browser.js'
+import { buildConsole, freshPage, launchBrowser, type ListeningApp, listenApp, seriousA11yViolations } from './support/browser.js'
 import { startTestIssuer, type TestIssuer } from './support/oidc-issuer.js'
 import { freePort } from './support/postgres.js'
 
@@ -80,20 +80,8 @@ afterAll(async () => {
   if (consoleDir) rmSync(consoleDir, { recursive: true, force: true })
 })
 
-/** A fresh browser profile (no cookie of the service or of the issuer). */
-async function freshPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  page.setDefaultTimeout(10_000)
-  // The console's own errors: the issuer's development pages load fonts from the internet, which
-  // this machine may not reach.
-  const errors: string[] = []
-  page.on('console', (message) => {
-    if ((message.type() === 'error' || message.type() === 'warning') && message.location().url.startsWith(a.base)) errors.push(`${message.type()}: ${message.text()}`)
-  })
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
-  return { context, page, errors }
-}
+/** A fresh browser profile (no cookie of the service or of the issuer); the console's own errors. */
+const newPerson = () => freshPage(browser, a.base)
 
 /** Through the issuer's own pages (its development login: any password), back to the console. */
 async function signInAt(page: Page, login: string) {
@@ -116,7 +104,7 @@ async function noSeriousA11y(page: Page, where: string) {
 
 describe(`people sign in to the console [${store}, ${store === 'postgres' ? 'two instances' : 'one instance'}]`, () => {
   it('an editor signs in, sees their name and role, edits with the session’s CSRF token; signs out everywhere, and the old cookie is refused by the other instance', async () => {
-    const { context, page, errors } = await freshPage()
+    const { context, page, errors } = await newPerson()
     await page.goto(`${a.base}/console/orgs/${ORG}`)
     await expect.poll(() => heading(page).textContent()).toBe('Sign in')
     await page.getByRole('link', { name: 'Sign in with Test IdP' }).waitFor()
@@ -175,7 +163,7 @@ describe(`people sign in to the console [${store}, ${store === 'postgres' ? 'two
   })
 
   it('a viewer sees their role and is refused an edit (403, nothing changed)', async () => {
-    const { context, page } = await freshPage()
+    const { context, page } = await newPerson()
     await page.goto(`${a.base}/console/`)
     await signInAt(page, 'vera.viewer')
     await expect.poll(() => page.locator('.who').textContent()).toBe('Signed in as vera@example.com (person) · viewer')
@@ -192,7 +180,7 @@ describe(`people sign in to the console [${store}, ${store === 'postgres' ? 'two
   })
 
   it('a person with no recognised role is signed in with no right, and the console says so', async () => {
-    const { context, page } = await freshPage()
+    const { context, page } = await newPerson()
     await page.goto(`${a.base}/console/`)
     await signInAt(page, 'nina.norole')
     await expect.poll(() => heading(page).textContent()).toBe('No access yet')

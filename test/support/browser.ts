@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Browser, type Page, chromium } from 'playwright-core'
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { newDatabaseUrl } from './app.js'
@@ -141,14 +141,28 @@ export async function launchBrowser(): Promise<Browser> {
   return browser
 }
 
-/** Everything a page says on its console at warning level or above, and its uncaught errors. */
-export function collectConsoleErrors(page: Page): string[] {
+/**
+ * Everything a page says on its console at warning level or above, and its uncaught errors; with
+ * `origin`, only what that origin's pages say (an identity provider's development pages load fonts
+ * from the internet, which this machine may not reach).
+ */
+export function collectConsoleErrors(page: Page, origin?: string): string[] {
   const errors: string[] = []
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') errors.push(`${message.type()}: ${message.text()}`)
+    if ((message.type() === 'error' || message.type() === 'warning') && (origin === undefined || message.location().url.startsWith(origin))) {
+      errors.push(`${message.type()}: ${message.text()}`)
+    }
   })
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
   return errors
+}
+
+/** A fresh browser profile (no cookie of anyone: one person), its page, and what `origin`'s pages say wrong. */
+export async function freshPage(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  page.setDefaultTimeout(10_000)
+  return { context, page, errors: collectConsoleErrors(page, origin) }
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
