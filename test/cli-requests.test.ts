@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, HeldForApproval, type VippsOrgsClient } from '@vipps-orgs/client'
 import { uniqueOrgId } from './support/app.js'
 import { type ListeningApp, listenApp } from './support/client-server.js'
+import { ndjson, type Run, runCli } from './support/cli-process.js'
 
 /**
  * Four eyes from the command line (`vipps-orgs requests …`, `import`), as users run it (a
@@ -13,30 +13,11 @@ import { type ListeningApp, listenApp } from './support/client-server.js'
  * token; what one asks, only the other may approve or reject.
  */
 
-const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'vipps-orgs.js')
 const ASKER = 'cli-requests-asker-token-0123456789'
 const APPROVER = 'cli-requests-approver-token-0123456789'
 const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-cli-requests-'))
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function cli(base: string, args: string[], token = ASKER): Promise<Run> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), VIPPS_ORGS_URL: base, VIPPS_ORGS_TOKEN: token, NO_COLOR: '1' }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.on('error', reject)
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end('')
-  })
-}
+const cli = (base: string, args: string[], token = ASKER): Promise<Run> => runCli(base, args, { token })
 
 function orgLine(orgId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -58,7 +39,6 @@ function heldId(run: Run): string {
   return id!
 }
 
-const ndjson = (rows: Record<string, unknown>[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join('')
 
 describe('vipps-orgs requests (four eyes, APPROVALS=production)', () => {
   let server: ListeningApp

@@ -7,34 +7,15 @@ import { createClient, type VippsOrgsClient } from '@vipps-orgs/client'
 import { uniqueOrgId } from './support/app.js'
 import { freePort } from './support/postgres.js'
 import { type ListeningApp, listenApp } from './support/client-server.js'
+import { CLI_BIN, ndjson, type Run, runCli } from './support/cli-process.js'
 
 /** The CLI as users run it (`vipps-orgs …`, a subprocess) against the real service over HTTP. */
 
-const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'vipps-orgs.js')
 const TOKEN = 'cli-test-token'
 const dir = mkdtempSync(join(tmpdir(), 'vipps-orgs-cli-'))
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function cli(base: string, args: string[], options: { input?: string; token?: string | null } = {}): Promise<Run> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), VIPPS_ORGS_URL: base, NO_COLOR: '1' }
-  if (options.token === null) delete env.VIPPS_ORGS_TOKEN
-  else env.VIPPS_ORGS_TOKEN = options.token ?? TOKEN
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.on('error', reject)
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(options.input ?? '')
-  })
-}
+const cli = (base: string, args: string[], options: { input?: string; token?: string | null } = {}): Promise<Run> =>
+  runCli(base, args, { ...(options.input === undefined ? {} : { input: options.input }), token: options.token === undefined ? TOKEN : options.token })
 
 function file(name: string, text: string): string {
   const path = join(dir, name)
@@ -66,7 +47,6 @@ function orgLine(orgId: string, overrides: Record<string, unknown> = {}): Record
   }
 }
 
-const ndjson = (rows: Record<string, unknown>[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join('')
 
 describe('vipps-orgs (the CLI)', () => {
   let source: ListeningApp
@@ -317,7 +297,7 @@ describe('vipps-orgs (the CLI)', () => {
       const id = uniqueOrgId('follow')
       // Follow from the current end, pinned before the follower starts (however slow its start).
       const { next_cursor: now } = await api.listEvents({ after: 'now' })
-      const child = spawn(process.execPath, [BIN, '--url', source.base, '--json', 'events', '--follow', '--after', now], { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(process.execPath, [CLI_BIN, '--url', source.base, '--json', 'events', '--follow', '--after', now], { stdio: ['ignore', 'pipe', 'pipe'] })
       let out = ''
       child.stdout.on('data', (c: Buffer) => (out += c.toString()))
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
