@@ -34,6 +34,22 @@ export interface Writer<DB = {}> {
 const SAVEPOINT = CompiledQuery.raw('savepoint write')
 const RELEASE = CompiledQuery.raw('release write')
 const ROLLBACK_TO = CompiledQuery.raw('rollback to write')
+// SQLite refuses to change `synchronous` inside a transaction: set around it.
+const COMMIT_WITHOUT_SYNC = CompiledQuery.raw('pragma synchronous = NORMAL')
+const COMMIT_WITH_SYNC = CompiledQuery.raw('pragma synchronous = FULL')
+
+export interface GroupCommitOptions {
+  /**
+   * Makes what the last COMMIT wrote durable (on SQLite in WAL mode: an fdatasync of the `-wal`
+   * file), off the event loop. Given, a batch commits with `synchronous = NORMAL` (SQLite appends
+   * to the WAL without syncing it, so the COMMIT no longer holds the thread for the disk), then
+   * this runs while the event loop goes on with the next requests, and only after it resolved is
+   * any write of the batch answered. The connection stays held until then, so no statement of
+   * this process (a read, the next batch) sees what is not yet durable. Every other transaction
+   * on the connection keeps `synchronous = FULL`.
+   */
+  syncCommitted?: () => Promise<void>
+}
 
 /** The most writes one commit carries; the rest wait for the next one. */
 const MAX_WRITES_PER_COMMIT = 256
@@ -45,12 +61,11 @@ interface Pending<DB, T> {
 }
 
 /**
- * Group commit, for SQLite: one connection, one writer, and each COMMIT waits for an fsync that
- * holds the thread. The writes that arrive while a commit is made (or in the same turn of the
+ * Group commit, for SQLite: one connection, one writer, and each COMMIT waits for an fsync. The writes that arrive while a commit is made (or in the same turn of the
  * event loop) share the next transaction and its one fsync, each inside its own SAVEPOINT, so a
  * conflict or a constraint violation in one rolls back only its own statements. Every write of a
  * batch is answered after the batch's COMMIT, never before; a failed COMMIT fails them all
- * (none of them is then applied).
+ * (none of them is then applied). With `syncCommitted`, the fsync runs off the event loop.
  */
 export class GroupCommitWriter<DB> implements Writer<DB> {
   private queue: Pending<DB, unknown>[] = []
@@ -60,7 +75,10 @@ export class GroupCommitWriter<DB> implements Writer<DB> {
   private idle: Promise<void> = Promise.resolve()
   private becomeIdle: () => void = () => undefined
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly options: GroupCommitOptions = {}
+  ) {}
 
   write<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
     if (!this.running && !this.scheduled && this.queue.length === 0) this.idle = new Promise((resolve) => (this.becomeIdle = resolve))
@@ -110,33 +128,38 @@ export class GroupCommitWriter<DB> implements Writer<DB> {
 
   private async commitBatch(batch: Pending<DB, unknown>[]): Promise<void> {
     const outcomes: ({ ok: true; value: unknown } | { ok: false; err: unknown })[] = []
-    let trx: Awaited<ReturnType<ReturnType<Kysely<DB>['startTransaction']>['execute']>>
+    const sync = this.options.syncCommitted
     try {
-      trx = await this.db.startTransaction().execute()
-    } catch (err) {
-      for (const pending of batch) pending.reject(err)
-      return
-    }
-    try {
-      for (const pending of batch) {
-        await trx.executeQuery(SAVEPOINT)
+      // One connection held from BEGIN to durable: nothing else of this process runs a statement
+      // between the COMMIT and its sync.
+      await this.db.connection().execute(async (conn) => {
+        if (sync) await conn.executeQuery(COMMIT_WITHOUT_SYNC)
         try {
-          const value = await pending.work(trx)
-          await trx.executeQuery(RELEASE)
-          outcomes.push({ ok: true, value })
-        } catch (err) {
-          await trx.executeQuery(ROLLBACK_TO)
-          await trx.executeQuery(RELEASE)
-          outcomes.push({ ok: false, err })
+          await conn.transaction().execute(async (trx) => {
+            for (const pending of batch) {
+              await trx.executeQuery(SAVEPOINT)
+              try {
+                const value = await pending.work(trx)
+                await trx.executeQuery(RELEASE)
+                outcomes.push({ ok: true, value })
+              } catch (err) {
+                await trx.executeQuery(ROLLBACK_TO)
+                await trx.executeQuery(RELEASE)
+                outcomes.push({ ok: false, err })
+              }
+            }
+            this.counts.commits++
+            this.counts.writes += batch.length
+            this.counts.largestCommit = Math.max(this.counts.largestCommit, batch.length)
+          })
+        } finally {
+          if (sync) await conn.executeQuery(COMMIT_WITH_SYNC)
         }
-      }
-      this.counts.commits++
-      this.counts.writes += batch.length
-      this.counts.largestCommit = Math.max(this.counts.largestCommit, batch.length)
-      await trx.commit().execute()
+        if (sync) await sync()
+      })
     } catch (err) {
-      // The savepoint statements or the COMMIT failed (the disk, a lost file): nothing of the batch is applied.
-      await trx.rollback().execute().catch(() => undefined)
+      // BEGIN, the savepoint statements, the COMMIT or the sync failed (the disk, a lost file): no
+      // write of the batch is answered as done (before the sync, none is known to be durable).
       for (const pending of batch) pending.reject(err)
       return
     }

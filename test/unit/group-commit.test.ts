@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { GroupCommitWriter } from '../../src/db/group-commit.js'
+import { walSync } from '../../src/db/wal-sync.js'
 
 interface Tables {
   items: { name: string }
@@ -76,5 +77,60 @@ describe('GroupCommitWriter (SQLite)', () => {
     expect(later).toHaveLength(3)
     expect(await names()).toEqual(['x', 'y1', 'y2', 'y3'])
     expect(writer.stats().commits).toBe(2)
+  })
+
+  it('with syncCommitted: answers only after the sync, keeps the connection meanwhile, and commits other transactions with synchronous = FULL', async () => {
+    await writer.drain()
+    let finishSync: () => void = () => undefined
+    const syncs: string[] = []
+    const synced = new GroupCommitWriter(db, {
+      syncCommitted: async () => {
+        // What synchronous the COMMIT just ran with is set back already; the sync waits here.
+        syncs.push('started')
+        await new Promise<void>((resolve) => (finishSync = resolve))
+        syncs.push('done')
+      }
+    })
+    let answered = false
+    const write = synced.write((trx) => trx.insertInto('items').values({ name: 'durable' }).execute()).then(() => (answered = true))
+    while (syncs.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    // Committed, not yet synced: the write is not answered, and a read of this process waits.
+    let read: string[] | undefined
+    const reading = names().then((n) => (read = n))
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(answered).toBe(false)
+    expect(read).toBeUndefined()
+    finishSync()
+    await write
+    await reading
+    expect(read).toEqual(['durable'])
+    expect(syncs).toEqual(['started', 'done'])
+    // Outside the group commit, the connection still syncs at every COMMIT.
+    expect(await sql<{ synchronous: number }>`pragma synchronous`.execute(db).then((r) => r.rows[0]!.synchronous)).toBe(2)
+  })
+
+  it('with syncCommitted: a failed sync answers every write of the batch with its error', async () => {
+    const failing = new GroupCommitWriter(db, { syncCommitted: () => Promise.reject(new Error('EIO: fdatasync failed')) })
+    const results = await Promise.allSettled(['p', 'q'].map((name) => failing.write((trx) => trx.insertInto('items').values({ name }).execute())))
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/EIO/)
+    expect(await sql<{ synchronous: number }>`pragma synchronous`.execute(db).then((r) => r.rows[0]!.synchronous)).toBe(2)
+  })
+})
+
+describe('walSync', () => {
+  it('syncs the -wal file of a database in WAL mode (and fails loudly when there is none)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wal-sync-'))
+    const file = join(dir, 'w.db')
+    const sqlite = new SQLite(file)
+    try {
+      sqlite.pragma('journal_mode = WAL')
+      sqlite.exec('create table t (x); insert into t values (1)')
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(0)
+      await expect(walSync(file)()).resolves.toBeUndefined()
+      await expect(walSync(join(dir, 'missing.db'))()).rejects.toThrow(/ENOENT/)
+    } finally {
+      sqlite.close()
+    }
   })
 })
