@@ -18,6 +18,7 @@ import {
   type WriteContext
 } from './store.js'
 import { actorColumns, actorOf, approverColumns, approverOf, fromColumns, type OrgConfigTable, type OrgTables, toColumns } from './tables.js'
+import { type ConfigRow, type CreateSlot, type EventSlot, OrgWriteStatements, type UpdateSlot } from './write-statements.js'
 
 type Db = Kysely<OrgTables>
 type Writing = Transaction<OrgTables>
@@ -32,6 +33,7 @@ export class KyselyOrgStore implements OrgStore {
   private readonly bytewise: RawBuilder<unknown>
   private readonly postgres: boolean
   private readonly writer: Writer<Database>
+  private readonly statements: OrgWriteStatements
   /** The trace context a change's event keeps (tracing on: the request's span); null when off. */
   private readonly traceContext: () => string | null
 
@@ -45,6 +47,7 @@ export class KyselyOrgStore implements OrgStore {
     this.writer = options.writer ?? new TransactionPerWrite(db)
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter
     this.bytewise = this.postgres ? sql` collate "C"` : sql``
+    this.statements = new OrgWriteStatements(this.db, this.postgres)
   }
 
   async findLive(orgId: string): Promise<OrgRecord | undefined> {
@@ -126,36 +129,20 @@ export class KyselyOrgStore implements OrgStore {
   async create(orgId: string, fields: ConfigFields, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord> {
     const changes: Changes = {}
     for (const [field, value] of Object.entries(fields)) changes[field] = { from: null, to: value }
-    const columns = {
-      org_id: orgId,
-      ...toColumns(fields),
-      // Versions go on from the org_id's last event, across deletes and re-creates.
-      version: sql<number>`(select coalesce(max(version), 0) + 1 from vipps_org_events where org_id = ${orgId})`,
-      created_at: ctx.at,
-      updated_at: ctx.at,
-      deleted_at: null
-    }
+    const values = { org_id: orgId, ...toColumns(fields), at: ctx.at } as Record<CreateSlot, unknown>
     try {
       // PostgreSQL: the config and its event in one statement (itself a transaction): one round
       // trip instead of four (BEGIN, two INSERTs, COMMIT), which is what bounds creates per second.
-      if (this.postgres && !idempotency && !ctx.inTransaction) {
-        const names = Object.keys(columns)
-        const { rows } = await this.writer.writeStatement((db) => sql<Selectable<OrgConfigTable>>`
-          with created as (
-            insert into vipps_org_configs (${sql.join(names.map((name) => sql.ref(name)))})
-            values (${sql.join(Object.values(columns))})
-            returning *
-          ), event as (
-            insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes, trace_context)
-            select org_id, version, 'create', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)}, ${this.traceContext()}
-            from created
-          )
-          select * from created`.execute(db))
+      const oneStatement = this.statements.createWithEvent
+      if (oneStatement && !idempotency && !ctx.inTransaction) {
+        const event = this.eventValues(orgId, 0, 'create', changes, ctx)
+        const { rows } = await this.writer.writeStatement((db) => db.executeQuery<ConfigRow>(oneStatement.with({ ...event, ...values })))
         return toRecord(rows[0]!)
       }
       return await this.write(async (trx) => {
-        const row = await trx.insertInto('vipps_org_configs').values(columns).returningAll().executeTakeFirstOrThrow()
-        await recordEvent(trx, orgId, Number(row.version), 'create', changes, ctx, this.traceContext())
+        const { rows } = await trx.executeQuery<ConfigRow>(this.statements.create.with(values))
+        const row = rows[0]!
+        await this.recordEvent(trx, this.eventValues(orgId, Number(row.version), 'create', changes, ctx))
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
         await ctx.inTransaction?.(trx)
         return toRecord(row)
@@ -168,38 +155,30 @@ export class KyselyOrgStore implements OrgStore {
   }
 
   async update(current: OrgRecord, changes: FieldChanges, ctx: WriteContext, idempotency?: IdempotencyRecord): Promise<OrgRecord | undefined> {
-    const values = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to]))
-    const set = { ...toColumns(values as Partial<ConfigFields>), version: current.version + 1, updated_at: ctx.at }
+    const changed = Object.keys(changes)
+    const to = Object.fromEntries(Object.entries(changes).map(([field, change]) => [field, change.to]))
+    const values = {
+      ...toColumns(to as Partial<ConfigFields>),
+      org_id: current.org_id,
+      version: current.version,
+      new_version: current.version + 1,
+      at: ctx.at
+    } as Record<UpdateSlot, unknown>
     // PostgreSQL: the version check, the update and its event in one statement (itself a
     // transaction): one round trip instead of four, as for create.
     // (Not for a change request's approval: it runs more in the same transaction, and names its approver.)
     if (this.postgres && !idempotency && !ctx.inTransaction && !ctx.approvedBy) {
-      const { rows } = await this.writer.writeStatement((db) => sql<Selectable<OrgConfigTable>>`
-        with updated as (
-          update vipps_org_configs
-          set ${sql.join(Object.entries(set).map(([name, value]) => sql`${sql.ref(name)} = ${value}`))}
-          where org_id = ${current.org_id} and deleted_at is null and version = ${current.version}
-          returning *
-        ), event as (
-          insert into vipps_org_events (org_id, version, action, at, actor, actor_type, actor_id, changes, trace_context)
-          select org_id, version, 'update', ${ctx.at}, ${ctx.actor.name}, ${ctx.actor.type}, ${ctx.actor.id}, ${JSON.stringify(changes)}, ${this.traceContext()}
-          from updated
-        )
-        select * from updated`.execute(db))
+      const event = this.eventValues(current.org_id, 0, 'update', changes as Changes, ctx)
+      const statement = this.statements.updateWithEvent(changed)
+      const { rows } = await this.writer.writeStatement((db) => db.executeQuery<ConfigRow>(statement.with({ ...event, ...values })))
       return rows[0] && toRecord(rows[0])
     }
     return keyedWrite(idempotency, () =>
       this.write(async (trx) => {
-        const row = await trx
-          .updateTable('vipps_org_configs')
-          .set(set)
-          .where('org_id', '=', current.org_id)
-          .where('deleted_at', 'is', null)
-          .where('version', '=', current.version)
-          .returningAll()
-          .executeTakeFirst()
+        const { rows } = await trx.executeQuery<ConfigRow>(this.statements.update(changed).with(values))
+        const row = rows[0]
         if (!row) return undefined
-        await recordEvent(trx, current.org_id, Number(row.version), 'update', changes as Changes, ctx, this.traceContext())
+        await this.recordEvent(trx, this.eventValues(current.org_id, Number(row.version), 'update', changes as Changes, ctx))
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
         await ctx.inTransaction?.(trx)
         return toRecord(row)
@@ -211,20 +190,34 @@ export class KyselyOrgStore implements OrgStore {
     return keyedWrite(idempotency, () =>
       this.write(async (trx) => {
         const version = current.version + 1
-        const result = await trx
-          .updateTable('vipps_org_configs')
-          .set({ deleted_at: ctx.at, version })
-          .where('org_id', '=', current.org_id)
-          .where('deleted_at', 'is', null)
-          .where('version', '=', current.version)
-          .executeTakeFirst()
-        if (Number(result.numUpdatedRows) !== 1) return false
-        await recordEvent(trx, current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx, this.traceContext())
+        const result = await trx.executeQuery(
+          this.statements.softDelete.with({ org_id: current.org_id, version: current.version, new_version: version, at: ctx.at })
+        )
+        if (Number(result.numAffectedRows) !== 1) return false
+        await this.recordEvent(trx, this.eventValues(current.org_id, version, 'delete', { deleted_at: { from: null, to: ctx.at } }, ctx))
         if (idempotency) await saveIdempotentResponse(trx, idempotency, ctx.at)
         await ctx.inTransaction?.(trx)
         return true
       })
     )
+  }
+
+  /** An event's values (`version` unused where the statement takes it from the row it wrote). */
+  private eventValues(orgId: string, version: number, action: OrgEvent['action'], changes: Changes, ctx: WriteContext): Record<EventSlot, unknown> {
+    return {
+      org_id: orgId,
+      version,
+      action,
+      at: ctx.at,
+      ...actorColumns(ctx.actor),
+      ...(ctx.approvedBy ? approverColumns(ctx.approvedBy) : { approved_by: null, approved_by_type: null, approved_by_id: null }),
+      changes: JSON.stringify(changes),
+      trace_context: this.traceContext()
+    }
+  }
+
+  private async recordEvent(trx: Writing, values: Record<EventSlot, unknown>): Promise<void> {
+    await trx.executeQuery((values.approved_by === null ? this.statements.event : this.statements.approvedEvent).with(values))
   }
 
   async keepResponse(idempotency: IdempotencyRecord, at: string): Promise<void> {
@@ -273,30 +266,6 @@ export class KyselyOrgStore implements OrgStore {
       .executeTakeFirst()
     return row && { requestHash: row.request_hash, status: Number(row.status), body: row.response_body }
   }
-}
-
-async function recordEvent(
-  trx: Writing,
-  orgId: string,
-  version: number,
-  action: OrgEvent['action'],
-  changes: Changes,
-  ctx: WriteContext,
-  traceContext: string | null
-): Promise<void> {
-  await trx
-    .insertInto('vipps_org_events')
-    .values({
-      org_id: orgId,
-      version,
-      action,
-      at: ctx.at,
-      ...actorColumns(ctx.actor),
-      ...(ctx.approvedBy ? approverColumns(ctx.approvedBy) : {}),
-      changes: JSON.stringify(changes),
-      trace_context: traceContext
-    })
-    .execute()
 }
 
 /** A write under a key: a unique violation on the key means its answer is kept already. */
