@@ -6,8 +6,11 @@ import { BODY_LIMIT } from './json-body.js'
 import { PROBLEM_CONTENT_TYPE, Problem, problems } from './problems.js'
 import { fieldErrors } from './validation.js'
 
-/** Any error, thrown anywhere, as the Problem the client gets. */
-function toProblem(err: FastifyError & { validation?: ErrorObject[] }): Problem {
+/**
+ * Any error, thrown anywhere, as the Problem the client gets. `bodyLimit`: the largest body the
+ * route takes (a 413 says it).
+ */
+export function toProblem(err: FastifyError & { validation?: ErrorObject[] }, bodyLimit = BODY_LIMIT): Problem {
   if (err instanceof Problem) return err
   if (err.validation) return problems.validation(fieldErrors(err.validation, err.validationContext ?? 'request'))
   switch (err.code) {
@@ -15,7 +18,7 @@ function toProblem(err: FastifyError & { validation?: ErrorObject[] }): Problem 
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problems.unsupportedMediaType()
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problems.payloadTooLarge(BODY_LIMIT)
+      return problems.payloadTooLarge(bodyLimit)
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return problems.malformedJson('The body is empty but Content-Type says application/json')
     case 'FST_ERR_CTP_INVALID_TYPE':
@@ -48,7 +51,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem, request: Fast
 export const problemHandlers = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
-      const problem = toProblem(err)
+      const problem = toProblem(err, request.routeOptions.bodyLimit ?? BODY_LIMIT)
       if (problem.status >= 500) request.log.error({ err }, 'request failed')
       else request.log.info({ code: problem.code, status: problem.status }, problem.detail)
       return sendProblem(reply, problem, request)

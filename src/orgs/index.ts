@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Principal } from '../http/access/principal.js'
 import { validatorCompiler } from '../http/validation.js'
+import { batchRoutes } from './batch-routes.js'
 import { announceChanges, startChangeListener } from './cache-invalidation.js'
 import { OrgChanges } from './changes.js'
 import { addFastReads } from './fast-reads.js'
@@ -134,8 +135,10 @@ export default fp(
     if (!logsEveryRequest(app)) addFastReads(app.fastPaths, service, BASE_PATH, app.access)
     await app.register(
       async (scope) => {
-        scope.setValidatorCompiler(validatorCompiler({ 'redirect-uri': redirectUriShapeError }))
+        const compile = validatorCompiler({ 'redirect-uri': redirectUriShapeError })
+        scope.setValidatorCompiler(compile)
         await scope.register(orgRoutes, { service, config })
+        await scope.register(batchRoutes, { service, config, compile })
       },
       { prefix: BASE_PATH }
     )

@@ -79,6 +79,8 @@ export class OrgService {
   private gate: WriteGate | undefined
   /** Writes to one org, one after the other in this process (org-write-queue.ts). */
   private readonly orgWrites = new OrgWriteQueue()
+  /** Writes made of several (writeOnce) under one Idempotency-Key, one after the other in this process. */
+  private readonly keyedWrites = new OrgWriteQueue()
 
   constructor(
     private readonly store: OrgStore,
@@ -183,6 +185,26 @@ export class OrgService {
         throw err
       }
     })
+  }
+
+  /**
+   * A write made of several writes of its own (a batch of creates, each without a key): done once
+   * per Idempotency-Key as a single write is. Its whole answer is kept under the key once every
+   * write in it is committed; a write that throws keeps nothing. The same request again gets the
+   * first answer, another request under the key a 422.
+   */
+  async writeOnce<T>(by: Principal, idempotencyKey: string | undefined, request: { operation: string; body: unknown }, write: () => Promise<T>): Promise<WriteResult<T>> {
+    const keyed = this.keyed(by, idempotencyKey, request)
+    const run = () =>
+      this.once(keyed, async () => {
+        const body = await write()
+        const keep = this.toKeep(keyed, 200, body)
+        if (keep) await this.store.keepResponse(keep, this.now())
+        return { status: 200, body, replayed: false }
+      })
+    // Retries under one key in this process one after the other: a twin that ran beside the first
+    // would see the first's writes as conflicts, and could keep its answer under the key first.
+    return keyed ? this.keyedWrites.run(`${keyed.actor}\n${keyed.key}`, run) : run()
   }
 
   /** Partial update; cross-field rules hold on the merged result. Nothing changed: no new version. */
@@ -341,7 +363,7 @@ export class OrgService {
   }
 
   /** Idempotency records are kept per actor: `<type>:<id>`. */
-  private keyed(by: Principal, key: string | undefined, request: { operation: string; org_id: string; body?: unknown }): KeyedWrite | undefined {
+  private keyed(by: Principal, key: string | undefined, request: { operation: string; org_id?: string; body?: unknown }): KeyedWrite | undefined {
     return key === undefined ? undefined : { actor: actorKey(by.actor), key, hash: requestHash(request) }
   }
 
