@@ -124,7 +124,7 @@ for (const store of storeNames()) {
         orgLine(refused!, { client_secret_ref: 'plain-secret' }),
         orgLine(changed, { client_id: 'vipps-client-moved', vipps_enabled: false }),
         orgLine(new2!),
-        orgLine(`${badId!}!`),
+        orgLine(`${badId!}!`, { client_secret_ref: 'vault://orgs/bad/vipps_secret' }),
         orgLine(new3!)
       ])
       const proxy = await startProxy(target.base)
