@@ -52,6 +52,19 @@ describe('the typed client', () => {
   })
 
   describe('orgs', () => {
+    it('batchCreateOrgs: one result per item, in order, each created or failed alone', async () => {
+      const [a, b] = [uniqueOrgId('clb'), uniqueOrgId('clb')]
+      const results = await client.batchCreateOrgs([orgBody(a), orgBody(b, { redirect_uri: 'nope' }), orgBody(a)])
+      expect(results.map((r) => [r.org_id, r.status])).toEqual([
+        [a, 201],
+        [b, 400],
+        [a, 409]
+      ])
+      expect(results[0]).toMatchObject({ org: { org_id: a }, etag: '"1"' })
+      expect(results[1]).toMatchObject({ problem: { code: 'validation_failed', errors: [{ field: 'redirect_uri' }] } })
+      expect(await client.getOrg(a)).toMatchObject({ org_id: a })
+    })
+
     it('creates, reads, lists, updates with If-Match, reads history and deletes', async () => {
       const id = uniqueOrgId('cl')
       expect(await client.createOrg(orgBody(id))).toMatchObject({ org_id: id, vipps_enabled: true, environment: 'production' })

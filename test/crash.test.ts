@@ -137,3 +137,75 @@ describe('crash safety: SIGKILL under write load', () => {
     }, 120_000)
   }
 })
+
+/**
+ * Batches of creates under load, SIGKILLed mid-way: every org a 200 batch answered 201 for is
+ * there after the restart (a batch is answered after its commits), and every org that is there,
+ * acknowledged or not, has exactly its create event: nothing half-applied.
+ */
+describe('crash safety: SIGKILL while batch creates are in flight', () => {
+  for (const store of storeNames()) {
+    it(`keeps every org of an acknowledged batch, and no org without its history [${store}]`, async () => {
+      const databaseUrl = store === 'sqlite' ? `sqlite:${join(dir, 'crash-batch.db')}` : await newDatabaseUrl('postgres')
+      const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', WRITE_RATE_LIMIT: '1000000' }
+      const BATCH_SIZE = 25
+      try {
+        const first = await spawnServer(env)
+        const acknowledged: string[] = []
+        const sent: string[] = []
+        let batches = 0
+        let killed = false
+        const worker = async (w: number) => {
+          for (let n = 0; !killed; n++) {
+            const ids = Array.from({ length: BATCH_SIZE }, (_, i) => `crashbatch_${w}_${n}_${i}`)
+            sent.push(...ids)
+            try {
+              const res = await rawRequest(first.base, 'POST', `${BASE}:batchCreate`, { orgs: ids.map((id) => validBody(id)) })
+              if (res.status !== 200) throw new Error(`batch: ${res.status} ${res.body}`)
+              const results = (JSON.parse(res.body) as { results: { org_id: string; status: number }[] }).results
+              expect(results.map((r) => [r.org_id, r.status])).toEqual(ids.map((id) => [id, 201]))
+              acknowledged.push(...ids)
+              batches++
+            } catch (err) {
+              if (killed) return
+              throw err
+            }
+          }
+        }
+        const running = Promise.all(Array.from({ length: 6 }, (_, w) => worker(w)))
+        while (batches < 20) await new Promise((resolve) => setTimeout(resolve, 5))
+        killed = true
+        first.child.kill('SIGKILL')
+        await first.exited
+        await running
+
+        const second = await spawnServer(env)
+        try {
+          let present = 0
+          for (const orgId of sent) {
+            const res = await rawRequest(second.base, 'GET', `${BASE}/${orgId}`)
+            const history = await rawRequest(second.base, 'GET', `${BASE}/${orgId}/history`)
+            if (res.status === 404) {
+              expect(acknowledged, `${orgId} was acknowledged`).not.toContain(orgId)
+              expect(history.status, `${orgId} is absent but has history`).toBe(404)
+              continue
+            }
+            present++
+            expect(res.status).toBe(200)
+            const events = (JSON.parse(history.body) as { data: { version: number; action: string }[] }).data
+            expect(events.map((e) => [e.version, e.action]), `${orgId} history`).toEqual([[1, 'create']])
+          }
+          expect(present).toBeGreaterThanOrEqual(acknowledged.length)
+          // The kill came with batches in flight (each worker had one out).
+          expect(sent.length).toBeGreaterThan(acknowledged.length)
+          expect(acknowledged.length).toBeGreaterThanOrEqual(20 * BATCH_SIZE)
+        } finally {
+          second.child.kill('SIGTERM')
+          await second.exited
+        }
+      } finally {
+        await dropDatabase(databaseUrl)
+      }
+    }, 120_000)
+  }
+})

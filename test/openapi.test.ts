@@ -50,6 +50,7 @@ describe('the OpenAPI document', () => {
     expect(ids).toMatchObject({
       [`get ${BASE}`]: 'listOrgs',
       [`post ${BASE}`]: 'createOrg',
+      [`post ${BASE}:batchCreate`]: 'batchCreateOrgs',
       [`get ${BASE}/{org_id}`]: 'getOrg',
       [`put ${BASE}/{org_id}`]: 'updateOrg',
       [`delete ${BASE}/{org_id}`]: 'deleteOrg',

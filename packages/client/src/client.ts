@@ -11,6 +11,8 @@ export type OrgSummary = Schemas['OrgSummary']
 export type OrgList = Schemas['OrgList']
 export type OrgStatus = Schemas['OrgStatus']
 export type CreateOrgRequest = Schemas['CreateOrgRequest']
+/** One item's result of `batchCreateOrgs`: created (201), held for approval (202), or its problem (4xx). */
+export type BatchCreateResult = Schemas['BatchCreateResult']
 export type UpdateOrgRequest = Schemas['UpdateOrgRequest']
 export type UpdatedOrg = Schemas['UpdatedOrg']
 export type DeletedOrg = Schemas['DeletedOrg']
@@ -287,6 +289,16 @@ export function createClient(options: ClientOptions) {
       // One key for every attempt: a retry after a lost answer replays the first create.
       const { 'idempotency-key': key } = writeHeaders(opts)
       return applied<OrgSummary>(await send(() => api.POST('/api/v1/vipps-orgs', { params: { header: { 'idempotency-key': key } }, body })))
+    },
+
+    /**
+     * Creates 1–500 orgs in one request, each as `createOrg` would (each succeeding or failing
+     * alone): one result per item, in order. A held item is a result with status 202, not a throw.
+     * One Idempotency-Key (generated unless given) for every attempt of the whole batch.
+     */
+    async batchCreateOrgs(orgs: CreateOrgRequest[], opts: { idempotencyKey?: string } = {}): Promise<BatchCreateResult[]> {
+      const { 'idempotency-key': key } = writeHeaders(opts)
+      return ok(await send(() => api.POST('/api/v1/vipps-orgs:batchCreate', { params: { header: { 'idempotency-key': key } }, body: { orgs } }))).results
     },
 
     updateOrg,

@@ -135,6 +135,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vipps-orgs:batchCreate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create the Vipps configurations of many organizations in one request
+         * @description 1–500 creates, each exactly as POST /api/v1/vipps-orgs would make it (checks, grants, four eyes, history, change feed, webhooks), each succeeding or failing alone: 200 with one result per item, in order (201 with the org and its ETag, 202 with the change request, or the 4xx problem a single create would answer). History and the change feed are as if the items had been created one after the other. The write rate limit counts each item; a batch over it is refused whole (429). Idempotency-Key covers the whole batch. Body up to 1 MiB.
+         */
+        post: operations["batchCreateOrgs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/change-requests": {
         parameters: {
             query?: never;
@@ -796,6 +816,62 @@ export interface components {
         OrgHistory: {
             data: components["schemas"]["OrgEvent"][];
             pagination: components["schemas"]["Pagination"];
+        };
+        /** BatchCreateOrgsRequest */
+        BatchCreateOrgsRequest: {
+            /** @description 1–500 orgs, each exactly the body of a single create (POST /api/v1/vipps-orgs) */
+            orgs: components["schemas"]["CreateOrgRequest"][];
+        };
+        /**
+         * BatchCreateCreated
+         * @description Created: org is exactly the 201 body of a single create
+         */
+        BatchCreateCreated: {
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /** @enum {number} */
+            status: 201;
+            org: components["schemas"]["OrgSummary"];
+            /**
+             * @description The new config’s ETag (its version)
+             * @example "1"
+             */
+            etag: string;
+        };
+        /**
+         * BatchCreateHeld
+         * @description Held for approval (APPROVALS=production): change_request is exactly the 202 body of a single create
+         */
+        BatchCreateHeld: {
+            /**
+             * @description Organization id: 3–64 of a-z, 0-9, "_" and "-", starting and ending with a letter or digit
+             * @example org_helseapp
+             */
+            org_id: string;
+            /** @enum {number} */
+            status: 202;
+            change_request: components["schemas"]["ChangeRequest"];
+        };
+        /**
+         * BatchCreateFailed
+         * @description Not created: problem is exactly what a single create would have answered (errors[] naming the bad fields for a 400)
+         */
+        BatchCreateFailed: {
+            /** @description The item’s org_id, when it has a string one */
+            org_id?: string;
+            /** @description The status a single create would have answered */
+            status: number;
+            problem: components["schemas"]["Problem"];
+        };
+        /** BatchCreateResult */
+        BatchCreateResult: components["schemas"]["BatchCreateCreated"] | components["schemas"]["BatchCreateHeld"] | components["schemas"]["BatchCreateFailed"];
+        /** BatchCreateOrgsResponse */
+        BatchCreateOrgsResponse: {
+            /** @description One result per item, in the items’ order */
+            results: components["schemas"]["BatchCreateResult"][];
         };
         /** ChangeRequestList */
         ChangeRequestList: {
@@ -1927,6 +2003,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgHistory"];
+                };
+            };
+            /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
+            401: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential lacks the right this needs (the problem names it) */
+            403: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the orgs the credential is limited to (the same answer) */
+            404: {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A problem with the request (RFC 9457) */
+            "4XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service could not answer (RFC 9457) */
+            "5XX": {
+                headers: {
+                    /** @description Seconds to wait before trying again (429, 503) */
+                    "Retry-After"?: string;
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    batchCreateOrgs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried write safe: the same key with the same method, path and body answers the first response again (kept 24 hours), without a second write */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchCreateOrgsRequest"];
+            };
+        };
+        responses: {
+            /** @description One result per item, in the items’ order (with Idempotent-Replayed: the first answer again) */
+            200: {
+                headers: {
+                    /** @description This is the first response again: a retry with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    /** @description The request id: the caller’s own X-Request-Id when it sent a sane one; quote it when reporting a problem */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchCreateOrgsResponse"];
                 };
             };
             /** @description No credential where one is needed, or one that is unknown, expired or revoked (WWW-Authenticate says which) */
