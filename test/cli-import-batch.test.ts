@@ -192,7 +192,7 @@ for (const store of storeNames()) {
       expect((await api.getOrgHistory(identical!)).data.map((e) => e.action)).toEqual(['create'])
     })
 
-    it('a batch whose answer is lost (or refused with a 503) is sent again with the same Idempotency-Key: every org created once', async () => {
+    it('a batch whose answer is lost (or refused with a 503 or a 502) is sent again with the same Idempotency-Key: every org created once', async () => {
       const ids = Array.from({ length: 5 }, () => uniqueOrgId('lost'))
       let n = 0
       const proxy = await startProxy(target.base, (req, res) => {
@@ -201,6 +201,10 @@ for (const store of storeNames()) {
         if (n === 1) return 'drop' // the service creates them; the CLI sees its connection cut
         if (n === 2) {
           res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '0' }).end('{}')
+          return true
+        }
+        if (n === 3) {
+          res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>') // a proxy's, say
           return true
         }
         return false
@@ -212,6 +216,7 @@ for (const store of storeNames()) {
         expect(posted.map((r) => [r.status, r.dropped ?? false])).toEqual([
           [200, true],
           [503, false],
+          [502, false],
           [200, false]
         ])
         expect(new Set(posted.map((r) => r.headers['idempotency-key'])).size).toBe(1)

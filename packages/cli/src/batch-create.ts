@@ -1,4 +1,4 @@
-import { type ChangeRequest, type CreateOrgRequest, type Problem, ProblemError, retryAfterMs, type VippsOrgsClient } from '@vipps-orgs/client'
+import { type BatchCreateResult, type CreateOrgRequest, ProblemError, type VippsOrgsClient } from '@vipps-orgs/client'
 
 /** The most orgs one batch create takes (the service's BATCH_MAX_ORGS). */
 export const BATCH_MAX_ORGS = 500
@@ -6,14 +6,6 @@ export const BATCH_MAX_ORGS = 500
 export const BATCH_DEFAULT_ORGS = 200
 /** The body of a batch stays under the service's 1 MiB limit for it (with room for `{"orgs":[…]}`). */
 export const BATCH_MAX_BYTES = 1024 * 1024 - 1024
-
-const BATCH_PATH = '/api/v1/vipps-orgs:batchCreate'
-
-/** One item's answer, in the items' order: created (201), held for approval (202), or its problem. */
-export type BatchResult =
-  | { org_id: string; status: 201; etag?: string }
-  | { org_id: string; status: 202; change_request: ChangeRequest }
-  | { org_id?: string; status: number; problem: Problem }
 
 /** The service has no batch create (it answered 404 or 405 on it): create one org a request instead. */
 export class BatchUnsupported extends Error {
@@ -23,54 +15,29 @@ export class BatchUnsupported extends Error {
 }
 
 /**
- * `POST /api/v1/vipps-orgs:batchCreate` with `orgs`: the results, one per org in their order.
- * One Idempotency-Key for every attempt, so a retry after a network error, a 5xx or a 429 (which
- * waits out Retry-After) replays the first answer instead of creating anything twice. A request
- * refused as a whole throws its ProblemError; a service without the endpoint, BatchUnsupported.
+ * The client's `batchCreateOrgs`: one result per org, in their order, with one Idempotency-Key for
+ * every attempt, so a retry replays the first answer instead of creating anything twice. The
+ * client retries a network error, a 503 and a 429 (waiting out Retry-After); any other 5xx is
+ * sent again here too. A service without the endpoint throws BatchUnsupported; any other refusal
+ * of the batch as a whole, its ProblemError.
  */
-export async function batchCreateOrgs(
-  client: VippsOrgsClient,
-  orgs: readonly CreateOrgRequest[],
-  opts: { idempotencyKey?: string; attempts?: number; baseDelayMs?: number; maxDelayMs?: number } = {}
-): Promise<BatchResult[]> {
-  const key = opts.idempotencyKey ?? crypto.randomUUID()
-  const attempts = Math.max(1, opts.attempts ?? 4)
+export async function batchCreateOrgs(client: VippsOrgsClient, orgs: CreateOrgRequest[], opts: { attempts?: number; baseDelayMs?: number } = {}): Promise<BatchCreateResult[]> {
+  const idempotencyKey = crypto.randomUUID()
+  const attempts = Math.max(1, opts.attempts ?? 3)
   const base = opts.baseDelayMs ?? 200
-  const max = opts.maxDelayMs ?? 60_000
-  // The generated types know this path only once the service's document has it.
-  const post = client.raw.POST as unknown as (
-    path: string,
-    init: { params: { header: { 'idempotency-key': string } }; body: { orgs: readonly CreateOrgRequest[] } }
-  ) => Promise<{ data?: { results: BatchResult[] }; error?: unknown; response: Response }>
   for (let attempt = 1; ; attempt++) {
-    const last = attempt >= attempts
-    let result: Awaited<ReturnType<typeof post>>
+    let results: BatchCreateResult[]
     try {
-      result = await post(BATCH_PATH, { params: { header: { 'idempotency-key': key } }, body: { orgs } })
+      results = await client.batchCreateOrgs(orgs, { idempotencyKey })
     } catch (err) {
-      if (last) throw err
-      await sleep(backoff(base, max, attempt))
-      continue
+      if (err instanceof ProblemError && (err.status === 404 || err.status === 405)) throw new BatchUnsupported(err.status)
+      if (err instanceof ProblemError && err.status >= 500 && err.status !== 503 && attempt < attempts) {
+        await new Promise((resolve) => setTimeout(resolve, base * 2 ** (attempt - 1)))
+        continue
+      }
+      throw err
     }
-    const { response } = result
-    if (!last && (response.status === 429 || response.status >= 500)) {
-      await sleep(Math.min(max, retryAfterMs(response.headers.get('retry-after')) ?? backoff(base, max, attempt)))
-      continue
-    }
-    if (response.status === 404 || response.status === 405) throw new BatchUnsupported(response.status)
-    const requestId = response.headers.get('x-request-id') ?? undefined
-    if (!response.ok) throw new ProblemError(response.status, result.error, requestId)
-    const results = result.data?.results
-    if (!Array.isArray(results) || results.length !== orgs.length) throw new ProblemError(response.status, undefined, requestId)
+    if (results.length !== orgs.length) throw new ProblemError(200, undefined)
     return results
   }
-}
-
-function backoff(base: number, max: number, attempt: number): number {
-  const exp = Math.min(max, base * 2 ** (attempt - 1))
-  return exp / 2 + Math.random() * (exp / 2)
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

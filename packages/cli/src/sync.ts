@@ -1,5 +1,5 @@
-import { type ChangeRequest, HeldForApproval, type OrgConfig, ProblemError, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
-import { BATCH_MAX_BYTES, batchCreateOrgs, type BatchResult, BatchUnsupported } from './batch-create.js'
+import { type BatchCreateResult, type ChangeRequest, HeldForApproval, type OrgConfig, ProblemError, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
+import { BATCH_MAX_BYTES, batchCreateOrgs, BatchUnsupported } from './batch-create.js'
 
 /** The fields of an org a file sets, in the order `export` writes them. Timestamps are the server's. */
 export const CONFIG_FIELDS = ['org_id', 'client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'environment', 'vipps_enabled'] as const
@@ -307,7 +307,7 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
   let batchUnsupported = false
   await pool(batchesOf(toCreate, options.batchSize), options.concurrency, async (batch) => {
     if (batchUnsupported) return void oneByOne.push(...batch.map((entry) => ({ entry, exists: false })))
-    let results: BatchResult[]
+    let results: BatchCreateResult[]
     try {
       results = await batchCreateOrgs(client, batch.map((entry) => entry.config))
     } catch (err) {
