@@ -22,6 +22,7 @@ describeEachStore('operations: health, readiness, OpenAPI, docs, request ids', (
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         BASE,
+        `${BASE}:batchCreate`,
         `${BASE}/{org_id}`,
         `${BASE}/{org_id}/status`,
         `${BASE}/{org_id}/history`,

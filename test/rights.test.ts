@@ -19,6 +19,7 @@ const NEEDS: Record<string, Need> = {
   getOrgStatus: 'orgs:read',
   getOrgHistory: 'orgs:read',
   createOrg: 'orgs:write',
+  batchCreateOrgs: 'orgs:write',
   updateOrg: 'orgs:write',
   deleteOrg: 'orgs:write',
   listEvents: 'events:read',
@@ -138,7 +139,8 @@ describeEachStore(
           const need = NEEDS[op.id]!
           if (!need.startsWith('orgs:') && need !== 'events:read') continue
           const editing = grant === 'limited editor' || need === 'orgs:read' || need === 'events:read'
-          const payload = op.id === 'createOrg' ? { org_id: outside, client_id: 'c', client_secret_ref: 'vault://x', redirect_uri: 'https://e.com/cb' } : { vipps_enabled: false }
+          const create = { org_id: outside, client_id: 'c', client_secret_ref: 'vault://x', redirect_uri: 'https://e.com/cb' }
+          const payload = op.id === 'createOrg' ? create : op.id === 'batchCreateOrgs' ? { orgs: [create] } : { vipps_enabled: false }
           const res = await send(op, `${urlOf(op, outside)}${op.id === 'listOrgs' ? '?vipps_enabled=any' : ''}`, keys[grant], payload)
           const where = `${grant} ${op.method} ${op.path}`
           if (!editing) expect(res.statusCode, where).toBe(403)
@@ -148,6 +150,13 @@ describeEachStore(
             // The org it names was sent by the caller; the answer is the same whether it exists or not.
             const absent = `${tag}_absent`
             const other = await send(op, urlOf(op, outside), keys[grant], { ...payload, org_id: absent })
+            expect(other.body.replaceAll(absent, '<id>'), where).toBe(res.body.replaceAll(outside, '<id>'))
+            continue
+          } else if (op.id === 'batchCreateOrgs') {
+            // The batch answers 200; the item's slot is the create's 403, the same whether the org exists or not.
+            expect([res.statusCode, res.json().results[0].status, res.json().results[0].problem.code], where).toEqual([200, 403, 'forbidden'])
+            const absent = `${tag}_absent`
+            const other = await send(op, urlOf(op, outside), keys[grant], { orgs: [{ ...create, org_id: absent }] })
             expect(other.body.replaceAll(absent, '<id>'), where).toBe(res.body.replaceAll(outside, '<id>'))
             continue
           } else expect(res.statusCode, where).toBe(200)
