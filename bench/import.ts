@@ -6,15 +6,18 @@ import { startService, stop } from './service-process.js'
 
 /**
  * `npm run bench:import`: the CLI's import of N orgs (default 10,000) into an empty service on
- * SQLite, as an operator runs it (`vipps-orgs import FILE`), then the same file again (nothing
- * changes: no write, no history event), then a file where 10 % of the orgs differ, then an export
- * that must give the file back; on the disk, then (as a reference) on /dev/shm where an fsync is
- * free. Records `bench/results/import-<date>.json`.
+ * SQLite, as an operator runs it (`vipps-orgs import FILE`: new orgs go through the batch create,
+ * `--batch-size` a request), then the same file again (nothing changes: no write, no history
+ * event), then a file where 10 % of the orgs differ, then an export that must give the file back;
+ * on the disk, then (as a reference) on /dev/shm where an fsync is free. Records
+ * `bench/results/import-<date>.json`.
  */
 
 const ROOT = join(import.meta.dirname, '..')
 const N = Number(process.env.BENCH_IMPORT_ORGS ?? 10_000)
 const CONCURRENCY = Number(process.env.BENCH_IMPORT_CONCURRENCY ?? 16)
+/** Orgs a batch create request carries (the CLI's `--batch-size`; its default is 200). */
+const BATCH_SIZE = Number(process.env.BENCH_IMPORT_BATCH_SIZE ?? 200)
 const CLI = join(ROOT, 'packages', 'cli', 'bin', 'vipps-orgs.js')
 
 const SCOPES = [['openid'], ['openid', 'phoneNumber'], ['openid', 'name', 'email'], ['openid', 'nin', 'birthDate']]
@@ -64,7 +67,7 @@ interface ImportJson {
 }
 
 async function importRun(base: string, file: string, label: string) {
-  const run = await runCli(base, ['--json', 'import', file, '--concurrency', String(CONCURRENCY)])
+  const run = await runCli(base, ['--json', 'import', file, '--concurrency', String(CONCURRENCY), '--batch-size', String(BATCH_SIZE)])
   if (run.code !== 0) throw new Error(`${label}: exit ${run.code}\n${run.stderr}`)
   const report = JSON.parse(run.stdout) as ImportJson
   const result = {
@@ -103,9 +106,9 @@ writeFileSync(file, `${lines.join('\n')}\n`)
 writeFileSync(changedFile, `${lines.map((l, i) => (i % 10 === 0 ? line(i + 1, '-v2') : l)).join('\n')}\n`)
 
 /**
- * The ceiling the import runs against: the same N creates sent straight with fetch (same
- * concurrency, an Idempotency-Key each, as the CLI sends), into another empty database. SQLite
- * commits each create with an fsync (synchronous=FULL), so on a disk this is mostly the disk's figure.
+ * The reference the import runs against: the same N creates sent straight with fetch, one org a
+ * request (same concurrency, an Idempotency-Key each, as the CLI sent them before batches), into
+ * another empty database: what single creates give at that moment, which the batch import should beat.
  */
 async function createCeiling(dbDir: string): Promise<{ orgs_per_second: number; seconds: number }> {
   const ceiling = await startService({ DATABASE_URL: `sqlite:${join(dbDir, 'ceiling.db')}` })
@@ -145,14 +148,27 @@ function fsyncsPerSecond(dbDir: string): number {
   return Math.round(200 / ((performance.now() - started) / 1000))
 }
 
+/**
+ * Whether the service has the batch create: an empty batch is refused (400) by a service that has
+ * it, 404/405 by one that has not (the CLI would then fall back to single creates, and this run
+ * would not measure batches).
+ */
+async function hasBatchCreate(base: string): Promise<boolean> {
+  const res = await fetch(`${base}/api/v1/vipps-orgs:batchCreate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"orgs":[]}' })
+  await res.arrayBuffer()
+  return res.status !== 404 && res.status !== 405
+}
+
 /** The whole sequence on a SQLite file in `dbDir`. */
 async function scenario(dbDir: string, label: string) {
   const fsyncsBefore = fsyncsPerSecond(dbDir)
-  console.log(`\n${label}: ${dbDir}, ${fsyncsBefore} fsyncs/s (each create commits with one); ${N} orgs, --concurrency ${CONCURRENCY}`)
+  console.log(`\n${label}: ${dbDir}, ${fsyncsBefore} fsyncs/s; ${N} orgs, --concurrency ${CONCURRENCY}, --batch-size ${BATCH_SIZE}`)
   const ceiling = await createCeiling(dbDir)
   const service = await startService({ DATABASE_URL: `sqlite:${join(dbDir, 'bench.db')}` })
   const base = `http://127.0.0.1:${service.port}`
   try {
+    const batchCreate = await hasBatchCreate(base)
+    if (!batchCreate) console.log('the service has no batch create (404/405): the import falls back to one create a line')
     const first = await importRun(base, file, 'into an empty service')
     if (first.created !== N) throw new Error(`expected ${N} created, got ${first.created}`)
     const eventsAfterFirst = await countEvents(base)
@@ -172,6 +188,7 @@ async function scenario(dbDir: string, label: string) {
     if (!roundTrip) throw new Error('export differs from the imported file')
     return {
       database_dir: label,
+      batch_create_endpoint: batchCreate,
       fsyncs_per_second: { before: fsyncsBefore, after: fsyncsPerSecond(dbDir) },
       creates_by_plain_fetch: ceiling,
       into_empty_service: first,
@@ -203,6 +220,7 @@ try {
     command: 'npm run bench:import',
     orgs: N,
     concurrency: CONCURRENCY,
+    batch_size: BATCH_SIZE,
     store: 'sqlite (file, WAL, synchronous=FULL)',
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average: loadavg().map((l) => Number(l.toFixed(2))) },
     target_orgs_per_second: 3000,

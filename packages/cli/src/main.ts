@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises'
 import { type Actor, type ChangeRequest, type ChangeRequestState, createClient, type CreateApiKeyRequest, type CreateOrgRequest, type FeedEvent, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
 import cliProgress from 'cli-progress'
 import { Command, CommanderError, Option } from 'commander'
+import { BATCH_DEFAULT_ORGS, BATCH_MAX_ORGS } from './batch-create.js'
 import { EXIT, type Io, printJson, processIo, record, reportError, table, UsageError } from './output.js'
 import { exportLine, exportOrgs, failureLine, importOrgs, PruneRefused, requestedLine, summaryLine } from './sync.js'
 
@@ -18,6 +19,12 @@ interface GlobalOptions {
 function positiveInt(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`not a positive whole number: ${value}`)
+  return n
+}
+
+function batchSize(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1 || n > BATCH_MAX_ORGS) throw new UsageError(`--batch-size must be a whole number from 1 to ${BATCH_MAX_ORGS}: ${value}`)
   return n
 }
 
@@ -542,11 +549,12 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
     .argument('<file>', 'NDJSON file, or "-" for stdin')
     .option('--dry-run', 'print what would change, write nothing')
     .option('--concurrency <n>', 'requests in flight', positiveInt, 8)
+    .option('--batch-size <n>', `orgs created per request (1-${BATCH_MAX_ORGS}); new orgs go in batches`, batchSize, BATCH_DEFAULT_ORGS)
     .option('--prune', 'also soft-delete live orgs (enabled or not) the file does not name')
     .option('--yes', 'answer the --prune question for scripts')
     .action(
       run(async (client, io, _g, file, ...rest) => {
-        const opts = rest[0] as { dryRun?: boolean; concurrency: number; prune?: boolean; yes?: boolean }
+        const opts = rest[0] as { dryRun?: boolean; concurrency: number; batchSize: number; prune?: boolean; yes?: boolean }
         const text = readInput(file as string)
         const bar = process.stderr.isTTY && !io.json ? new cliProgress.SingleBar({ stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined
         const started = performance.now()
@@ -555,6 +563,7 @@ export function buildProgram(run: (task: Task) => (...args: unknown[]) => Promis
           report = await importOrgs(client, text, {
             dryRun: Boolean(opts.dryRun),
             concurrency: opts.concurrency,
+            batchSize: opts.batchSize,
             prune: Boolean(opts.prune),
             confirmPrune: (count) => (file === '-' && !opts.yes ? Promise.resolve(false) : confirmed(opts.yes, `--prune: delete ${count} org(s) not in the file?`)),
             onStart: (total) => bar?.start(total, 0),

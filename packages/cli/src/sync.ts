@@ -1,4 +1,5 @@
-import { type ChangeRequest, HeldForApproval, type OrgConfig, ProblemError, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
+import { type BatchCreateResult, type ChangeRequest, HeldForApproval, type OrgConfig, ProblemError, type UpdateOrgRequest, type VippsOrgsClient } from '@vipps-orgs/client'
+import { BATCH_MAX_BYTES, batchCreateOrgs, BatchUnsupported } from './batch-create.js'
 
 /** The fields of an org a file sets, in the order `export` writes them. Timestamps are the server's. */
 export const CONFIG_FIELDS = ['org_id', 'client_id', 'client_secret_ref', 'redirect_uri', 'scopes', 'environment', 'vipps_enabled'] as const
@@ -26,6 +27,28 @@ export async function pool<T, R>(items: readonly T[], concurrency: number, work:
   }
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker))
   return results
+}
+
+/**
+ * Lines cut into batches in the file's order: at most `size` orgs and BATCH_MAX_BYTES of JSON a
+ * batch (a line of very long values does not push a batch over the service's body limit).
+ */
+function batchesOf(entries: readonly Wanted[], size: number): Wanted[][] {
+  const batches: Wanted[][] = []
+  let current: Wanted[] = []
+  let bytes = 0
+  for (const entry of entries) {
+    const length = Buffer.byteLength(JSON.stringify(entry.config)) + 1
+    if (current.length > 0 && (current.length >= size || bytes + length > BATCH_MAX_BYTES)) {
+      batches.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(entry)
+    bytes += length
+  }
+  if (current.length > 0) batches.push(current)
+  return batches
 }
 
 /**
@@ -93,11 +116,14 @@ export interface ImportOptions {
   prune: boolean
   /** Asked before pruning (unless dryRun); false stops the import before any write. */
   confirmPrune: (count: number) => Promise<boolean>
+  /** Orgs a batch create request carries (1–500): creates of orgs the service lacks go in batches. */
+  batchSize: number
   onStart?: (total: number) => void
   onProgress?: () => void
 }
 
-type Parsed = { line: number; org_id: string; config: ConfigLine } | { line: number; failures: LineFailure[]; org_id?: string }
+type Wanted = { line: number; org_id: string; config: ConfigLine }
+type Parsed = Wanted | { line: number; failures: LineFailure[]; org_id?: string }
 
 /** Reads one NDJSON line into a complete config (defaults filled in), or the reasons it cannot be one. */
 export function parseLine(text: string, line: number): Parsed {
@@ -157,10 +183,11 @@ function failuresOf(err: unknown, line: number, orgId: string): LineFailure[] {
 }
 
 /**
- * Makes the service match the file: creates orgs it lacks, updates (with If-Match, only the fields
- * that differ) orgs that differ, leaves identical ones untouched (no write, so no history event),
- * and with `prune` soft-deletes live orgs the file does not name. A bad line is reported and the
- * others still applied.
+ * Makes the service match the file: creates orgs it lacks (in batches of `batchSize`, each org
+ * still succeeding or failing alone; one create a request against a service without batch
+ * create), updates (with If-Match, only the fields that differ) orgs that differ, leaves identical
+ * ones untouched (no write, so no history event), and with `prune` soft-deletes live orgs the file
+ * does not name. A bad line is reported and the others still applied.
  */
 export async function importOrgs(client: VippsOrgsClient, text: string, options: ImportOptions): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, deleted: 0, requested: 0, failed: 0, failures: [], changes: [], dryRun: options.dryRun }
@@ -204,17 +231,48 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
     report.failures.push(...failures)
   }
 
-  await pool(parsed, options.concurrency, async (entry) => {
+  /** A line for an org the service has (or that someone else created meanwhile): read, compare, update what differs. */
+  const reconcile = async (entry: Wanted) => {
+    const wanted = entry.config
+    for (let attempt = 1; ; attempt++) {
+      const { org, etag } = await client.getOrgForUpdate(wanted.org_id)
+      const changes = differences(org, wanted)
+      const fields = Object.keys(changes)
+      if (fields.length === 0) {
+        report.unchanged += 1
+        return
+      }
+      const planned = { action: 'update' as const, line: entry.line, org_id: wanted.org_id, fields }
+      if (!options.dryRun) {
+        const waiting = samePending(pending, 'update', wanted.org_id, changes)
+        if (waiting) return held(planned, waiting, true)
+        try {
+          await client.updateOrg(wanted.org_id, changes, { ifMatch: etag })
+        } catch (err) {
+          if (err instanceof HeldForApproval) return held(planned, err.changeRequest)
+          // Changed by someone else between our read and our write: read again.
+          if (err instanceof ProblemError && err.code === 'precondition_failed' && attempt < 3) continue
+          throw err
+        }
+      }
+      report.changes.push(planned)
+      report.updated += 1
+      return
+    }
+  }
+
+  /** One line, one request at a time: a create of its own, or the read and compare of an org the service has. */
+  const applyLine = async (entry: Parsed, exists: boolean) => {
     try {
       if (!('config' in entry)) return fail(entry.failures)
       const wanted = entry.config
-      if (!live.has(wanted.org_id)) {
+      if (!exists && !live.has(wanted.org_id)) {
+        const planned = { action: 'create' as const, line: entry.line, org_id: wanted.org_id }
         if (options.dryRun) {
-          report.changes.push({ action: 'create', line: entry.line, org_id: wanted.org_id })
+          report.changes.push(planned)
           report.created += 1
           return
         }
-        const planned = { action: 'create' as const, line: entry.line, org_id: wanted.org_id }
         const waiting = samePending(pending, 'create', wanted.org_id, wanted)
         if (waiting) return held(planned, waiting, true)
         try {
@@ -228,37 +286,62 @@ export async function importOrgs(client: VippsOrgsClient, text: string, options:
           if (!(err instanceof ProblemError && err.code === 'already_exists')) throw err
         }
       }
-      for (let attempt = 1; ; attempt++) {
-        const { org, etag } = await client.getOrgForUpdate(wanted.org_id)
-        const changes = differences(org, wanted)
-        const fields = Object.keys(changes)
-        if (fields.length === 0) {
-          report.unchanged += 1
-          return
-        }
-        const planned = { action: 'update' as const, line: entry.line, org_id: wanted.org_id, fields }
-        if (!options.dryRun) {
-          const waiting = samePending(pending, 'update', wanted.org_id, changes)
-          if (waiting) return held(planned, waiting, true)
-          try {
-            await client.updateOrg(wanted.org_id, changes, { ifMatch: etag })
-          } catch (err) {
-            if (err instanceof HeldForApproval) return held(planned, err.changeRequest)
-            // Changed by someone else between our read and our write: read again.
-            if (err instanceof ProblemError && err.code === 'precondition_failed' && attempt < 3) continue
-            throw err
-          }
-        }
-        report.changes.push(planned)
-        report.updated += 1
-        return
-      }
+      await reconcile(entry)
     } catch (err) {
       fail(failuresOf(err, entry.line, entry.org_id ?? '?'))
     } finally {
       options.onProgress?.()
     }
+  }
+
+  // Orgs the service lacks are created in batches (one request, and on SQLite one commit, for
+  // many); every other line is read and compared on its own. A create already waiting for
+  // approval stays with the others (reported as waiting, not asked for again).
+  const toCreate: Wanted[] = []
+  const oneByOne: { entry: Parsed; exists: boolean }[] = []
+  for (const entry of parsed) {
+    if (!options.dryRun && 'config' in entry && !live.has(entry.org_id) && !samePending(pending, 'create', entry.org_id, entry.config)) toCreate.push(entry)
+    else oneByOne.push({ entry, exists: false })
+  }
+  /** Set once the service answered 404/405 on the batch create: an older service, so one create a request. */
+  let batchUnsupported = false
+  await pool(batchesOf(toCreate, options.batchSize), options.concurrency, async (batch) => {
+    if (batchUnsupported) return void oneByOne.push(...batch.map((entry) => ({ entry, exists: false })))
+    let results: BatchCreateResult[]
+    try {
+      results = await batchCreateOrgs(client, batch.map((entry) => entry.config))
+    } catch (err) {
+      // No batch create here (an older service), or a body it finds too large: one create a line.
+      if (err instanceof BatchUnsupported || (err instanceof ProblemError && err.status === 413)) {
+        if (err instanceof BatchUnsupported) batchUnsupported = true
+        return void oneByOne.push(...batch.map((entry) => ({ entry, exists: false })))
+      }
+      // Refused as a whole (after the retries): every line of it failed so.
+      for (const entry of batch) {
+        fail(failuresOf(err, entry.line, entry.org_id))
+        options.onProgress?.()
+      }
+      return
+    }
+    results.forEach((result, i) => {
+      const entry = batch[i]!
+      const planned = { action: 'create' as const, line: entry.line, org_id: entry.org_id }
+      if (result.status === 409 && 'problem' in result && result.problem.code === 'already_exists') {
+        // Created by someone else since the listing: compare and update it like any other.
+        return void oneByOne.push({ entry, exists: true })
+      }
+      if (result.status === 201) {
+        report.changes.push(planned)
+        report.created += 1
+      } else if (result.status === 202 && 'change_request' in result) {
+        held(planned, result.change_request)
+      } else {
+        fail(failuresOf(new ProblemError(result.status, 'problem' in result ? result.problem : undefined), entry.line, entry.org_id))
+      }
+      options.onProgress?.()
+    })
   })
+  await pool(oneByOne, options.concurrency, ({ entry, exists }) => applyLine(entry, exists))
 
   await pool(toPrune, options.concurrency, async (orgId) => {
     try {
