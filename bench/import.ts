@@ -221,7 +221,7 @@ try {
     orgs: N,
     concurrency: CONCURRENCY,
     batch_size: BATCH_SIZE,
-    store: 'sqlite (file, WAL, synchronous=FULL)',
+    store: 'sqlite (file, WAL; a commit is synced before its answer)',
     machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average: loadavg().map((l) => Number(l.toFixed(2))) },
     target_orgs_per_second: 3000,
     runs
