@@ -30,6 +30,11 @@ export interface DatabaseHandle {
   ping(): Promise<void>
   /** The connection pool now (PostgreSQL); SQLite has one connection and no pool. */
   poolStats(): PoolStats | undefined
+  /**
+   * Whether a PostgreSQL backend process (a notification's sender, say) is one of this handle's
+   * own connections; on SQLite always false.
+   */
+  isOwnBackend(processId: number): boolean
   close(): Promise<void>
 }
 
@@ -82,7 +87,7 @@ function openSqlite(file: string, busyTimeoutMs: number, wrap: Wrap = (d) => d):
     await writer.drain()
     await db.destroy()
   }
-  return { db, dialect: 'sqlite', writer, ping: () => ping(db), poolStats: () => undefined, close }
+  return { db, dialect: 'sqlite', writer, ping: () => ping(db), poolStats: () => undefined, isOwnBackend: () => false, close }
 }
 
 /**
@@ -120,9 +125,28 @@ function openPostgres(url: string, pgConfig: Config['pg'], log: Logger, wrap: Wr
   // lent out): a server restart must not kill the process. Its query fails; on release the pool
   // drops it, as it is no longer queryable.
   pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'PostgreSQL connection lost while in use')))
+  // The server's process id of each connection of the pool (a notification names its sender's).
+  const backends = new Set<number>()
+  const processIdOf = (client: pg.PoolClient) => (client as pg.PoolClient & { processID?: number }).processID
+  pool.on('connect', (client) => {
+    const processId = processIdOf(client)
+    if (processId !== undefined) backends.add(processId)
+  })
+  pool.on('remove', (client) => {
+    const processId = processIdOf(client)
+    if (processId !== undefined) backends.delete(processId)
+  })
   const db = new Kysely<Database>({ dialect: wrap(new PostgresDialect({ pool })) })
   const poolStats = () => ({ max: pgConfig.poolMax, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount })
-  return { db, dialect: 'postgres', writer: new TransactionPerWrite(db), ping: () => ping(db), poolStats, close: () => db.destroy() }
+  return {
+    db,
+    dialect: 'postgres',
+    writer: new TransactionPerWrite(db),
+    ping: () => ping(db),
+    poolStats,
+    isOwnBackend: (processId) => backends.has(processId),
+    close: () => db.destroy()
+  }
 }
 
 async function ping(db: Kysely<Database>): Promise<void> {

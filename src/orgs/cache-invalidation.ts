@@ -26,16 +26,26 @@ export interface ChangeListener {
   stats(): { reconnects: number; connected: boolean }
 }
 
+/** How the listener tells this instance's own announcements from the others'. */
+export interface OwnChanges {
+  /** Whether the notification's sender (a PostgreSQL backend process) is one of this instance's connections. */
+  isOwnBackend(processId: number): boolean
+  /** An announcement of this instance's own change came back. */
+  heard(orgId: string): void
+}
+
 /**
  * Keeps one connection LISTENing on the changes channel: each notification drops that org_id
  * from the read cache. While the connection is lost, changes may go unheard, so the cache is
- * suspended (reads go to the database) until the listener is back, then starts empty.
+ * suspended (reads go to the database) until the listener is back, then starts empty. This
+ * instance's own announcements (`own`) invalidate nothing: it dropped its copies when it wrote.
  */
 export async function startChangeListener(
   url: string,
   cache: InvalidationTarget,
   log: Logger,
-  onChange: (orgId: string) => void = () => undefined
+  onChange: (orgId: string) => void = () => undefined,
+  own?: OwnChanges
 ): Promise<ChangeListener> {
   let client: pg.Client | undefined
   let stopped = false
@@ -47,6 +57,7 @@ export async function startChangeListener(
     const next = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 2_000 })
     next.on('notification', (message) => {
       if (message.channel !== CHANGES_CHANNEL || !message.payload) return
+      if (own?.isOwnBackend(message.processId)) return own.heard(message.payload)
       cache.invalidate(message.payload)
       onChange(message.payload)
     })

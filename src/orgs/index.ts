@@ -100,11 +100,6 @@ export default fp(
         {
           invalidate: (orgId) => {
             notified = orgId
-            const wroteAt = timedWrites.get(orgId)
-            if (wroteAt !== undefined) {
-              lastLagMs = performance.now() - wroteAt
-              timedWrites.delete(orgId)
-            }
             targets.forEach((t) => t.invalidate(orgId))
           },
           suspend: () => targets.forEach((t) => t.suspend()),
@@ -114,6 +109,17 @@ export default fp(
         (orgId) => {
           changes.emit(orgId)
           notified = undefined
+        },
+        {
+          isOwnBackend: (processId) => database.isOwnBackend(processId),
+          // This instance's own write, heard back: nothing to invalidate (it did when it wrote), only timed.
+          heard: (orgId) => {
+            const wroteAt = timedWrites.get(orgId)
+            if (wroteAt !== undefined) {
+              lastLagMs = performance.now() - wroteAt
+              timedWrites.delete(orgId)
+            }
+          }
         }
       )
       app.addHook('preClose', async () => {
