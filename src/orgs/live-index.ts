@@ -277,6 +277,27 @@ export class LiveOrgIndex {
     for (const search of this.searches.values()) if (matches(search, entry)) search.matches.insert(entry)
   }
 
+  /**
+   * A change that leaves an org where it is in every list order (same created_at, environment and
+   * switch: most updates) is made to its entry where it stands: only the client id order, and the
+   * kept searches it may join or leave, move. False when the org must move (remove, then add).
+   */
+  private changeInPlace(entry: Entry, summary: OrgSummary): boolean {
+    if (entry.created_at !== summary.created_at || entry.environment !== summary.environment || entry.vipps_enabled !== summary.vipps_enabled) return false
+    const clientKey = searchKey(summary.client_id)
+    if (clientKey === entry.client_key) return true
+    const before = [...this.searches.values()].map((search) => matches(search, entry))
+    this.byClientKey.delete(entry)
+    entry.client_key = clientKey
+    this.byClientKey.insert(entry)
+    ;[...this.searches.values()].forEach((search, i) => {
+      const after = matches(search, entry)
+      if (before[i] && !after) search.matches.delete(entry)
+      else if (!before[i] && after) search.matches.insert(entry)
+    })
+    return true
+  }
+
   private remove(orgId: string): Entry | undefined {
     const entry = this.find(orgId)
     if (!entry) return undefined
@@ -323,14 +344,15 @@ export class LiveOrgIndex {
     const batch = [...this.stale].slice(0, MAX_BATCH)
     for (const orgId of batch) this.stale.delete(orgId)
     this.run(async () => {
-      const live = await this.source.liveSummaries(batch)
+      const live = new Map((await this.source.liveSummaries(batch)).map((summary) => [summary.org_id, summary]))
       if (epoch !== this.epoch) return
-      const removed = new Map<string, Entry>()
       for (const orgId of batch) {
-        const entry = this.remove(orgId)
-        if (entry) removed.set(orgId, entry)
+        const summary = live.get(orgId)
+        const entry = this.find(orgId)
+        if (entry && summary && this.changeInPlace(entry, summary)) continue
+        const removed = entry && this.remove(orgId)
+        if (summary) this.add(summary, removed)
       }
-      for (const summary of live) this.add(summary, removed.get(summary.org_id))
     }, epoch)
   }
 

@@ -103,8 +103,9 @@ describe('LiveOrgIndex', () => {
       for (const id of changed) index.invalidate(id)
       await check(`after round ${round + 1} of changes`)
     }
-    // Two searches more than are kept: the least recently used go, and are found again when asked for.
-    searches.push({ q: 'org_03' }, { q: 'client-3', environment: 'test' })
+    // Searches more than are kept: the least recently used go, and are found again when asked for.
+    // A new search on the changed client ids ("New-1-…") finds them by the client id order.
+    searches.push({ q: 'org_03' }, { q: 'client-3', environment: 'test' }, { q: 'new-1' })
     await check('with more searches than are kept')
   })
 
