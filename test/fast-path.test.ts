@@ -287,7 +287,7 @@ describe('fast answers: when they are off, and what still holds', () => {
       return Number(line?.split(' ')[1] ?? 0)
     })()
     expect(routed200).toBe(1)
-    expect(readsBefore).toBeGreaterThanOrEqual(2) // at least one routed read, and the fast one
+    expect(readsBefore).toBeGreaterThanOrEqual(1) // the fast one (and any routed before it: the create left the config cached)
     for (let i = 0; i < 5; i++) await get(s.base, path)
     const etag = (await get(s.base, path)).headers.etag!
     await get(s.base, path, { 'if-none-match': etag })

@@ -130,6 +130,16 @@ export class OrgReadCache {
     this.lists?.clear()
   }
 
+  /**
+   * A write committed and this is the config it wrote: what may be stale is dropped as by
+   * `invalidate` (a load begun before it stores nothing), and the new config is kept, so the next
+   * read and the next write of the org start from memory.
+   */
+  written(orgId: string, view: OrgView): void {
+    this.invalidate(orgId)
+    if (this.configs && !this.suspended) this.configs.set(orgId, view)
+  }
+
   clear(): void {
     this.generation++
     this.configs?.clear()

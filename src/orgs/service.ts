@@ -178,7 +178,7 @@ export class OrgService {
       }
       try {
         const record = await this.store.create(orgId, fields, ctx, this.toKeep(keyed, 201, response))
-        this.changed(orgId)
+        this.changed(orgId, record)
         return { status: 201, body: response, record, replayed: false }
       } catch (err) {
         if (err instanceof AlreadyExistsError) throw problems.alreadyExists(`A Vipps configuration for ${orgId} already exists`)
@@ -246,7 +246,7 @@ export class OrgService {
         }
         const record = await this.store.update(current, changes, ctx, keep)
         return record && { record, response }
-      })
+      }, (written) => written.record)
       return { status: 200, body: result.response, record: result.record, replayed: false }
     })
   }
@@ -327,12 +327,12 @@ export class OrgService {
    * Runs a read-check-write against the live version; when the version moved between read and
    * write (another writer won), reads again (re-checking If-Match). The cache learns of the write.
    */
-  private retryOnConflict<T>(orgId: string, attempt: (first: boolean) => Promise<T | undefined>): Promise<T> {
+  private retryOnConflict<T>(orgId: string, attempt: (first: boolean) => Promise<T | undefined>, written?: (result: T) => OrgRecord): Promise<T> {
     return this.orgWrites.run(orgId, async () => {
       for (let i = 0; i < MAX_WRITE_ATTEMPTS; i++) {
         const result = await attempt(i === 0)
         if (result !== undefined) {
-          this.changed(orgId)
+          this.changed(orgId, written?.(result))
           return result
         }
       }
@@ -374,9 +374,13 @@ export class OrgService {
     return { actor, key, requestHash: hash, status, body: JSON.stringify(body), expiredBefore: idempotencyCutoff(this.now) }
   }
 
-  /** A write committed: the cache drops the org at once, and listeners hear of it. */
-  private changed(orgId: string): void {
-    this.cache.invalidate(orgId)
+  /**
+   * A write committed: the cache drops the org at once (and keeps the config written, when the
+   * write returned it), and listeners hear of it.
+   */
+  private changed(orgId: string, written?: OrgRecord): void {
+    if (written) this.cache.written(orgId, toView(written))
+    else this.cache.invalidate(orgId)
     this.listIndex?.invalidate(orgId)
     this.changes.emit(orgId)
   }
