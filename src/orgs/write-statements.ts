@@ -81,11 +81,8 @@ export class OrgWriteStatements {
 
   /** The update of these fields (those of `changed` that are config fields, in the fields' order). */
   update(changed: readonly string[]): PreparedQuery<UpdateSlot> {
-    const fields = changedFields(changed)
-    const key = fields.join(',')
-    let statement = this.updates.get(key)
-    if (!statement) {
-      statement = PreparedQuery.of<UpdateSlot>((slot) =>
+    return madeOnce(this.updates, changedFields(changed), (fields) =>
+      PreparedQuery.of<UpdateSlot>((slot) =>
         this.db
           .updateTable('vipps_org_configs')
           .set(updatedColumns(slot, fields) as never)
@@ -94,19 +91,14 @@ export class OrgWriteStatements {
           .where('version', '=', slot('version') as number)
           .returningAll()
       )
-      this.updates.set(key, statement)
-    }
-    return statement
+    )
   }
 
   /** PostgreSQL: the version check, the update of these fields and its event in one statement. */
   updateWithEvent(changed: readonly string[]): PreparedQuery<UpdateSlot | EventSlot> {
     if (!this.postgres) throw new Error('one-statement writes are for PostgreSQL')
-    const fields = changedFields(changed)
-    const key = fields.join(',')
-    let statement = this.updatesWithEvent.get(key)
-    if (!statement) {
-      statement = PreparedQuery.of<UpdateSlot | EventSlot>((slot) =>
+    return madeOnce(this.updatesWithEvent, changedFields(changed), (fields) =>
+      PreparedQuery.of<UpdateSlot | EventSlot>((slot) =>
         compilable(this.db, sql`
           with updated as (
             update vipps_org_configs
@@ -120,10 +112,19 @@ export class OrgWriteStatements {
           )
           select * from updated`)
       )
-      this.updatesWithEvent.set(key, statement)
-    }
-    return statement
+    )
   }
+}
+
+/** The statement for this set of fields, made the first time the set is asked for. */
+function madeOnce<S>(made: Map<string, S>, fields: ConfigField[], make: (fields: ConfigField[]) => S): S {
+  const key = fields.join(',')
+  let statement = made.get(key)
+  if (!statement) {
+    statement = make(fields)
+    made.set(key, statement)
+  }
+  return statement
 }
 
 function changedFields(changed: readonly string[]): ConfigField[] {
