@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, ProblemError, type VippsOrgsClient } from '@vipps-orgs/client'
 import { toColumns } from '../src/orgs/tables.js'
 import { dropDatabase, newDatabaseUrl } from './support/app.js'
 import { type ListeningApp, listenApp } from './support/client-server.js'
+import { type Run, runCli } from './support/cli-process.js'
 
 /**
  * `vipps-orgs export` (the CLI as an operator runs it) of 10,000 orgs while writers create and
@@ -13,7 +12,6 @@ import { type ListeningApp, listenApp } from './support/client-server.js'
  * completes and every org live for the whole export is in it exactly once.
  */
 
-const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'vipps-orgs.js')
 const N = 10_000
 const orgId = (i: number) => `exp_${String(i).padStart(5, '0')}`
 /** Every seventh seeded org is deleted while the export runs; the others stay live throughout. */
@@ -53,16 +51,9 @@ function seed(path: string): void {
   }
 }
 
-function exportWithCli(base: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'export'], { env: { ...process.env, VIPPS_ORGS_URL: base, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-    child.on('error', reject)
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
+/** `vipps-orgs export` as a user runs it (no token: the test service takes writes and reads openly). */
+function exportWithCli(base: string): Promise<Run> {
+  return runCli(base, ['export'], { token: null })
 }
 
 describe('vipps-orgs export while other orgs are created and deleted', () => {

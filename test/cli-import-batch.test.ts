@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, type FeedEvent, type VippsOrgsClient } from '@vipps-orgs/client'
 import { storeNames, uniqueOrgId } from './support/app.js'
 import { type ListeningApp, listenApp, type Proxy, startProxy } from './support/client-server.js'
-import { ndjson, type Run, runCli } from './support/cli-process.js'
+import { ndjson, orgLine, type Run, runCli } from './support/cli-process.js'
 
 /**
  * `vipps-orgs import` creating the orgs the service lacks through the batch create
@@ -25,19 +25,6 @@ function file(name: string, rows: Record<string, unknown>[]): string {
   const path = join(dir, `${name}-${uniqueOrgId('f')}.ndjson`)
   writeFileSync(path, ndjson(rows))
   return path
-}
-
-function orgLine(orgId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    org_id: orgId,
-    client_id: `vipps-client-${orgId}`,
-    client_secret_ref: `vault://orgs/${orgId}/vipps_secret`,
-    redirect_uri: 'myapp://vipps-callback',
-    scopes: ['openid', 'phoneNumber'],
-    environment: 'test',
-    vipps_enabled: true,
-    ...overrides
-  }
 }
 
 /** The requests the proxy saw of this method and path (query left out). */

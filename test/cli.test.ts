@@ -7,7 +7,7 @@ import { createClient, type VippsOrgsClient } from '@vipps-orgs/client'
 import { uniqueOrgId } from './support/app.js'
 import { freePort } from './support/postgres.js'
 import { type ListeningApp, listenApp } from './support/client-server.js'
-import { CLI_BIN, ndjson, type Run, runCli } from './support/cli-process.js'
+import { CLI_BIN, ndjson, orgLine, type Run, runCli } from './support/cli-process.js'
 
 /** The CLI as users run it (`vipps-orgs …`, a subprocess) against the real service over HTTP. */
 
@@ -31,19 +31,6 @@ async function eventCount(client: VippsOrgsClient): Promise<number> {
     count += page.data.length
     if (page.data.length === 0) return count
     after = page.next_cursor
-  }
-}
-
-function orgLine(orgId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    org_id: orgId,
-    client_id: `vipps-client-${orgId}`,
-    client_secret_ref: `vault://orgs/${orgId}/vipps_secret`,
-    redirect_uri: 'myapp://vipps-callback',
-    scopes: ['openid', 'phoneNumber'],
-    environment: 'test',
-    vipps_enabled: true,
-    ...overrides
   }
 }
 

@@ -32,3 +32,17 @@ export function runCli(base: string, args: string[], options: { input?: string; 
 
 /** Rows as newline-delimited JSON, as `import` reads them. */
 export const ndjson = (rows: Record<string, unknown>[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join('')
+
+/** An org as a line of an import file: every field, with `overrides` on top. */
+export function orgLine(orgId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    org_id: orgId,
+    client_id: `vipps-client-${orgId}`,
+    client_secret_ref: `vault://orgs/${orgId}/vipps_secret`,
+    redirect_uri: 'myapp://vipps-callback',
+    scopes: ['openid', 'phoneNumber'],
+    environment: 'test',
+    vipps_enabled: true,
+    ...overrides
+  }
+}
